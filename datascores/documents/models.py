@@ -1,0 +1,179 @@
+"""Blobs (the bytes, stored once), documents (what was read from them), pages, sources."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .storage import blob_storage
+
+
+def blob_path(instance: Blob, filename: str) -> str:
+    """Content-addressed location: ab/cd/abcdef…"""
+    h = instance.sha256
+    return f"{h[:2]}/{h[2:4]}/{h}"
+
+
+class Blob(models.Model):
+    """Original bytes as received, addressed by sha256; never deleted by processing."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.BigIntegerField()
+    mime_type = models.CharField(max_length=127, help_text="Sniffed from the bytes.")
+    file = models.FileField(upload_to=blob_path, storage=blob_storage, max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.mime_type}, {self.size} bytes)"
+
+
+class SourceType(models.TextChoices):
+    UPLOAD = "upload", "Upload"
+    FOI = "foi", "FOI response"
+    WEB = "web", "Web page"
+    MEDIA = "media", "Media report"
+    ARCHIVE = "archive", "Archive or e-mail member"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSING = "processing", "Processing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class FailureCode(models.TextChoices):
+    """Machine-readable reason; failure_reason holds the human sentence."""
+
+    EMPTY = "empty", "Empty file"
+    TOO_LARGE = "too_large", "Too large"
+    UNSUPPORTED = "unsupported_format", "Unsupported format"
+    ENCRYPTED = "encrypted", "Encrypted"
+    CORRUPT = "corrupt", "Corrupt or truncated"
+    NEEDS_OCR = "needs_ocr", "Needs OCR"
+    NEEDS_TOOL = "needs_tool", "Needs a missing tool"
+    ARCHIVE_LIMIT = "archive_limit", "Archive limit exceeded"
+    TIMEOUT = "timeout", "Took too long"
+    MEMORY = "memory", "Used too much memory"
+    NO_TEXT = "no_text", "No text found"
+    ERROR = "error", "Unexpected error"
+
+
+class Document(models.Model):
+    """One document: the text read from one blob, page by page, and its outcome."""
+
+    blob = models.OneToOneField(Blob, on_delete=models.PROTECT, related_name="document")
+    title = models.CharField(max_length=500, blank=True)
+    source_type = models.CharField(
+        max_length=16, choices=SourceType.choices, default=SourceType.UPLOAD, db_index=True
+    )
+    file_type = models.CharField(max_length=16, blank=True, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    published_at = models.DateField(null=True, blank=True)
+    received_at = models.DateField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    failure_code = models.CharField(max_length=32, choices=FailureCode.choices, blank=True)
+    failure_reason = models.TextField(blank=True)
+    page_count = models.PositiveIntegerField(default=0)
+    ocr = models.BooleanField(default=False, help_text="At least one page was OCR'd.")
+    ocr_confidence = models.FloatField(
+        null=True, blank=True, help_text="Mean Tesseract confidence (0-100) of OCR'd pages."
+    )
+    metadata = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # The search index is derived: a document whose index entry is stale is marked
+    # dirty, and a periodic sweep re-indexes every dirty document.
+    index_dirty = models.BooleanField(default=True, db_index=True)
+    indexed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or f"Document {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("document", args=[self.pk])
+
+    @property
+    def date(self):
+        """The best date a reader would cite: published, else received, else fetched."""
+        if self.published_at:
+            return self.published_at
+        if self.received_at:
+            return self.received_at
+        return self.fetched_at.date() if self.fetched_at else None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages.all())
+
+
+class PageMethod(models.TextChoices):
+    TEXT = "text", "Text layer"
+    OCR = "ocr", "OCR"
+
+
+class Page(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    method = models.CharField(max_length=8, choices=PageMethod.choices, default=PageMethod.TEXT)
+    ocr_confidence = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_page_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} p.{self.number}"
+
+
+class SourceKind(models.TextChoices):
+    UPLOAD = "upload", "Uploaded or ingested file"
+    URL = "url", "Fetched URL"
+    FOI = "foi", "WhatDoTheyKnow request"
+    MEMBER = "member", "Member of an archive or e-mail"
+
+
+class Source(models.Model):
+    """Where a document's bytes came from; one document can have many."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=16, choices=SourceKind.choices)
+    location = models.TextField(help_text="File path, URL, or member name inside its container.")
+    filename = models.CharField(max_length=500, blank=True)
+    container = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="member_sources"
+    )
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    etag = models.CharField(max_length=255, blank=True)
+    last_modified = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "kind", "location"], name="unique_source_location"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.location}"
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))

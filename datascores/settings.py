@@ -1,0 +1,194 @@
+"""Django settings: every value comes from the environment, with embedded defaults.
+
+With no environment at all the app runs on one machine: SQLite, a filesystem blob
+store, the embedded (tantivy) search index and an embedded Celery broker, all under
+``DATASCORES_HOME`` (default ``./var``).
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "datascores-insecure-default-secret-key-change-me"  # noqa: S105
+
+env = environ.Env()
+
+HOME = Path(env.str("DATASCORES_HOME", default=str(BASE_DIR / "var"))).resolve()
+HOME.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
+PRODUCTION = env.bool("DATASCORES_PRODUCTION", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+
+def check_production(debug: bool, secret_key: str) -> None:
+    """Refuse to run in production with DEBUG on or the shipped secret key."""
+    if debug:
+        raise ImproperlyConfigured("DATASCORES_PRODUCTION is set: DJANGO_DEBUG must be off.")
+    if not secret_key or secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32:
+        raise ImproperlyConfigured(
+            "DATASCORES_PRODUCTION is set: DJANGO_SECRET_KEY must be a private value "
+            "of at least 32 characters, not the default."
+        )
+
+
+if PRODUCTION:
+    check_production(DEBUG, SECRET_KEY)
+    SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "datascores.documents",
+    "datascores.entities",
+    "scrapers",
+    "foi",
+    "search",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "datascores.urls"
+WSGI_APPLICATION = "datascores.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{HOME / 'datascores.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Worker processes and the web server write concurrently: wait for the lock
+    # rather than failing at once, and use WAL so readers never block writers.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = HOME / "static"
+MEDIA_ROOT = HOME / "media"
+
+# --- documents -------------------------------------------------------------------------
+BLOB_ROOT = Path(env.str("DATASCORES_BLOB_ROOT", default=str(HOME / "blobs")))
+MAX_FILE_SIZE = env.int("DATASCORES_MAX_FILE_SIZE", default=100 * 1024 * 1024)
+MAX_TEXT_CHARS = env.int("DATASCORES_MAX_TEXT_CHARS", default=5_000_000)
+MAX_PAGES = env.int("DATASCORES_MAX_PAGES", default=2000)
+ZIP_MAX_MEMBERS = env.int("DATASCORES_ZIP_MAX_MEMBERS", default=1000)
+ZIP_MAX_TOTAL_BYTES = env.int("DATASCORES_ZIP_MAX_TOTAL_BYTES", default=200 * 1024 * 1024)
+MAX_NESTING_DEPTH = env.int("DATASCORES_MAX_NESTING_DEPTH", default=3)
+# Each extraction runs in a child process with these limits, so a hostile file
+# can exhaust only its own child, never the worker.
+EXTRACT_TIME_LIMIT = env.int("DATASCORES_EXTRACT_TIME_LIMIT", default=300)
+EXTRACT_MEMORY_LIMIT_MB = env.int("DATASCORES_EXTRACT_MEMORY_LIMIT_MB", default=2048)
+OCR_ENABLED = env.bool("DATASCORES_OCR", default=True)
+OCR_DPI = env.int("DATASCORES_OCR_DPI", default=300)
+OCR_LANGUAGE = env.str("DATASCORES_OCR_LANGUAGE", default="eng")
+TESSDATA_PREFIX = env.str("TESSDATA_PREFIX", default="")
+ANTIWORD = env.str("DATASCORES_ANTIWORD", default="antiword")
+
+# --- search ----------------------------------------------------------------------------
+SEARCH_BACKEND = env.str("DATASCORES_SEARCH_BACKEND", default="embedded")
+SEARCH_INDEX_DIR = Path(env.str("DATASCORES_INDEX_DIR", default=str(HOME / "index")))
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="datascores")
+
+# --- fetcher ---------------------------------------------------------------------------
+FETCHER_USER_AGENT = env.str(
+    "DATASCORES_USER_AGENT", default="DataScoresBot/0.1 (+https://data-scores.org/about)"
+)
+FETCHER_ALLOW_PRIVATE = env.bool("DATASCORES_FETCHER_ALLOW_PRIVATE", default=False)
+FETCHER_MIN_INTERVAL = env.float("DATASCORES_FETCHER_MIN_INTERVAL", default=1.0)
+FETCHER_TIMEOUT = env.float("DATASCORES_FETCHER_TIMEOUT", default=30.0)
+
+# --- Celery ----------------------------------------------------------------------------
+# Without CELERY_BROKER_URL the tasks go through kombu's filesystem transport in the
+# home folder: no server needed; `datascores serve` starts a worker beside the site.
+BROKER_DIR = HOME / "broker"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
+if EMBEDDED_BROKER:
+    for _sub in ("in", "processed"):
+        (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "in"),
+        "data_folder_out": str(BROKER_DIR / "in"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_500_000
+)  # KiB
+CELERY_TASK_DEFAULT_QUEUE = "extract"
+CELERY_TASK_ROUTES = {
+    "datascores.documents.tasks.ocr_document": {"queue": "ocr"},
+    "search.tasks.*": {"queue": "index"},
+    "datascores.entities.tasks.*": {"queue": "extract"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stalled-documents": {
+        "task": "datascores.documents.tasks.sweep_stalled",
+        "schedule": 300.0,
+    },
+    "sweep-dirty-index": {"task": "search.tasks.sweep_dirty", "schedule": 60.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(HOME / "celerybeat-schedule")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("DATASCORES_LOG_LEVEL", default="INFO")},
+    "loggers": {"pdfminer": {"level": "WARNING"}, "PIL": {"level": "WARNING"}},
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FoiConfig(AppConfig):
+    name = "foi"
+    verbose_name = "FOI (WhatDoTheyKnow)"
