@@ -192,3 +192,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DATASCORES_LOG_LEVEL", default="INFO")},
     "loggers": {"pdfminer": {"level": "WARNING"}, "PIL": {"level": "WARNING"}},
 }
+
+# Serve static files through WhiteNoise from the app folders too, so `datascores serve`
+# needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True

@@ -130,6 +130,9 @@ class Page(models.Model):
     text = models.TextField(blank=True)
     method = models.CharField(max_length=8, choices=PageMethod.choices, default=PageMethod.TEXT)
     ocr_confidence = models.FloatField(null=True, blank=True)
+    needs_ocr = models.BooleanField(
+        default=False, help_text="No usable text layer: waiting for (or failed) OCR."
+    )
 
     class Meta:
         ordering = ["document", "number"]

@@ -1,0 +1,179 @@
+"""The `datascores` command: demo, serve, worker, and every manage.py command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+QUEUES = "extract,ocr,index"
+
+
+def _setup(home: str | None) -> None:
+    if home:
+        os.environ["DATASCORES_HOME"] = str(Path(home).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datascores.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def worker_command(concurrency: int = 2, beat: bool = True) -> list[str]:
+    cmd = [
+        sys.executable, "-m", "celery", "-A", "datascores", "worker",
+        "-Q", QUEUES, "--concurrency", str(concurrency), "--loglevel", "INFO",
+    ]
+    if beat:
+        from django.conf import settings
+
+        cmd += ["-B", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+    return cmd
+
+
+def start_worker() -> subprocess.Popen:
+    """Start the embedded worker (with beat) beside the web server and record its pid."""
+    from datascores.documents.workers import pidfile
+
+    log = open(pidfile().with_name("worker.log"), "ab")  # noqa: SIM115 - lives as long as the worker
+    proc = subprocess.Popen(worker_command(), stdout=log, stderr=subprocess.STDOUT)
+    pidfile().write_text(str(proc.pid))
+    return proc
+
+
+def serve(host: str, port: int, with_worker: bool = True) -> None:
+    from django.conf import settings
+    from waitress import serve as waitress_serve
+
+    from datascores.documents.workers import pidfile
+    from datascores.wsgi import application
+
+    _migrate()
+    proc = start_worker() if with_worker else None
+    print(f"Data Scores on http://{host}:{port}/  (home: {settings.HOME})", flush=True)
+    if proc:
+        print(f"Worker pid {proc.pid}, log {pidfile().with_name('worker.log')}", flush=True)
+    try:
+        waitress_serve(application, host=host, port=port, threads=8, ident="datascores")
+    finally:
+        if proc:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            pidfile().unlink(missing_ok=True)
+
+
+def create_admin() -> str:
+    """Create (or reset) the demo admin account; return its password."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    password = secrets.token_urlsafe(12)
+    user, _ = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    return password
+
+
+def load_demo_corpus() -> dict:
+    """Build the project's own sample corpus into the home and ingest it here."""
+    from django.conf import settings
+    from tqdm import tqdm
+
+    from datascores.demo.corpus import build_corpus
+    from datascores.documents.models import SourceType
+    from datascores.documents.pipeline import ingest_path, inline_processing
+
+    dest = settings.HOME / "sample-corpus"
+    paths = build_corpus(dest)
+    manifest_file = dest / "manifest.json"
+    manifest = json.loads(manifest_file.read_text()) if manifest_file.exists() else {}
+    entries = manifest.get("files", manifest) if isinstance(manifest, dict) else manifest
+    by_name = {e["file"]: e for e in entries} if isinstance(entries, list) else {}
+    created = 0
+    with inline_processing():
+        for p in tqdm(paths, desc="demo corpus", unit="file"):
+            meta = by_name.get(p.name, {})
+            outcome = ingest_path(
+                p,
+                source_type=meta.get("source_type", SourceType.FOI),
+                title=meta.get("title", ""),
+                published_at=_date(meta.get("published_at")),
+                received_at=_date(meta.get("received_at")),
+            )
+            created += outcome.created
+    return {"files": len(paths), "new": created}
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def index_everything() -> None:
+    from django.core.management import call_command
+
+    call_command("search_index", "sweep")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        _setup(None)
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["datascores", *argv[1:]])
+        return
+
+    parser = argparse.ArgumentParser(prog="datascores", description=__doc__)
+    parser.add_argument("--home", help="DATASCORES_HOME (default ./var)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, helptext in (
+        ("demo", "create the home, load the sample corpus and serve it"),
+        ("serve", "serve an existing home with its worker"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--no-worker", action="store_true", help="serve the site only")
+    sub.choices["demo"].add_argument(
+        "--no-serve", action="store_true", help="load the demo and exit"
+    )
+    w = sub.add_parser("worker", help="run a worker (all queues) with beat")
+    w.add_argument("--concurrency", type=int, default=2)
+    sub.add_parser("manage", help="any manage.py command: datascores manage ingest PATH")
+    args = parser.parse_args(argv)
+    _setup(args.home)
+
+    if args.command == "worker":
+        os.execv(sys.executable, worker_command(args.concurrency))
+    if args.command == "demo":
+        _migrate()
+        password = create_admin()
+        print("Loading the sample corpus (fictional documents written for this demo)…", flush=True)
+        stats = load_demo_corpus()
+        index_everything()
+        print(f"Sample corpus: {stats['files']} files, {stats['new']} new documents.")
+        print(f"Admin: http://{args.host}:{args.port}/admin/  user: admin  password: {password}")
+        if args.no_serve:
+            return
+    serve(args.host, args.port, with_worker=not args.no_worker)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""manage.py ingest PATH... — hand files to the pipeline and report what became of them."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from datascores.documents import workers
+from datascores.documents.models import Document, SourceType, Status
+from datascores.documents.pipeline import inline_processing, ingest_path
+
+FINAL = (Status.DONE, Status.FAILED)
+
+
+def collect_files(paths: list[str]) -> list[Path]:
+    """Files named, and every file under directories named (recursively, sorted)."""
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.is_symlink()))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise CommandError(f"No such file or directory: {raw}")
+    return files
+
+
+class Command(BaseCommand):
+    help = "Ingest files and directories (recursively) into the document pipeline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+")
+        parser.add_argument(
+            "--source-type", default=SourceType.UPLOAD, choices=SourceType.values
+        )
+        parser.add_argument(
+            "--no-wait", action="store_true", help="Queue the files and return at once."
+        )
+        parser.add_argument("--json", action="store_true", help="Print one JSON list.")
+        parser.add_argument(
+            "--timeout", type=float, default=3600, help="Seconds to wait for processing."
+        )
+
+    def handle(self, *paths, **opts):
+        files = collect_files(opts["paths"])
+        quiet = opts["json"] or opts["verbosity"] == 0
+        # Without a worker to hand the files to, process them here, each extraction
+        # still in its own limited child process.
+        inline = not opts["no_wait"] and not workers.worker_available()
+        rows = []
+        first_of: dict[int, int] = {}
+        with tqdm(total=len(files), desc="ingest", unit="file", disable=quiet, file=sys.stderr) as bar:
+            for f in files:
+                if inline:
+                    with inline_processing():
+                        outcome = ingest_path(f, source_type=opts["source_type"])
+                else:
+                    outcome = ingest_path(f, source_type=opts["source_type"])
+                doc = outcome.document
+                dup = None
+                if not outcome.created:
+                    dup = doc.pk
+                elif doc.pk in first_of:
+                    dup = first_of[doc.pk]
+                first_of.setdefault(doc.pk, doc.pk)
+                rows.append({"path": str(f), "document_id": doc.pk, "duplicate_of": dup})
+                bar.update(1)
+
+        if not opts["no_wait"] and not inline:
+            self._wait({r["document_id"] for r in rows}, opts["timeout"], quiet)
+
+        docs = {d.pk: d for d in Document.objects.filter(pk__in=[r["document_id"] for r in rows])}
+        for r in rows:
+            d = docs[r["document_id"]]
+            r.update(
+                status=d.status,
+                reason=d.failure_reason,
+                pages=d.page_count,
+                ocr_pages=d.pages.filter(method="ocr").count(),
+            )
+            r["duplicate_of"] = r.pop("duplicate_of")
+        if opts["json"]:
+            self.stdout.write(json.dumps(rows, indent=2))
+        else:
+            self._summary(rows, docs, waited=not opts["no_wait"])
+
+    def _wait(self, ids: set[int], timeout: float, quiet: bool) -> None:
+        deadline = time.monotonic() + timeout
+        with tqdm(desc="processing", unit="doc", disable=quiet, file=sys.stderr) as bar:
+            while True:
+                # Members of archives and e-mails are documents too: wait for them.
+                ids |= set(Document.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+                done = Document.objects.filter(pk__in=ids, status__in=FINAL).count()
+                bar.total = len(ids)
+                bar.n = done
+                bar.refresh()
+                if done >= len(ids):
+                    return
+                if time.monotonic() > deadline:
+                    self.stderr.write(
+                        f"Stopped waiting after {timeout:.0f} s: {len(ids) - done} document(s) "
+                        "still processing. Their state is shown below."
+                    )
+                    return
+                time.sleep(0.5)
+
+    def _summary(self, rows, docs, *, waited: bool) -> None:
+        new = [r for r in rows if r["duplicate_of"] is None]
+        dups = [r for r in rows if r["duplicate_of"] is not None]
+        self.stdout.write(f"{len(rows)} file(s): {len(new)} new, {len(dups)} duplicate(s)")
+        for r in dups:
+            d = docs[r["document_id"]]
+            self.stdout.write(f"  duplicate: {r['path']} = document {d.pk} ({d.title})")
+        if not waited:
+            self.stdout.write("Queued; a worker will process them (--no-wait).")
+            return
+        counts = {s: sum(1 for r in new if r["status"] == s) for s in Status.values}
+        self.stdout.write(
+            f"done: {counts['done']}, failed: {counts['failed']}, "
+            f"still processing: {counts['pending'] + counts['processing']}"
+        )
+        for r in new:
+            if r["status"] == Status.FAILED:
+                self.stdout.write(f"  failed: {r['path']} (document {r['document_id']}): {r['reason']}")
+        members = Document.objects.filter(parent_id__in=[r["document_id"] for r in new])
+        if members.exists():
+            failed = members.filter(status=Status.FAILED).count()
+            self.stdout.write(
+                f"{members.count()} member document(s) from archives and e-mails, {failed} failed"
+            )

@@ -1,0 +1,8 @@
+"""URL routes: the admin, plus the public site."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
