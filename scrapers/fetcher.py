@@ -1,0 +1,552 @@
+"""The one outbound HTTP fetcher: every request the project makes to the web goes through it.
+
+It identifies itself (User-Agent), obeys robots.txt, waits between requests to one host,
+sends conditional GETs, caps body size (also after gzip/deflate decoding), retries 429/503
+as the server asks, and refuses URLs that lead to private, loopback or otherwise internal
+addresses unless allowed (see `scrapers.netguard`). Standard library only.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import ipaddress
+import ssl
+import threading
+import time
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.signals import setting_changed
+
+from scrapers import netguard
+from scrapers.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules, rules_from_response
+
+MAX_REDIRECTS = 5
+MAX_CRAWL_DELAY = 60.0  # a robots.txt may not park a worker for longer than this per request
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+RETRY_STATUSES = {429, 503}
+CHUNK_SIZE = 64 * 1024
+
+
+@dataclass
+class FetchResult:
+    """What one GET returned (after following redirects)."""
+
+    url: str  # final URL after redirects
+    status: int
+    content: bytes  # b"" when not_modified
+    content_type: str  # the Content-Type header as sent, parameters (charset) included
+    etag: str
+    last_modified: str
+    not_modified: bool
+    fetched_at: datetime  # aware UTC
+
+
+class FetchError(Exception):
+    """A fetch failed; the message says why in words a person can act on."""
+
+    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status  # the HTTP status when the server answered with an error
+
+
+class BlockedAddress(FetchError):
+    """The URL is refused: internal address, a scheme other than http(s), or credentials."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids the URL (or could not be read because of a server error)."""
+
+
+class TooLarge(FetchError):
+    """The body is larger than max_bytes (before or after content decoding)."""
+
+
+class RateLimiter:
+    """Spaces request starts per host; threads reserve slots, then sleep outside the lock."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._last_start: dict[str, float] = {}
+        self._not_before: dict[str, float] = {}
+
+    def wait(self, host: str, interval: float) -> float:
+        """Block until a request to `host` may start; returns the seconds slept."""
+        with self._lock:
+            now = self._clock()
+            start = now
+            if host in self._last_start:
+                start = max(start, self._last_start[host] + interval)
+            start = max(start, self._not_before.get(host, now))
+            self._last_start[host] = start
+        delay = start - now
+        if delay > 0:
+            self._sleep(delay)
+        return max(delay, 0.0)
+
+    def defer(self, host: str, seconds: float) -> None:
+        """Make no request to `host` start within the next `seconds` (server asked us to wait)."""
+        with self._lock:
+            until = self._clock() + seconds
+            self._not_before[host] = max(self._not_before.get(host, until), until)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value (seconds or HTTP-date); None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class _Overflow(Exception):
+    """Decoded output would pass the limit."""
+
+
+class _Inflater:
+    """Incremental gzip/deflate decoder that never produces more than it is allowed to."""
+
+    def __init__(self, encoding: str) -> None:
+        self._gzip = encoding in ("gzip", "x-gzip")
+        self._decoder: zlib._Decompress | None = None
+        self._pending = b""
+
+    def _new_decoder(self, head: bytes) -> zlib._Decompress:
+        if self._gzip:
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        # "deflate" should be zlib-wrapped (RFC 9110) but some servers send raw deflate.
+        wrapped = len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+        return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        """Decode `data`; raise _Overflow if that yields more than `limit` bytes."""
+        data = self._pending + data
+        self._pending = b""
+        out = bytearray()
+        while data:
+            if self._decoder is None:
+                if not self._gzip and len(data) < 2:
+                    self._pending = data  # need two bytes to tell zlib from raw deflate
+                    break
+                self._decoder = self._new_decoder(data[:2])
+            # Asking for one byte more than allowed is how a decompression bomb is caught
+            # after producing at most limit+1 bytes.
+            out += self._decoder.decompress(data, limit - len(out) + 1)
+            if len(out) > limit:
+                raise _Overflow
+            data = b""
+            if self._decoder.eof and self._decoder.unused_data:
+                rest = self._decoder.unused_data
+                if self._gzip and rest.startswith(b"\x1f\x8b"):
+                    self._decoder = None  # another gzip member follows
+                    data = rest
+        return bytes(out)
+
+    def finish(self) -> None:
+        """Complain if the compressed stream stopped half way."""
+        if self._pending or (self._decoder is not None and not self._decoder.eof):
+            raise zlib.error("compressed body ended before its end marker")
+
+
+def read_body(
+    read: Callable[[int], bytes],
+    *,
+    url: str,
+    max_bytes: int,
+    content_encoding: str = "",
+    content_length: str | None = None,
+    truncate: bool = False,
+) -> bytes:
+    """Read a body in chunks, decoding gzip/deflate, never holding more than max_bytes.
+
+    Past the limit it raises TooLarge, or with truncate=True returns the first max_bytes.
+    """
+    encoding = (content_encoding or "").strip().lower()
+    if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+        raise FetchError(
+            f"Could not fetch {url}: the server used the {encoding!r} content encoding, "
+            "which the fetcher does not decode.",
+            url=url,
+        )
+    limit_text = f"the limit of {max_bytes:,} bytes"
+    declared = int(content_length) if content_length and content_length.isdigit() else None
+    if declared is not None and declared > max_bytes and not truncate:
+        raise TooLarge(
+            f"Not fetching {url}: it is {declared:,} bytes (Content-Length), over {limit_text}.",
+            url=url,
+        )
+    inflater = _Inflater(encoding) if encoding not in ("", "identity") else None
+    out = bytearray()
+    received = 0
+    try:
+        while True:
+            chunk = read(CHUNK_SIZE)
+            if not chunk:
+                break
+            received += len(chunk)
+            if inflater is not None:
+                try:
+                    chunk = inflater.feed(chunk, max_bytes - len(out))
+                except _Overflow:
+                    if truncate:
+                        return bytes(out)
+                    raise TooLarge(
+                        f"Stopped fetching {url}: its {encoding}-decoded body exceeds "
+                        f"{limit_text} (a compressed body can expand enormously).",
+                        url=url,
+                    ) from None
+            elif received > max_bytes:
+                if truncate:
+                    return bytes(out) + chunk[: max_bytes - len(out)]
+                raise TooLarge(f"Stopped fetching {url}: its body exceeds {limit_text}.", url=url)
+            out += chunk
+        if inflater is not None:
+            inflater.finish()
+    except zlib.error as exc:
+        raise FetchError(
+            f"Could not fetch {url}: its {encoding}-compressed body is corrupt ({exc}).", url=url
+        ) from exc
+    return bytes(out)
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def _http_date_ok(value: str) -> bool:
+    return email.utils.parsedate_tz(value) is not None
+
+
+class Fetcher:
+    """Polite, guarded HTTP GET. Thread-safe; one instance per process (see get_fetcher)."""
+
+    def __init__(
+        self,
+        *,
+        user_agent: str | None = None,
+        allow_private: bool | None = None,
+        min_interval: float | None = None,
+        timeout: float | None = None,
+        max_bytes: int | None = None,
+        obey_robots: bool = True,
+    ) -> None:
+        self.user_agent: str = user_agent or str(
+            _setting("FETCHER_USER_AGENT", "DataScoresBot/0.1 (+https://data-scores.org/about)")
+        )
+        self.allow_private: bool = bool(
+            _setting("FETCHER_ALLOW_PRIVATE", False) if allow_private is None else allow_private
+        )
+        self.min_interval: float = float(
+            _setting("FETCHER_MIN_INTERVAL", 1.0) if min_interval is None else min_interval
+        )
+        self.timeout: float = float(
+            _setting("FETCHER_TIMEOUT", 30.0) if timeout is None else timeout
+        )
+        self.max_bytes: int = int(
+            _setting("MAX_FILE_SIZE", 100 * 1024 * 1024) if max_bytes is None else max_bytes
+        )
+        self.obey_robots = obey_robots
+        # Addresses reachable even when allow_private is False (an intranet source, a test server).
+        networks = _setting("FETCHER_ALLOWED_NETWORKS", ())
+        if isinstance(networks, str):
+            networks = [n for n in networks.split(",") if n.strip()]
+        self.allowed_networks: Sequence[netguard.IPNetwork] = tuple(
+            ipaddress.ip_network(n.strip() if isinstance(n, str) else n) for n in networks
+        )
+        self.ssl_context: ssl.SSLContext = ssl.create_default_context()
+        self.max_retries = 3  # extra attempts after a 429/503
+        self.backoff_base = 1.0  # seconds; doubled per retry when there is no Retry-After
+        self.max_retry_after = 60.0  # a longer Retry-After is reported instead of waited for
+        self.robots = RobotsCache()
+        self.limiter = RateLimiter()
+
+    # --- public -------------------------------------------------------------------------
+
+    def get(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
+        """GET the URL, following up to 5 redirects; 304 gives not_modified=True."""
+        headers = self._headers()
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified and _http_date_ok(last_modified):
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            target, addresses = self._vet(current)
+            if self.obey_robots:
+                self._check_robots(target, addresses)
+            conn, response = self._send_with_retries(target, addresses, headers)
+            try:
+                status = response.status
+                if status in REDIRECT_STATUSES:
+                    current = self._redirect_location(target, response)
+                    continue
+                if status == 304:
+                    return FetchResult(
+                        url=current,
+                        status=status,
+                        content=b"",
+                        content_type=response.getheader("Content-Type", ""),
+                        etag=response.getheader("ETag") or etag,
+                        last_modified=response.getheader("Last-Modified") or last_modified,
+                        not_modified=True,
+                        fetched_at=datetime.now(UTC),
+                    )
+                if not 200 <= status < 300:
+                    raise FetchError(
+                        f"Could not fetch {current}: the server answered {status} "
+                        f"{response.reason}.".replace(" .", "."),
+                        url=current,
+                        status=status,
+                    )
+                content = self._read(target, response, self.max_bytes)
+                return FetchResult(
+                    url=current,
+                    status=status,
+                    content=content,
+                    content_type=response.getheader("Content-Type", ""),
+                    etag=response.getheader("ETag", ""),
+                    last_modified=response.getheader("Last-Modified", ""),
+                    not_modified=False,
+                    fetched_at=datetime.now(UTC),
+                )
+            finally:
+                conn.close()
+        raise FetchError(
+            f"Could not fetch {url}: it redirected more than {MAX_REDIRECTS} times.", url=url
+        )
+
+    # --- steps --------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "User-Agent": self.user_agent,
+            "Accept": "*/*",
+            "Accept-Encoding": "gzip, deflate",
+            "Connection": "close",
+        }
+
+    def _vet(self, url: str) -> tuple[netguard.Target, list[str]]:
+        """Parse, resolve once and vet the addresses that the request will then be pinned to."""
+        try:
+            target = netguard.parse_url(url)
+        except netguard.URLRefused as exc:
+            raise BlockedAddress(f"Not fetching {url!r}: {exc}.", url=url) from exc
+        try:
+            addresses = netguard.resolve(target.host, target.port)
+        except netguard.ResolveFailed as exc:
+            raise FetchError(f"Could not fetch {url}: {exc}.", url=url) from exc
+        try:
+            addresses = netguard.vet_addresses(
+                target.host,
+                addresses,
+                allow_private=self.allow_private,
+                allowed_networks=self.allowed_networks,
+            )
+        except netguard.AddressRefused as exc:
+            raise BlockedAddress(
+                f"Not fetching {url}: {exc}, and internal addresses are not fetched "
+                "(FETCHER_ALLOW_PRIVATE is off).",
+                url=url,
+            ) from exc
+        return target, addresses
+
+    def _redirect_location(
+        self, target: netguard.Target, response: http.client.HTTPResponse
+    ) -> str:
+        location = (response.getheader("Location") or "").strip()
+        if not location:
+            raise FetchError(
+                f"Could not fetch {target.url}: the server redirected ({response.status}) "
+                "without saying where to.",
+                url=target.url,
+                status=response.status,
+            )
+        return urljoin(target.url, location)
+
+    def _check_robots(self, target: netguard.Target, addresses: list[str]) -> None:
+        rules = self.robots.get(target.origin, lambda: self._fetch_robots(target, addresses))
+        if rules.can_fetch(self.user_agent, target.url):
+            return
+        if rules.reason:
+            message = (
+                f"Not fetching {target.url}: {rules.reason}, so the whole site is treated as "
+                "off limits for now; robots.txt will be asked for again in a few minutes."
+            )
+        else:
+            message = (
+                f"Not fetching {target.url}: {target.origin}/robots.txt disallows it "
+                f"for {self.user_agent!r}."
+            )
+        raise RobotsDisallowed(message, url=target.url)
+
+    def _fetch_robots(self, target: netguard.Target, addresses: list[str]) -> RobotsRules:
+        """Fetch and interpret /robots.txt for the target's origin (never raises FetchError)."""
+        url = f"{target.origin}/robots.txt"
+        robots_target = netguard.parse_url(url)
+        try:
+            for hop in range(MAX_REDIRECTS + 1):
+                if hop:
+                    robots_target, addresses = self._vet(url)
+                conn, response = self._send(robots_target, addresses, self._headers())
+                try:
+                    if response.status in REDIRECT_STATUSES:
+                        url = self._redirect_location(robots_target, response)
+                        continue
+                    body = b""
+                    if 200 <= response.status < 300:
+                        body = self._read(robots_target, response, ROBOTS_MAX_BYTES, truncate=True)
+                    return rules_from_response(
+                        target.origin, response.status, body, now=time.monotonic()
+                    )
+                finally:
+                    conn.close()
+            error = f"more than {MAX_REDIRECTS} redirects"
+        except FetchError as exc:
+            error = str(exc).rstrip(".")
+        return rules_from_response(target.origin, None, b"", now=time.monotonic(), error=error)
+
+    def _interval(self, target: netguard.Target) -> float:
+        rules = self.robots.peek(target.origin) if self.obey_robots else None
+        crawl_delay = min(rules.crawl_delay(self.user_agent), MAX_CRAWL_DELAY) if rules else 0.0
+        return max(self.min_interval, crawl_delay)
+
+    def _send_with_retries(
+        self, target: netguard.Target, addresses: list[str], headers: Mapping[str, str]
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """Send; retry 429/503 a bounded number of times, after Retry-After or a backoff."""
+        for attempt in range(self.max_retries + 1):
+            conn, response = self._send(target, addresses, headers)
+            if response.status not in RETRY_STATUSES or attempt == self.max_retries:
+                return conn, response
+            asked = parse_retry_after(response.getheader("Retry-After"))
+            conn.close()
+            if asked is not None and asked > self.max_retry_after:
+                raise FetchError(
+                    f"Could not fetch {target.url}: the server answered {response.status} and "
+                    f"asked us to come back in {asked:.0f} s, longer than the "
+                    f"{self.max_retry_after:.0f} s the fetcher waits.",
+                    url=target.url,
+                    status=response.status,
+                )
+            delay = asked if asked is not None else self.backoff_base * 2**attempt
+            self.limiter.defer(target.host, delay)
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _send(
+        self, target: netguard.Target, addresses: list[str], headers: Mapping[str, str]
+    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+        """One request on a fresh connection pinned to the vetted addresses."""
+        self.limiter.wait(target.host, self._interval(target))
+        conn = netguard.open_connection(
+            target, addresses, timeout=self.timeout, context=self.ssl_context
+        )
+        where = f"{target.host}:{target.port}"
+        try:
+            conn.request("GET", target.request_target, headers=dict(headers))
+            return conn, conn.getresponse()
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, TimeoutError):
+                reason = f"no answer from {where} within {self.timeout:g} s"
+            elif isinstance(exc, ConnectionRefusedError):
+                reason = f"{where} refused the connection"
+            elif isinstance(exc, ssl.SSLCertVerificationError):
+                reason = (
+                    f"the TLS certificate of {target.host} could not be verified "
+                    f"({exc.verify_message})"
+                )
+            elif isinstance(exc, ssl.SSLError):
+                reason = f"the TLS handshake with {where} failed ({exc})"
+            elif isinstance(exc, http.client.HTTPException):
+                reason = f"{where} sent a malformed response ({exc!r})"
+            elif isinstance(exc, OSError):
+                reason = f"could not connect to {where} ({exc})"
+            else:
+                raise
+            raise FetchError(f"Could not fetch {target.url}: {reason}.", url=target.url) from exc
+
+    def _read(
+        self,
+        target: netguard.Target,
+        response: http.client.HTTPResponse,
+        max_bytes: int,
+        *,
+        truncate: bool = False,
+    ) -> bytes:
+        try:
+            return read_body(
+                response.read,
+                url=target.url,
+                max_bytes=max_bytes,
+                content_encoding=response.getheader("Content-Encoding", ""),
+                content_length=response.getheader("Content-Length"),
+                truncate=truncate,
+            )
+        except http.client.IncompleteRead as exc:
+            raise FetchError(
+                f"Could not fetch {target.url}: the connection closed after "
+                f"{len(exc.partial):,} bytes, before the whole body arrived.",
+                url=target.url,
+            ) from exc
+        except TimeoutError as exc:
+            raise FetchError(
+                f"Could not fetch {target.url}: the body stopped arriving for {self.timeout:g} s.",
+                url=target.url,
+            ) from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise FetchError(
+                f"Could not fetch {target.url}: reading the body failed ({exc!r}).", url=target.url
+            ) from exc
+
+
+_fetcher: Fetcher | None = None
+_fetcher_lock = threading.Lock()
+_SETTINGS_READ = {
+    "FETCHER_USER_AGENT",
+    "FETCHER_ALLOW_PRIVATE",
+    "FETCHER_MIN_INTERVAL",
+    "FETCHER_TIMEOUT",
+    "FETCHER_ALLOWED_NETWORKS",
+    "MAX_FILE_SIZE",
+}
+
+
+def get_fetcher() -> Fetcher:
+    """The process-wide fetcher built from settings (shared robots cache and rate limits)."""
+    global _fetcher
+    with _fetcher_lock:
+        if _fetcher is None:
+            _fetcher = Fetcher()
+        return _fetcher
+
+
+def _forget_fetcher(*, setting: str, **_kwargs: object) -> None:
+    """Rebuild the shared fetcher after a test overrides one of its settings."""
+    global _fetcher
+    if setting in _SETTINGS_READ:
+        with _fetcher_lock:
+            _fetcher = None
+
+
+setting_changed.connect(_forget_fetcher)
