@@ -110,6 +110,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root on every request
 MEDIA_ROOT = HOME / "media"
 
 # --- documents -------------------------------------------------------------------------
@@ -125,6 +126,7 @@ MAX_NESTING_DEPTH = env.int("DATASCORES_MAX_NESTING_DEPTH", default=3)
 EXTRACT_TIME_LIMIT = env.int("DATASCORES_EXTRACT_TIME_LIMIT", default=300)
 EXTRACT_MEMORY_LIMIT_MB = env.int("DATASCORES_EXTRACT_MEMORY_LIMIT_MB", default=2048)
 OCR_ENABLED = env.bool("DATASCORES_OCR", default=True)
+OCR_PAGE_TIME_LIMIT = env.float("DATASCORES_OCR_PAGE_TIME_LIMIT", default=60.0)
 OCR_DPI = env.int("DATASCORES_OCR_DPI", default=300)
 OCR_LANGUAGE = env.str("DATASCORES_OCR_LANGUAGE", default="eng")
 TESSDATA_PREFIX = env.str("TESSDATA_PREFIX", default="")
@@ -143,6 +145,9 @@ FETCHER_USER_AGENT = env.str(
 FETCHER_ALLOW_PRIVATE = env.bool("DATASCORES_FETCHER_ALLOW_PRIVATE", default=False)
 FETCHER_MIN_INTERVAL = env.float("DATASCORES_FETCHER_MIN_INTERVAL", default=1.0)
 FETCHER_TIMEOUT = env.float("DATASCORES_FETCHER_TIMEOUT", default=30.0)
+# Private networks the fetcher may reach even with private addresses refused (CIDRs),
+# e.g. an intranet mirror of a council site.
+FETCHER_ALLOWED_NETWORKS = env.list("DATASCORES_FETCHER_ALLOWED_NETWORKS", default=[])
 
 # --- Celery ----------------------------------------------------------------------------
 # Without CELERY_BROKER_URL the tasks go through kombu's filesystem transport in the

@@ -224,12 +224,24 @@ def read_blob(blob: Blob) -> bytes:
         return f.read()
 
 
+def _preload_extractors() -> None:
+    """Import every format module here, once, so forked extraction children inherit them
+    instead of each importing (and mapping) pdfium, tesseract and friends again."""
+    import importlib
+
+    from . import extract
+
+    for name in {*extract._MODULES.values(), "ocr"}:
+        importlib.import_module(f"{extract.__name__}.{name}")
+
+
 def process_document(doc_id: int, *, force: bool = False) -> Document | None:
     """Extract a document's text; hand pages without a text layer to OCR."""
     from . import tasks
     from .extract import extract
     from .isolation import run_isolated
 
+    _preload_extractors()
     doc = _claim(doc_id, force=force)
     if doc is None:
         return None
@@ -345,11 +357,13 @@ def ocr_document(doc_id: int) -> Document | None:
                 doc.blob.mime_type,
                 sorted(pages),
                 context_for(doc),
-                timeout=min(settings.EXTRACT_TIME_LIMIT + 60 * len(pages), 3600),
+                timeout=min(settings.OCR_PAGE_TIME_LIMIT * len(pages), 3500),
                 memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
             )
         except ExtractionError as exc:
-            _warn(doc, f"OCR failed: {exc.reason}")
+            if not doc.pages.exclude(text="").filter(needs_ocr=False).exists():
+                return fail_document(doc, exc.code, f"OCR failed: {exc.reason}")
+            _warn(doc, f"OCR failed, so {len(pages)} page(s) have no text: {exc.reason}")
         else:
             for r in results:
                 page = pages.get(r.number)

@@ -1,0 +1,55 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from datascores.settings import DEFAULT_SECRET_KEY, check_production
+
+from .conftest import REPO
+
+
+def test_tests_run_in_a_throwaway_home():
+    assert "datascores-test-" in str(settings.HOME)
+    assert str(settings.BLOB_ROOT).startswith(str(settings.HOME))
+
+
+def test_production_refuses_debug():
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        check_production(True, "x" * 50)
+
+
+@pytest.mark.parametrize("key", [DEFAULT_SECRET_KEY, "", "short"])
+def test_production_refuses_default_or_weak_secret(key):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        check_production(False, key)
+
+
+def test_production_accepts_private_secret_with_debug_off():
+    check_production(False, "a-long-private-secret-value-0123456789abcdef")
+
+
+def _manage_check(tmp_path, **env):
+    full = {**os.environ, "DATASCORES_HOME": str(tmp_path), **env}
+    full.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=REPO, env=full, capture_output=True, text=True
+    )
+
+
+def test_production_server_will_not_start_with_defaults(tmp_path):
+    run = _manage_check(tmp_path, DATASCORES_PRODUCTION="1")
+    assert run.returncode != 0
+    assert "DJANGO_DEBUG must be off" in run.stderr
+
+
+def test_production_server_starts_when_configured(tmp_path):
+    run = _manage_check(
+        tmp_path,
+        DATASCORES_PRODUCTION="1",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="a-long-private-secret-value-0123456789abcdef",
+    )
+    assert run.returncode == 0, run.stderr
