@@ -60,6 +60,8 @@ def serve(host: str, port: int, with_worker: bool = True) -> None:
     from datascores.wsgi import application
 
     _migrate()
+    # Stop cleanly on SIGTERM as on Ctrl-C, so the worker is stopped and its pidfile removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     proc = start_worker() if with_worker else None
     print(f"Data Scores on http://{host}:{port}/  (home: {settings.HOME})", flush=True)
     if proc:

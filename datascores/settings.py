@@ -91,10 +91,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{HOME / 'datascores.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Worker processes and the web server write concurrently: wait for the lock
-    # rather than failing at once, and use WAL so readers never block writers.
+    # Worker processes and the web server write concurrently: wait for the lock rather
+    # than failing at once; take the write lock when a transaction starts (a deferred
+    # transaction that upgrades to a write fails at once with "database is locked"
+    # instead of waiting); and use WAL so readers never block the writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 60,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
