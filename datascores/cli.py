@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 QUEUES = "extract,ocr,index"
@@ -32,8 +30,18 @@ def _migrate() -> None:
 
 def worker_command(concurrency: int = 2, beat: bool = True) -> list[str]:
     cmd = [
-        sys.executable, "-m", "celery", "-A", "datascores", "worker",
-        "-Q", QUEUES, "--concurrency", str(concurrency), "--loglevel", "INFO",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "datascores",
+        "worker",
+        "-Q",
+        QUEUES,
+        "--concurrency",
+        str(concurrency),
+        "--loglevel",
+        "INFO",
     ]
     if beat:
         from django.conf import settings
@@ -98,33 +106,26 @@ def load_demo_corpus() -> dict:
     from django.conf import settings
     from tqdm import tqdm
 
-    from datascores.demo.corpus import build_corpus
-    from datascores.documents.models import SourceType
+    from datascores.demo.corpus import build_corpus, read_manifest
     from datascores.documents.pipeline import ingest_path, inline_processing
 
     dest = settings.HOME / "sample-corpus"
-    paths = build_corpus(dest)
-    manifest_file = dest / "manifest.json"
-    manifest = json.loads(manifest_file.read_text()) if manifest_file.exists() else {}
-    entries = manifest.get("files", manifest) if isinstance(manifest, dict) else manifest
-    by_name = {e["file"]: e for e in entries} if isinstance(entries, list) else {}
+    build_corpus(dest)
+    entries = read_manifest(dest)
     created = 0
     with inline_processing():
-        for p in tqdm(paths, desc="demo corpus", unit="file"):
-            meta = by_name.get(p.name, {})
+        for e in tqdm(entries, desc="demo corpus", unit="file"):
             outcome = ingest_path(
-                p,
-                source_type=meta.get("source_type", SourceType.FOI),
-                title=meta.get("title", ""),
-                published_at=_date(meta.get("published_at")),
-                received_at=_date(meta.get("received_at")),
+                e.path,
+                source_type=e.source_type,
+                title=e.title,
+                published_at=e.published_at,
+                received_at=e.received_at,
+                # The issuing body and reference, as an FOI importer would record them.
+                metadata={"authority": e.authority, "foi_reference": e.reference},
             )
             created += outcome.created
-    return {"files": len(paths), "new": created}
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+    return {"files": len(entries), "new": created}
 
 
 def index_everything() -> None:
@@ -163,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     _setup(args.home)
 
     if args.command == "worker":
-        os.execv(sys.executable, worker_command(args.concurrency))
+        os.execv(sys.executable, worker_command(args.concurrency))  # noqa: S606 - fixed argv
     if args.command == "demo":
         _migrate()
         password = create_admin()

@@ -10,4 +10,4 @@ import tempfile
 os.environ["DATASCORES_HOME"] = tempfile.mkdtemp(prefix="datascores-test-")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
-from datascores.settings import *  # noqa: E402, F403
+from datascores.settings import *  # noqa: F403

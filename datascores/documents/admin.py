@@ -130,12 +130,12 @@ class DocumentAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        counts = dict(
-            Document.objects.values_list("status").annotate(n=Count("id")).order_by()
-        )
+        counts = dict(Document.objects.values_list("status").annotate(n=Count("id")).order_by())
         extra_context = {
             **(extra_context or {}),
-            "status_counts": [(label, counts.get(value, 0), value) for value, label in Status.choices],
+            "status_counts": [
+                (label, counts.get(value, 0), value) for value, label in Status.choices
+            ],
         }
         return super().changelist_view(request, extra_context)
 
@@ -161,8 +161,12 @@ class DocumentAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return redirect("admin:documents_document_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "title": "Upload documents",
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "Upload documents",
+            "opts": self.model._meta,
+        }
         return render(request, "admin/documents/document/upload.html", context)
 
     def original_view(self, request, pk: int):

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .extract.base import Context, ExtractionError, Extracted
+from .extract.base import Context, Extracted, ExtractionError
 from .models import (
     Blob,
     Document,
@@ -135,8 +135,9 @@ def _ingest(
                     fetched_at=fetched_at,
                     metadata={**(metadata or {}), "title_given": bool(title)},
                 )
-                _add_source(doc, source_kind, location, filename, container, fetched_at, etag,
-                            last_modified)
+                _add_source(
+                    doc, source_kind, location, filename, container, fetched_at, etag, last_modified
+                )
                 if not _record_unreadable(doc):
                     from . import tasks
 
@@ -147,8 +148,9 @@ def _ingest(
             # treat this one as a duplicate of theirs.
             existing = Document.objects.get(blob__sha256=sha)
     # Same bytes from another place: one document, one more source.
-    _add_source(existing, source_kind, location, filename, container, fetched_at, etag,
-                last_modified)
+    _add_source(
+        existing, source_kind, location, filename, container, fetched_at, etag, last_modified
+    )
     return IngestOutcome(existing, created=False)
 
 
@@ -248,7 +250,9 @@ def process_document(doc_id: int, *, force: bool = False) -> Document | None:
     try:
         data = read_blob(doc.blob)
     except OSError as exc:
-        return fail_document(doc, FailureCode.ERROR, f"The stored original could not be read: {exc}")
+        return fail_document(
+            doc, FailureCode.ERROR, f"The stored original could not be read: {exc}"
+        )
     try:
         result: Extracted = run_isolated(
             extract,
@@ -298,7 +302,9 @@ def _claim(doc_id: int, *, force: bool) -> Document | None:
         doc.failure_code = ""
         doc.failure_reason = ""
         doc.attempts += 1
-        doc.save(update_fields=["status", "failure_code", "failure_reason", "attempts", "updated_at"])
+        doc.save(
+            update_fields=["status", "failure_code", "failure_reason", "attempts", "updated_at"]
+        )
     return doc
 
 
@@ -400,7 +406,10 @@ def finish(doc_id: int) -> Document:
         pending_ocr = sum(p.needs_ocr for p in pages)
         has_text = any(p.text.strip() for p in pages)
         if pending_ocr and not settings.OCR_ENABLED:
-            msg = f"{pending_ocr} page(s) have no text layer and OCR is switched off (DATASCORES_OCR)."
+            msg = (
+                f"{pending_ocr} page(s) have no text layer and OCR is switched off "
+                "(DATASCORES_OCR)."
+            )
             if not has_text:
                 return _record(doc, Status.FAILED, FailureCode.NEEDS_OCR, msg)
             doc.metadata = {**doc.metadata, "warnings": [*doc.metadata.get("warnings", []), msg]}

@@ -34,7 +34,9 @@ def test_upload_needs_login():
     resp = Client().get(reverse("admin:documents_document_upload"))
     assert resp.status_code == 302
     assert "/admin/login/" in resp["Location"]
-    assert not _upload(Client(), SimpleUploadedFile("a.pdf", fixtures.text_pdf())).status_code == 200
+    assert (
+        not _upload(Client(), SimpleUploadedFile("a.pdf", fixtures.text_pdf())).status_code == 200
+    )
     assert Document.objects.count() == 0
 
 
@@ -84,7 +86,9 @@ def test_original_download(admin_client):
     resp = admin_client.get(reverse("admin:documents_document_original", args=[doc.pk]))
     assert b"".join(resp.streaming_content) == pdf
     assert 'filename="letter.pdf"' in resp["Content-Disposition"]
-    assert Client().get(reverse("admin:documents_document_original", args=[doc.pk])).status_code == 302
+    assert (
+        Client().get(reverse("admin:documents_document_original", args=[doc.pk])).status_code == 302
+    )
 
 
 def test_document_page_shows_reason_and_pages(admin_client):

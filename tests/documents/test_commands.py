@@ -37,7 +37,13 @@ def test_ingest_json_reports_each_file(inbox):
     by_name = {r["path"].rsplit("/", 1)[-1]: r for r in rows}
     assert set(by_name) == {"report.pdf", "report-copy.pdf", "scan.pdf", "broken.pdf"}
     assert set(rows[0]) == {
-        "path", "document_id", "status", "reason", "pages", "ocr_pages", "duplicate_of"
+        "path",
+        "document_id",
+        "status",
+        "reason",
+        "pages",
+        "ocr_pages",
+        "duplicate_of",
     }
     original, copy = by_name["report.pdf"], by_name["report-copy.pdf"]
     assert original["status"] == "done" and original["pages"] == 3
@@ -72,8 +78,18 @@ def test_ingest_missing_path_is_a_clear_error(tmp_path):
 def test_show_document_json(inbox):
     rows = json.loads(run("ingest", str(inbox / "sub" / "scan.pdf"), "--json"))
     info = json.loads(run("show_document", str(rows[0]["document_id"]), "--json"))
-    for key in ("id", "title", "status", "reason", "pages", "page_methods", "ocr_confidence",
-                "sources", "tags", "evidence"):
+    for key in (
+        "id",
+        "title",
+        "status",
+        "reason",
+        "pages",
+        "page_methods",
+        "ocr_confidence",
+        "sources",
+        "tags",
+        "evidence",
+    ):
         assert key in info
     assert info["page_methods"] == ["ocr"]
     assert info["ocr_confidence"] > 50

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -45,9 +44,27 @@ def test_celery_worker_over_redis_processes_ingest(tmp_path, inbox, redis_url):
     env = clean_env(home, CELERY_BROKER_URL=redis_url)
     assert manage(env, "migrate", "-v0").returncode == 0
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "datascores", "worker", "-Q", "extract,ocr,index",
-         "--concurrency", "2", "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "datascores",
+            "worker",
+            "-Q",
+            "extract,ocr,index",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         run = manage(env, "ingest", str(inbox), "--json", "--timeout", "240")
@@ -57,15 +74,17 @@ def test_celery_worker_over_redis_processes_ingest(tmp_path, inbox, redis_url):
         assert rows["scan.pdf"]["status"] == "done" and rows["scan.pdf"]["ocr_pages"] == 1
         # A bomb whose headers lie is read as far as is safe: the member is skipped, with a
         # warning saying why, and nothing was unpacked.
-        bomb = json.loads(manage(env, "show_document", str(rows["bomb.zip"]["document_id"]),
-                                 "--json").stdout)
+        bomb = json.loads(
+            manage(env, "show_document", str(rows["bomb.zip"]["document_id"]), "--json").stdout
+        )
         assert bomb["children"] == []
         assert any("damaged" in w for w in bomb["warnings"]), bomb
         assert rows["broken.pdf"]["status"] == "failed" and rows["broken.pdf"]["reason"]
         assert rows["reply.eml"]["status"] == "done"
         # The e-mail's attachment became a document the worker processed too.
-        shown = json.loads(manage(env, "show_document", str(rows["reply.eml"]["document_id"]),
-                                  "--json").stdout)
+        shown = json.loads(
+            manage(env, "show_document", str(rows["reply.eml"]["document_id"]), "--json").stdout
+        )
         assert len(shown["children"]) == 1
         # The worker survived the bomb and the broken file.
         assert worker.poll() is None
@@ -82,12 +101,19 @@ def test_datascores_serve_runs_the_embedded_worker(tmp_path, inbox):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "datascores.cli", "serve", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
+
         def up() -> bool:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/admin/login/", timeout=2
+                ) as r:
                     return r.status == 200
             except OSError:
                 return False
@@ -95,8 +121,15 @@ def test_datascores_serve_runs_the_embedded_worker(tmp_path, inbox):
         wait_until(up, 60, "the site to answer")
         assert (home / "worker.pid").exists()
         # With a worker running, ingest queues through the embedded broker and waits.
-        run = manage(env, "ingest", str(inbox / "letter.pdf"), str(inbox / "scan.pdf"),
-                     "--json", "--timeout", "180")
+        run = manage(
+            env,
+            "ingest",
+            str(inbox / "letter.pdf"),
+            str(inbox / "scan.pdf"),
+            "--json",
+            "--timeout",
+            "180",
+        )
         assert run.returncode == 0, run.stderr
         rows = json.loads(run.stdout)
         assert [r["status"] for r in rows] == ["done", "done"]

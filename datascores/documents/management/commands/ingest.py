@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from datascores.documents import workers
 from datascores.documents.models import Document, SourceType, Status
-from datascores.documents.pipeline import inline_processing, ingest_path
+from datascores.documents.pipeline import ingest_path, inline_processing
 
 FINAL = (Status.DONE, Status.FAILED)
 
@@ -36,9 +36,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+")
-        parser.add_argument(
-            "--source-type", default=SourceType.UPLOAD, choices=SourceType.values
-        )
+        parser.add_argument("--source-type", default=SourceType.UPLOAD, choices=SourceType.values)
         parser.add_argument(
             "--no-wait", action="store_true", help="Queue the files and return at once."
         )
@@ -55,7 +53,9 @@ class Command(BaseCommand):
         inline = not opts["no_wait"] and not workers.worker_available()
         rows = []
         first_of: dict[int, int] = {}
-        with tqdm(total=len(files), desc="ingest", unit="file", disable=quiet, file=sys.stderr) as bar:
+        with tqdm(
+            total=len(files), desc="ingest", unit="file", disable=quiet, file=sys.stderr
+        ) as bar:
             for f in files:
                 if inline:
                     with inline_processing():
@@ -127,7 +127,9 @@ class Command(BaseCommand):
         )
         for r in new:
             if r["status"] == Status.FAILED:
-                self.stdout.write(f"  failed: {r['path']} (document {r['document_id']}): {r['reason']}")
+                self.stdout.write(
+                    f"  failed: {r['path']} (document {r['document_id']}): {r['reason']}"
+                )
         members = Document.objects.filter(parent_id__in=[r["document_id"] for r in new])
         if members.exists():
             failed = members.filter(status=Status.FAILED).count()

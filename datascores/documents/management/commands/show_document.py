@@ -62,8 +62,14 @@ class Command(BaseCommand):
             return
         w = self.stdout.write
         w(f"Document {doc.pk}: {doc.title}")
-        w(f"  status: {doc.status}" + (f" ({doc.failure_code}) {doc.failure_reason}" if doc.failure_reason else ""))
-        w(f"  type: {doc.file_type} ({doc.blob.mime_type}), {doc.blob.size} bytes, sha256 {doc.blob.sha256}")
+        w(
+            f"  status: {doc.status}"
+            + (f" ({doc.failure_code}) {doc.failure_reason}" if doc.failure_reason else "")
+        )
+        w(
+            f"  type: {doc.file_type} ({doc.blob.mime_type}), {doc.blob.size} bytes, "
+            f"sha256 {doc.blob.sha256}"
+        )
         for warning in info["warnings"]:
             w(f"  warning: {warning}")
         if doc.ocr:
