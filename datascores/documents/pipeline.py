@@ -285,7 +285,7 @@ def process_document(doc_id: int, *, force: bool = False) -> Document | None:
 def _claim(doc_id: int, *, force: bool) -> Document | None:
     with transaction.atomic():
         doc = (
-            Document.objects.select_for_update()
+            Document.objects.select_for_update(of=("self",))
             .select_related("blob", "parent")
             .filter(pk=doc_id)
             .first()

@@ -121,6 +121,7 @@ def test_too_large_file_is_kept_but_not_opened(settings, tmp_path):
 
 def test_extraction_over_the_memory_limit_fails_then_reruns(settings):
     settings.EXTRACT_MEMORY_LIMIT_MB = 8
+    settings.MAX_TEXT_CHARS = 50_000_000  # so all of it is decoded, needing ~30 MB more
     data = b"memory limited " * 2_000_000  # 30 MB of text to decode and page
     doc = ingest(data, "hungry.txt")
     assert doc.status == Status.FAILED

@@ -16,7 +16,7 @@ from ..conftest import REPO
 REDIS_URL = os.environ.get("DATASCORES_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
 
-def _reachable(host: str, port: int) -> bool:
+def reachable(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
             return True
@@ -60,7 +60,7 @@ def wait_until(predicate, timeout: float, what: str) -> None:
 
 @pytest.fixture
 def redis_url() -> str:
-    if not _reachable("127.0.0.1", 6379):
+    if not reachable("127.0.0.1", 6379):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     import redis
 
