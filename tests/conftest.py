@@ -15,7 +15,7 @@ def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(settings.HOME, ignore_errors=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The real FOI corpus beside the repo; tests using it skip when it is absent."""
     if not (CORPUS / "foi").is_dir():
