@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from datascores.entities.admin import DocumentTagInline
+
 from . import pipeline
 from .models import Blob, Document, Page, Source, SourceKind, SourceType, Status
 
@@ -94,7 +96,7 @@ class DocumentAdmin(admin.ModelAdmin):
         "fetched_at",
         *readonly_fields,
     )
-    inlines = [SourceInline, PageInline]
+    inlines = [SourceInline, DocumentTagInline, PageInline]
     actions = ["rerun"]
     change_list_template = "admin/documents/document/change_list.html"
 

@@ -1,0 +1,386 @@
+"""Tag documents in the database: compile the vocabulary, store mentions, tags and links."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import (
+    Alias,
+    DocumentTag,
+    Entity,
+    EntityType,
+    JobStatus,
+    Link,
+    Mention,
+    PublicBody,
+    System,
+    TaggedDocument,
+    TagJob,
+    TagRole,
+    TagStatus,
+    VocabularyState,
+)
+from .tagger import AliasRule, EntityInfo, Tagger, Vocabulary
+
+log = logging.getLogger(__name__)
+
+_cache_lock = threading.Lock()
+_cache: dict[str, object] = {"key": None, "tagger": None}
+
+# Evidence shown first: a name written out in full beats one inferred from context.
+_RULE_RANK = {"unambiguous": 0, "vendor-in-name": 1, "context": 2, "support": 3}
+
+
+def vocabulary_from_db() -> Vocabulary:
+    entities: dict[int, EntityInfo] = {}
+    bodies = {
+        b["pk"]: b
+        for b in PublicBody.objects.values(
+            "pk", "domains", "wdtk_url_name", "start_date", "end_date"
+        )
+    }
+    vendors = dict(System.objects.values_list("pk", "vendor_id"))
+    company_domains = dict(
+        Entity.objects.filter(entity_type=EntityType.COMPANY).values_list("pk", "company__domains")
+    )
+    for e in Entity.objects.filter(enabled=True).values("pk", "entity_type", "name", "slug"):
+        body = bodies.get(e["pk"], {})
+        lookup = [e["slug"]]
+        if body.get("wdtk_url_name"):
+            lookup.append(body["wdtk_url_name"])
+        entities[e["pk"]] = EntityInfo(
+            key=e["pk"],
+            kind=e["entity_type"],
+            name=e["name"],
+            vendor=vendors.get(e["pk"]),
+            domains=tuple(body.get("domains") or company_domains.get(e["pk"]) or ()),
+            lookup_names=tuple(lookup),
+            start_date=body.get("start_date"),
+            end_date=body.get("end_date"),
+        )
+    aliases = [
+        AliasRule(
+            text=a.text,
+            entity=a.entity_id,
+            case_sensitive=a.case_sensitive,
+            ambiguous=a.ambiguous,
+            context=tuple(a.context_terms or ()),
+            window=a.window,
+            not_before=tuple(a.not_before or ()),
+            not_after=tuple(a.not_after or ()),
+            alias_id=a.pk,
+        )
+        for a in Alias.objects.filter(entity__enabled=True)
+    ]
+    return Vocabulary(entities=entities, aliases=aliases, version=VocabularyState.current())
+
+
+def _vocabulary_key() -> tuple:
+    row = VocabularyState.objects.filter(pk=1).values_list("version", "updated_at").first()
+    return row or (0, None)
+
+
+def get_tagger() -> Tagger:
+    """The compiled tagger for the current vocabulary version (rebuilt when it changes)."""
+    key = _vocabulary_key()
+    with _cache_lock:
+        if _cache["key"] != key or _cache["tagger"] is None:
+            _cache["tagger"] = Tagger(vocabulary_from_db())
+            _cache["key"] = key
+        return _cache["tagger"]  # type: ignore[return-value]
+
+
+def _document_title(document) -> str:
+    if document.title:
+        return document.title
+    source = document.sources.exclude(filename="").first()
+    return source.filename if source else ""
+
+
+def _facets(document) -> set[tuple[int, str]]:
+    return set(
+        DocumentTag.objects.filter(document=document)
+        .exclude(status=TagStatus.REJECTED)
+        .values_list("entity_id", "role")
+    )
+
+
+def tag_document(document, *, tagger: Tagger | None = None) -> bool:
+    """(Re-)tag one document; returns True when its tags changed.
+
+    Converges: mentions and links are rebuilt; tags keep their review status (rejected
+    stays rejected, confirmed stays even when no longer found); automatic tags that are
+    no longer found are removed. A change marks the document dirty for the search index.
+    """
+    tagger = tagger or get_tagger()
+    pages = list(document.pages.order_by("number").values_list("number", "text"))
+    result = tagger.tag(
+        pages,
+        title=_document_title(document),
+        metadata=document.metadata or {},
+        doc_date=document.date,
+    )
+    with transaction.atomic():
+        before = _facets(document)
+        Mention.objects.filter(document=document).delete()
+        Mention.objects.bulk_create(
+            [
+                Mention(
+                    document=document,
+                    entity_id=m.entity,
+                    alias_id=m.alias_id,
+                    page=m.page,
+                    start=m.start,
+                    end=m.end,
+                    text=m.text[:255],
+                    snippet=m.snippet,
+                    rule=m.rule,
+                )
+                for m in result.mentions
+            ],
+            batch_size=500,
+        )
+        counts: dict[int, int] = defaultdict(int)
+        best: dict[int, object] = {}
+        for m in result.mentions:
+            counts[m.entity] += 1
+            cur = best.get(m.entity)
+            if cur is None or _RULE_RANK.get(m.rule, 9) < _RULE_RANK.get(cur.rule, 9):
+                best[m.entity] = m
+        found = set(counts)
+        if result.issuer is not None:
+            found.add(result.issuer)
+        existing = {t.entity_id: t for t in DocumentTag.objects.filter(document=document)}
+        now = timezone.now()
+        for entity_id in found:
+            role = TagRole.ISSUER if entity_id == result.issuer else TagRole.MENTIONED
+            m = best.get(entity_id)
+            if m is not None:
+                page, evidence = m.page, m.snippet
+            else:
+                page, evidence = result.issuer_page, result.issuer_evidence
+            fields = {
+                "mention_count": counts.get(entity_id, 0),
+                "evidence_page": page,
+                "evidence": evidence,
+                "issuer_source": result.issuer_source if role == TagRole.ISSUER else "",
+            }
+            tag = existing.get(entity_id)
+            if tag is None:
+                DocumentTag.objects.create(
+                    document=document, entity_id=entity_id, role=role, **fields
+                )
+                continue
+            if tag.status == TagStatus.CONFIRMED and tag.role == TagRole.ISSUER:
+                role = TagRole.ISSUER  # a reviewer's issuer stays the issuer
+            fields["role"] = role
+            if any(getattr(tag, k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    setattr(tag, k, v)
+                tag.updated_at = now
+                tag.save()
+        for entity_id, tag in existing.items():
+            if entity_id in found:
+                continue
+            if tag.status == TagStatus.AUTO:
+                tag.delete()
+            elif tag.mention_count:
+                tag.mention_count = 0
+                tag.save(update_fields=["mention_count", "updated_at"])
+        _store_links(document, result)
+        TaggedDocument.objects.update_or_create(
+            document=document,
+            defaults={"vocabulary_version": VocabularyState.current(), "tagged_at": now},
+        )
+        changed = _facets(document) != before
+    if changed:
+        mark_dirty([document.pk])
+    return changed
+
+
+def _store_links(document, result) -> None:
+    Link.objects.filter(document=document).delete()
+    rejected = set(
+        DocumentTag.objects.filter(document=document, status=TagStatus.REJECTED).values_list(
+            "entity_id", flat=True
+        )
+    )
+    authorities = set(
+        PublicBody.objects.filter(pk__in=[ln.authority for ln in result.links]).values_list(
+            "pk", flat=True
+        )
+    )
+    Link.objects.bulk_create(
+        [
+            Link(
+                document=document,
+                authority_id=ln.authority,
+                entity_id=ln.entity,
+                distance=ln.distance,
+            )
+            for ln in result.links
+            if ln.authority in authorities
+            and ln.authority not in rejected
+            and ln.entity not in rejected
+        ]
+    )
+
+
+def mark_dirty(document_ids: Iterable[int]) -> None:
+    """Tell the search index these documents changed (the search app's hook when present)."""
+    ids = list(document_ids)
+    if not ids:
+        return
+    try:
+        from search.indexer import mark_dirty as search_mark_dirty
+    except ImportError:
+        search_mark_dirty = None
+    if search_mark_dirty is not None:
+        search_mark_dirty(ids)
+        return
+    # Without the search app's hook, the flag alone lets the periodic sweep pick them up.
+    from datascores.documents.models import Document
+
+    Document.objects.filter(pk__in=ids).update(index_dirty=True)
+
+
+def set_tag_status(tag: DocumentTag, status: str, user=None) -> bool:
+    """A reviewer's decision; the index learns when a tag appears or disappears."""
+    if tag.status == status:
+        return False
+    tag.status = status
+    tag.reviewed_at = timezone.now()
+    tag.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+    tag.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+    if status == TagStatus.REJECTED:
+        Link.objects.filter(document_id=tag.document_id).filter(
+            Q(authority_id=tag.entity_id) | Q(entity_id=tag.entity_id)
+        ).delete()
+    mark_dirty([tag.document_id])
+    return True
+
+
+# --- which documents a vocabulary change can affect --------------------------------------
+
+
+def _search_tokens(entity_ids: Iterable[int]) -> set[str]:
+    """The longest word of each alias: a cheap database filter for pages that might match."""
+    tokens = set()
+    for text in Alias.objects.filter(entity_id__in=list(entity_ids)).values_list("text", flat=True):
+        words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if len(w) > 2]
+        if words:
+            tokens.add(max(words, key=len))
+        elif text.strip():
+            tokens.add(text.strip())
+    return tokens
+
+
+def affected_documents(entity_ids: Iterable[int]) -> list[int]:
+    """Documents already tagged with these entities, plus those whose text may name them."""
+    from datascores.documents.models import Document, Page, Status
+
+    ids = list(entity_ids)
+    found = set(DocumentTag.objects.filter(entity_id__in=ids).values_list("document_id", flat=True))
+    found |= set(Mention.objects.filter(entity_id__in=ids).values_list("document_id", flat=True))
+    tokens = _search_tokens(ids)
+    if tokens:
+        q = Q()
+        for t in tokens:
+            q |= Q(text__icontains=t)
+        found |= set(Page.objects.filter(q).values_list("document_id", flat=True).distinct())
+        q = Q()
+        for t in tokens:
+            q |= Q(title__icontains=t)
+        found |= set(Document.objects.filter(q).values_list("pk", flat=True))
+    return sorted(
+        Document.objects.filter(pk__in=found, status=Status.DONE).values_list("pk", flat=True)
+    )
+
+
+def request_retag(
+    entity_ids: Iterable[int] = (), document_ids: Iterable[int] = (), description: str = ""
+) -> TagJob:
+    """Queue a background re-tag (merging into a job that has not started yet)."""
+    from .tasks import run_tag_job
+
+    entity_ids = sorted(set(entity_ids))
+    document_ids = sorted(set(document_ids))
+    with transaction.atomic():
+        job = (
+            TagJob.objects.select_for_update()
+            .filter(status=JobStatus.QUEUED, started_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if job is not None:
+            job.entity_ids = sorted(set(job.entity_ids) | set(entity_ids))
+            job.document_ids = sorted(set(job.document_ids) | set(document_ids))
+            job.save(update_fields=["entity_ids", "document_ids"])
+            return job
+        job = TagJob.objects.create(
+            description=description or "Vocabulary changed",
+            entity_ids=entity_ids,
+            document_ids=document_ids,
+        )
+    run_tag_job.delay(job.pk)
+    return job
+
+
+def start_job(job: TagJob) -> list[int]:
+    """Resolve the job's documents and mark it running; returns the document ids."""
+    ids = set(job.document_ids)
+    if job.entity_ids:
+        ids |= set(affected_documents(job.entity_ids))
+    ids_sorted = sorted(ids)
+    job.document_ids = ids_sorted
+    job.total = len(ids_sorted)
+    job.status = JobStatus.RUNNING
+    job.started_at = job.started_at or timezone.now()
+    job.save(update_fields=["document_ids", "total", "status", "started_at"])
+    return ids_sorted
+
+
+def run_job_step(job: TagJob, *, budget_seconds: float | None = None, progress=None) -> bool:
+    """Tag the job's remaining documents (within the time budget); True when finished."""
+    import time
+
+    from datascores.documents.models import Document
+
+    deadline = time.monotonic() + budget_seconds if budget_seconds else None
+    tagger = get_tagger()
+    remaining = job.document_ids[job.done :]
+    errors = []
+    for doc_id in remaining:
+        try:
+            doc = Document.objects.filter(pk=doc_id).first()
+            if doc is not None and tag_document(doc, tagger=tagger):
+                job.changed += 1
+        except Exception as exc:  # one bad document must not stop the job
+            log.exception("re-tagging document %s failed", doc_id)
+            job.errors += 1
+            errors.append(f"document {doc_id}: {exc}")
+        job.done += 1
+        if progress is not None:
+            progress.update(1)
+        if job.done % 20 == 0 or errors:
+            if errors:
+                job.error_log = (job.error_log + "\n".join(errors) + "\n")[-20000:]
+                errors = []
+            job.save(update_fields=["done", "changed", "errors", "error_log"])
+        if deadline is not None and time.monotonic() > deadline:
+            break
+    if errors:
+        job.error_log = (job.error_log + "\n".join(errors) + "\n")[-20000:]
+    finished = job.done >= len(job.document_ids)
+    if finished:
+        job.status = JobStatus.DONE
+        job.finished_at = timezone.now()
+    job.save()
+    return finished

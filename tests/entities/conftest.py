@@ -1,0 +1,61 @@
+"""Fixtures for the entities tests: a tagger built from the data files, documents in the DB."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+
+import pytest
+
+from datascores.entities.tagger import Tagger
+from datascores.entities.vocabulary import build_vocabulary
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def vocabulary():
+    return build_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def tagger(vocabulary) -> Tagger:
+    return Tagger(vocabulary)
+
+
+@pytest.fixture
+def names(vocabulary):
+    """Entity key -> official name, for readable assertions."""
+    return {k: e.name for k, e in vocabulary.entities.items()}
+
+
+def found(tagger: Tagger, text: str, kind: str | None = None, **kw) -> set[str]:
+    """Official names of the entities tagged in one page of text."""
+    result = tagger.tag([(1, text)], **kw)
+    ents = tagger.entities
+    return {ents[m.entity].name for m in result.mentions if kind is None or m.kind == kind}
+
+
+@pytest.fixture
+def make_document(db):
+    """A processed document with the given pages (no file processing involved)."""
+    from datascores.documents.models import Blob, Document, Page, Status
+
+    def make(pages: list[str], *, title: str = "", metadata: dict | None = None, **fields):
+        n = next(_counter)
+        sha = hashlib.sha256(f"entities-test-{n}-{title}".encode()).hexdigest()
+        blob = Blob.objects.create(sha256=sha, size=1, mime_type="text/plain", file=f"t/{sha}")
+        doc = Document.objects.create(
+            blob=blob,
+            title=title,
+            status=Status.DONE,
+            page_count=len(pages),
+            metadata=metadata or {},
+            **fields,
+        )
+        Page.objects.bulk_create(
+            [Page(document=doc, number=i, text=t) for i, t in enumerate(pages, 1)]
+        )
+        return doc
+
+    return make

@@ -1,0 +1,329 @@
+"""The tagger on its own (no database): aliases, boundaries, ambiguity rules, evidence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from datascores.entities.tagger import (
+    AliasRule,
+    EntityInfo,
+    Tagger,
+    Vocabulary,
+    fold,
+    normalise,
+)
+
+from .conftest import found
+
+HACKNEY = "London Borough of Hackney"
+
+
+# --- aliases and boundaries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We wrote to Hackney Council last week.",
+        "A reply from LB Hackney arrived.",
+        "The London Borough of Hackney holds this information.",
+        "The London Borough of\nHackney holds this information.",  # a line break inside
+        "Hackney LBC said no.",
+        "The council in Hackney said no.",  # bare place name with a council word nearby
+    ],
+)
+def test_hackney_is_found_in_every_common_form(tagger, text):
+    assert HACKNEY in found(tagger, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The proposal was hackneyed and dull.",
+        "The Hackneyed proposal.",
+        "Hackney carriage licences are issued to drivers.",  # taxis, not the council
+        "A trip to Hackney.",  # a bare place with nothing saying "council"
+    ],
+)
+def test_hackney_is_not_found_where_it_is_not_the_council(tagger, text):
+    assert HACKNEY not in found(tagger, text)
+
+
+def test_longest_name_wins_over_the_place_inside_it(tagger):
+    got = found(tagger, "Durham Constabulary and Durham County Council both replied.")
+    assert got == {"Durham Constabulary", "Durham County Council"}
+    got = found(tagger, "Data is sent to the Kent Integrated Dataset by the council.")
+    assert "Kent County Council" not in got
+    assert "Kent Integrated Dataset" in got
+
+
+def test_curly_and_straight_apostrophes_and_hyphen_variants_match_alike(tagger):
+    for text in (
+        "Information Commissioner’s Office",
+        "Information Commissioner's Office",
+        "Information Commissioners Office",
+    ):
+        assert found(tagger, text) == {"Information Commissioner's Office"}
+    assert "Stockton-on-Tees Borough Council" in found(tagger, "Stockton on Tees Borough Council")
+    assert "Stockton-on-Tees Borough Council" in found(tagger, "Stockton–on–Tees Borough Council")
+    assert "i2 Analyst's Notebook" in found(tagger, "charts made in i2 Analyst’s Notebook 8")
+
+
+def test_ampersand_and_and_are_the_same(tagger):
+    a = found(tagger, "the Manchester Research & Intelligence Database")
+    b = found(tagger, "the Manchester Research and Intelligence Database")
+    assert a == b == {"Manchester Research & Intelligence Database"}
+
+
+def test_acronyms_match_case_exactly(tagger):
+    assert "Department for Work and Pensions" in found(tagger, "Checks with the DWP each month.")
+    assert "Department for Work and Pensions" not in found(tagger, "dwp")
+    assert "CACI" in found(tagger, "Acorn from CACI.")
+    assert "CACI" not in found(tagger, "the word caci in lower case")
+
+
+def test_acronym_inside_a_longer_token_is_not_a_match(tagger):
+    assert found(tagger, "DWPX and XDWP are not departments") == set()
+
+
+def test_case_insensitive_names_match_in_capitals(tagger):
+    assert found(tagger, "BRISTOL CITY COUNCIL") == {"Bristol City Council"}
+
+
+def test_capita_is_not_per_capita(tagger):
+    assert "Capita" in found(tagger, "The contract went to Capita in 2016.")
+    assert "Capita" not in found(tagger, "Spending per Capita rose.")
+
+
+# --- ambiguity rules, each both ways -----------------------------------------------------------
+
+
+def test_mosaic_with_geodemographic_context_is_experians(tagger):
+    got = found(tagger, "Households were profiled with Mosaic geodemographic segmentation.")
+    assert "Mosaic (Experian)" in got
+    assert "Mosaic (Servelec)" not in got
+
+
+def test_mosaic_with_social_care_context_is_servelecs(tagger):
+    got = found(tagger, "Social workers record every case in Mosaic, our case management system.")
+    assert "Mosaic (Servelec)" in got
+    assert "Mosaic (Experian)" not in got
+
+
+def test_mosaic_alone_is_not_tagged(tagger):
+    assert found(tagger, "The new library floor has a beautiful mosaic.") == set()
+
+
+def test_mosaic_follows_the_vendor_named_elsewhere_in_the_document(tagger):
+    text = (
+        "We licence data from Experian. " + "Filler sentence. " * 40 + "Mosaic is updated yearly."
+    )
+    got = found(tagger, text)
+    assert "Mosaic (Experian)" in got and "Mosaic (Servelec)" not in got
+
+
+def test_i2_needs_ibm_or_analysts_notebook_nearby(tagger):
+    assert "i2 Analyst's Notebook" in found(tagger, "IBM i2 charts were drawn by analysts.")
+    assert "i2 Analyst's Notebook" not in found(tagger, "See section 4(i2) of the form.")
+
+
+def test_acorn_needs_classification_context(tagger):
+    assert "Acorn" in found(tagger, "Postcodes were given an Acorn classification.")
+    assert "Acorn" not in found(tagger, "The Acorn Centre runs youth clubs on Fridays.")
+    assert "Acorn" not in found(tagger, "an acorn fell from the tree")
+
+
+def test_cerberus_needs_border_context(tagger):
+    assert "Cerberus" in found(tagger, "The Home Office Cerberus programme targets freight.")
+    assert "Cerberus" not in found(tagger, "In myth, Cerberus guards the underworld.")
+
+
+def test_hart_needs_durham_or_custody_context(tagger):
+    assert "Harm Assessment Risk Tool" in found(
+        tagger, "HART forecasts reoffending risk for custody decisions."
+    )
+    assert "Harm Assessment Risk Tool" not in found(
+        tagger, "HART paramedics attended the incident."
+    )
+
+
+def test_r_is_a_system_only_among_statistics_tools(tagger):
+    assert "R" in found(tagger, "Analysis was done in Excel, SPSS, R and MySQL.")
+    assert "R" not in found(tagger, "Signed by Dr R Smith on behalf of the council.")
+
+
+def test_excel_needs_spreadsheet_context(tagger):
+    assert "Excel" in found(tagger, "Projections are done in an excel spreadsheet.")
+    assert "Excel" not in found(tagger, "Our staff excel at customer service.")
+    assert "Excel" in found(tagger, "Reports are exported to Microsoft Excel.")
+
+
+def test_microsoft_is_named_with_its_product(tagger):
+    got = found(tagger, "The data is accessed with Microsoft SQL Server Management Studio.")
+    assert {"Microsoft", "SQL Server Management Studio"} <= got
+
+
+def test_one_is_a_system_in_a_list_of_systems_only(tagger):
+    got = found(tagger, "Other applications: YOIS ONE e-Start PARIS")
+    assert {"YOIS", "Capita One", "e-Start", "PARIS"} <= got
+    assert "Capita One" not in found(tagger, "ONE MORE THING: reply within twenty days.")
+
+
+def test_council_acronym_needs_the_council_named_elsewhere(tagger):
+    text = "Kent County Council replied. Later, KCC said the data was held by the trust."
+    result = tagger.tag([(1, text)])
+    kcc = [m for m in result.mentions if m.text == "KCC"]
+    assert kcc and tagger.entities[kcc[0].entity].name == "Kent County Council"
+    # Alone, KCC could be several councils: not tagged.
+    assert found(tagger, "KCC said the data was held by the trust.") == set()
+
+
+def test_bare_place_name_needs_a_council_word_or_support(tagger):
+    assert "Bristol City Council" in found(tagger, "families across the city of Bristol")
+    assert found(tagger, "Flights leave from Bristol Airport.") == set()
+    assert "Cardiff Council" not in found(tagger, "School of Journalism, Cardiff University")
+
+
+def test_vendor_named_inside_a_product_name_is_tagged(tagger):
+    assert {"Qlik", "Qlik Sense"} <= found(tagger, "Qlik Sense dashboards")
+    assert {"Experian", "Mosaic (Experian)"} <= found(tagger, "Experian Mosaic types")
+    # "QlikView" is one word: it names the product, not the company.
+    assert "Qlik" not in found(tagger, "QlikView dashboards")
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+def test_evidence_offsets_point_at_the_matched_text(tagger):
+    page1 = "Intro line.\n\nThe   London Borough\nof Hackney (LB Hackney) uses  Experian’s Mosaic."
+    page2 = "Nothing here.\tBut the DWP is named, and IBM i2 iBase too."
+    result = tagger.tag([(1, page1), (2, page2)])
+    assert result.mentions
+    pages = {1: page1, 2: page2}
+    for m in result.mentions:
+        assert pages[m.page][m.start : m.end] == m.text
+        assert m.text in m.snippet.replace("\n", " ") or " ".join(m.text.split()) in m.snippet
+    texts = {(m.page, " ".join(m.text.split())) for m in result.mentions}
+    assert (1, "London Borough of Hackney") in texts
+    assert (1, "LB Hackney") in texts
+    assert (2, "DWP") in texts
+    assert (2, "IBM i2 iBase") in texts
+
+
+def test_normalised_offsets_map_back_through_collapsed_whitespace():
+    text = "a  b\n\n\nc d    e"
+    norm = normalise(text)
+    assert norm.cased == "a b c d e"
+    for i, ch in enumerate(norm.cased):
+        if ch != " ":
+            assert text[norm.to_original(i)] == ch
+
+
+def test_fold_treats_apostrophes_and_case_alike():
+    assert fold("Information Commissioner’s Office") == fold("INFORMATION COMMISSIONER'S OFFICE")
+
+
+# --- issuer ------------------------------------------------------------------------------------
+
+
+def test_issuer_from_request_metadata(tagger, names):
+    result = tagger.tag([(1, "Thank you for your request.")], metadata={"authority": "Kent CC"})
+    assert names[result.issuer] == "Kent County Council"
+    assert result.issuer_source == "metadata"
+
+
+def test_issuer_from_letterhead_and_sign_off_not_from_appeal_boilerplate(tagger, names):
+    text = (
+        "Manchester City Council\nPO Box 532, Town Hall\n\nDear Data Justice Lab,\n"
+        "We hold no information.\n"
+        "If you are unhappy you can complain to the Information Commissioner's Office, "
+        "casework@ico.org.uk.\nYours sincerely\nFOI Officer\nfoi@manchester.gov.uk"
+    )
+    result = tagger.tag([(1, text)])
+    assert names[result.issuer] == "Manchester City Council"
+    mentioned = {names[m.entity] for m in result.mentions}
+    assert "Information Commissioner's Office" in mentioned  # named, but not the issuer
+
+
+def test_issuer_from_email_domain_alone(tagger, names):
+    text = "Dear Sir\nWe do not use predictive analytics.\nRegards\nFOI team\nfoi@essex.gov.uk"
+    result = tagger.tag([(1, text)])
+    assert names[result.issuer] == "Essex County Council"
+
+
+def test_recipient_after_dear_is_not_the_issuer(tagger):
+    text = (
+        "Dear Bristol City Council,\nPlease send me your data strategy.\n"
+        "Yours faithfully\nA. Person"
+    )
+    assert tagger.tag([(1, text)]).issuer is None
+
+
+def test_no_issuer_when_nothing_says_who_wrote_it(tagger):
+    assert tagger.tag([(1, "Predictive models are used widely.")]).issuer is None
+
+
+# --- links, dates, construction ------------------------------------------------------------------
+
+
+def test_links_keep_the_distance_between_authority_and_system(tagger, names):
+    text = "Kent County Council uses SPSS." + " filler" * 200 + " Also Stata."
+    result = tagger.tag([(1, text)])
+    dist = {(names[ln.authority], names[ln.entity]): ln.distance for ln in result.links}
+    assert dist[("Kent County Council", "SPSS")] < dist[("Kent County Council", "Stata")]
+    assert dist[("Kent County Council", "SPSS")] == len(" uses ")
+
+
+def _tiny_vocab(aliases, entities=None) -> Tagger:
+    entities = entities or {
+        "old": EntityInfo("old", "authority", "Old Council", end_date=date(2019, 3, 31)),
+        "new": EntityInfo("new", "authority", "New Council", start_date=date(2019, 4, 1)),
+    }
+    return Tagger(Vocabulary(entities=entities, aliases=aliases))
+
+
+def test_shared_ambiguous_alias_prefers_the_body_that_existed_on_the_date():
+    rules = [
+        AliasRule("Poole", "old", case_sensitive=True, ambiguous=True, context=("council",)),
+        AliasRule("Poole", "new", case_sensitive=True, ambiguous=True, context=("council",)),
+    ]
+    t = _tiny_vocab(rules)
+    early = t.tag([(1, "Poole council said")], doc_date=date(2018, 1, 1))
+    late = t.tag([(1, "Poole council said")], doc_date=date(2022, 1, 1))
+    assert [m.entity for m in early.mentions] == ["old"]
+    assert [m.entity for m in late.mentions] == ["new"]
+
+
+def test_vocabulary_from_files_has_no_unambiguous_name_shared_by_two_entities(tagger):
+    owners: dict[tuple[str, str], set] = {}
+    for rule in tagger.rules:
+        if not rule.ambiguous:
+            key = (tagger.entities[rule.entity].kind, fold(rule.text))
+            owners.setdefault(key, set()).add(rule.entity)
+    clashes = {k: v for k, v in owners.items() if len(v) > 1}
+    assert clashes == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All services share one system for records.",
+        "Please state precisely which data you hold.",
+        "The faculty of the university replied.",
+        "They had to shut down council offices in winter.",
+        "Staff may work from a home office on Fridays.",
+        "Putting the policy in practice took two years.",
+        "The school uses an EMIS for attendance returns.",
+        "We met at the NEC in Birmingham.",
+        "From one view, the data is incomplete.",
+    ],
+)
+def test_ordinary_phrases_are_not_entities(tagger, text):
+    assert found(tagger, text) == set()
+
+
+def test_council_forms_match_in_capitals(tagger):
+    assert "Kent County Council" in found(tagger, "KENT CC - FREEDOM OF INFORMATION RESPONSE")
+    assert HACKNEY in found(tagger, "HACKNEY COUNCIL")
