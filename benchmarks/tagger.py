@@ -69,7 +69,7 @@ NAMES = [
 
 
 def synthetic_pages(total_bytes: int, seed: int = 1) -> list[tuple[int, str]]:
-    rnd = random.Random(seed)  # noqa: S311 - synthetic text, not security
+    rnd = random.Random(seed)
     pages, size, n = [], 0, 0
     while size < total_bytes:
         words = []
