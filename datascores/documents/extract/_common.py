@@ -1,0 +1,176 @@
+"""Helpers the format modules share: text clean-up, limits on pages and characters,
+pagination of unpaginated text, and bounded reads from zip containers."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from .base import Context, ExtractionError, FailureCode, PageText
+
+# Formats without pages of their own (DOCX, TXT, RTF, ...) are cut into pages of about
+# this many characters, at line boundaries: small enough for a readable page view and
+# for snippets, large enough that a typical letter is one page.
+PAGE_CHARS = 10_000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """Normalise line ends, drop control characters, squeeze runs of blank lines."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = _TRAILING_SPACE.sub("\n", text)
+    text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
+
+
+class Budget:
+    """Counts pages and characters against ctx limits and records the warnings."""
+
+    def __init__(self, ctx: Context):
+        self.max_chars = ctx.max_text_chars
+        self.max_pages = ctx.max_pages
+        self.chars = 0
+        self.pages = 0
+        self.warnings: list[str] = []
+        self.truncated = False
+
+    def take(self, text: str) -> str:
+        """Text as much of it fits in the character budget; warns once when cut."""
+        room = self.max_chars - self.chars
+        if len(text) > room:
+            text = text[: max(room, 0)]
+            if not self.truncated:
+                self.truncated = True
+                self.warnings.append(
+                    f"Text truncated after {self.max_chars:,} characters; the rest was not read."
+                )
+        self.chars += len(text)
+        return text
+
+    def page_limit_reached(self, total: int | None = None, unit: str = "pages") -> bool:
+        """True (with a warning) when no further page may be added."""
+        if self.pages < self.max_pages:
+            return False
+        of = f" of {total:,}" if total else ""
+        self.warnings.append(f"Only the first {self.max_pages:,}{of} {unit} were read.")
+        return True
+
+
+def paginate(blocks: Iterable[str], budget: Budget, page_chars: int = PAGE_CHARS) -> list[PageText]:
+    """Cut a stream of text blocks (paragraphs, lines) into pages of about page_chars."""
+    pages: list[PageText] = []
+    current: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal current, size
+        text = clean_text("\n".join(current))
+        current, size = [], 0
+        if text:
+            budget.pages += 1
+            pages.append(PageText(number=budget.pages, text=text))
+
+    for block in blocks:
+        for piece in _pieces(block, page_chars):
+            if size and size + len(piece) > page_chars:
+                flush()
+            if not current and budget.page_limit_reached():
+                return pages
+            current.append(budget.take(piece))
+            size += len(piece) + 1
+            if budget.truncated:
+                flush()
+                return pages
+    flush()
+    return pages
+
+
+def _pieces(block: str, page_chars: int) -> Iterable[str]:
+    """A block no longer than a page, or an enormous one cut at spaces."""
+    while len(block) > page_chars:
+        cut = block.rfind(" ", page_chars // 2, page_chars)
+        cut = cut if cut > 0 else page_chars
+        yield block[:cut]
+        block = block[cut:]
+    yield block
+
+
+def single_page(text: str, budget: Budget, number: int | None = None) -> PageText:
+    """One page holding text, within the character budget."""
+    budget.pages += 1
+    return PageText(number=number or budget.pages, text=clean_text(budget.take(text)))
+
+
+def read_member(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo, limit: int) -> bytes:
+    """Read one zip member, counting the bytes actually decompressed against limit.
+
+    The sizes in a zip's headers are claims; a zip bomb lies about them.
+    """
+    info = name if isinstance(name, zipfile.ZipInfo) else zf.getinfo(name)
+    if info.file_size > limit:
+        raise ExtractionError(
+            FailureCode.ARCHIVE_LIMIT,
+            f"'{info.filename}' inside the file would unpack to {mb(info.file_size)}; "
+            f"the limit is {mb(limit)}.",
+        )
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            out += chunk
+            if len(out) > limit:
+                raise ExtractionError(
+                    FailureCode.ARCHIVE_LIMIT,
+                    f"'{info.filename}' inside the file unpacks to more than {mb(limit)} "
+                    "(more than its header claims); it looks like a zip bomb.",
+                )
+    return bytes(out)
+
+
+def mb(n: int) -> str:
+    return f"{n / (1024 * 1024):,.0f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def iso(value: object) -> str | None:
+    """A date or datetime as an ISO 8601 string, for JSON metadata."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return None
+
+
+_NOT_A_TITLE = re.compile(
+    r"^(?:page\s+\d+(?:\s+of\s+\d+)?|dear\b|good (?:morning|afternoon|evening)\b|hello\b|"
+    r"\d+\s*\|?\s*p\s?a\s?g\s?e)",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def plausible_title(title: str) -> bool:
+    """Not empty, not a salutation or page number, has a word in it."""
+    return bool(re.search(r"[^\W\d_]{3}", title)) and not _NOT_A_TITLE.match(title)
+
+
+def first_line_title(text: str, limit: int = 200) -> str:
+    """The first line that reads like a heading (two words or more), as a fallback title."""
+    for line in text.splitlines()[:40]:
+        line = " ".join(line.split())
+        if len(_WORD.findall(line)) >= 2 and not _NOT_A_TITLE.match(line):
+            return line[:limit]
+    return ""
+
+
+def corrupt(kind: str, exc: BaseException | None = None) -> ExtractionError:
+    """The standard 'damaged file' error for a format."""
+    detail = f" ({type(exc).__name__}: {exc})" if exc is not None and str(exc) else ""
+    detail = detail[:300]
+    return ExtractionError(
+        FailureCode.CORRUPT,
+        f"This {kind} file is damaged or incomplete and could not be read{detail}.",
+    )

@@ -1,0 +1,137 @@
+"""ZIP archives: the members become documents of their own, within limits on count,
+unpacked size (the bytes actually inflated, not the sizes the headers claim) and depth.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+
+from ._common import Budget, mb, read_member, single_page
+from .base import Context, Extracted, ExtractionError, FailureCode, Member
+
+_JUNK_DIRS = ("__MACOSX/", ".git/", ".svn/")
+_JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", ".localized"}
+
+
+def extract(data: bytes, ctx: Context) -> Extracted:
+    if ctx.depth >= ctx.max_nesting_depth:
+        raise ExtractionError(
+            FailureCode.ARCHIVE_LIMIT,
+            f"This archive is nested {ctx.depth} levels deep inside other files; "
+            f"the limit is {ctx.max_nesting_depth}.",
+        )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ExtractionError(
+            FailureCode.CORRUPT, f"This ZIP archive is damaged or incomplete ({exc})."
+        ) from None
+    with zf:
+        return _extract(zf, infos, ctx)
+
+
+def _extract(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context) -> Extracted:
+    warnings: list[str] = []
+    wanted: list[tuple[zipfile.ZipInfo, str]] = []
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        if info.is_dir() or _is_junk(name):
+            continue
+        safe = safe_name(name)
+        if safe is None:
+            warnings.append(f"Skipped '{name}': its name points outside the archive.")
+            continue
+        if safe.lower() in seen:
+            warnings.append(f"Skipped a second copy of '{safe}'.")
+            continue
+        seen.add(safe.lower())
+        wanted.append((info, safe))
+    if len(wanted) > ctx.zip_max_members:
+        raise ExtractionError(
+            FailureCode.ARCHIVE_LIMIT,
+            f"This archive holds {len(wanted):,} files; the limit is {ctx.zip_max_members:,}.",
+        )
+    declared = sum(info.file_size for info, _ in wanted)
+    if declared > ctx.zip_max_total_bytes:
+        raise ExtractionError(
+            FailureCode.ARCHIVE_LIMIT,
+            f"This archive would unpack to {mb(declared)}; "
+            f"the limit is {mb(ctx.zip_max_total_bytes)}.",
+        )
+    members: list[Member] = []
+    listing: list[str] = []
+    remaining = ctx.zip_max_total_bytes
+    for info, safe in wanted:
+        if info.flag_bits & 0x1:
+            warnings.append(f"Skipped '{safe}': it is encrypted (password-protected).")
+            listing.append(f"{safe} (encrypted, not read)")
+            continue
+        try:
+            payload = read_member(zf, info, remaining)
+        except ExtractionError as exc:
+            # The whole archive, not one member, is over the limit: a bomb or a lie.
+            raise ExtractionError(
+                FailureCode.ARCHIVE_LIMIT,
+                f"This archive unpacks to more than {mb(ctx.zip_max_total_bytes)} "
+                f"(stopped at '{safe}'); it looks like a zip bomb. {exc.reason}",
+            ) from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            if info.compress_size > info.file_size + 1024:
+                # zipfile stops at the declared size, so the checksum fails: a size lie.
+                exc = f"its header claims {info.file_size:,} bytes, far less than it holds"
+            warnings.append(f"Skipped '{safe}': it is damaged ({exc}).")
+            listing.append(f"{safe} (damaged, not read)")
+            continue
+        except NotImplementedError as exc:
+            warnings.append(f"Skipped '{safe}': {exc}.")
+            listing.append(f"{safe} (unsupported compression, not read)")
+            continue
+        remaining -= len(payload)
+        if not payload:
+            listing.append(f"{safe} (empty)")
+            continue
+        members.append(Member(name=safe, data=payload))
+        listing.append(f"{safe} ({_size(len(payload))})")
+    budget = Budget(ctx)
+    heading = f"Archive with {len(members)} file{'s' if len(members) != 1 else ''}:"
+    page = single_page("\n".join([heading, *listing]), budget)
+    return Extracted(
+        pages=[page],
+        metadata={"members": len(members), "unpacked_bytes": sum(len(m.data) for m in members)},
+        members=members,
+        warnings=warnings + budget.warnings,
+    )
+
+
+def _is_junk(name: str) -> bool:
+    base = posixpath.basename(name.rstrip("/")).lower()
+    return (
+        name.startswith(_JUNK_DIRS)
+        or any(f"/{d}" in name for d in _JUNK_DIRS)
+        or base in _JUNK_NAMES
+        or base.startswith("._")
+        or base.startswith("~$")
+    )
+
+
+def safe_name(name: str) -> str | None:
+    """The member name as a relative path, or None if it tries to leave the archive."""
+    name = name.replace("\\", "/")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return None
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or any("\x00" in p for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"

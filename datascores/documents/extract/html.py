@@ -1,0 +1,142 @@
+"""HTML: the title and the main text, without navigation, headers, footers and scripts."""
+
+from __future__ import annotations
+
+import re
+
+from ._common import Budget, clean_text, first_line_title, mb, paginate
+from .base import Context, Extracted
+
+# Parsing cost grows with the input; a page bigger than this is cut before parsing.
+MAX_HTML_BYTES = 20 * 1024 * 1024
+
+_DROP = {
+    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+    "nav", "header", "footer", "aside", "form", "button", "select", "input", "textarea",
+    "menu", "dialog", "head",
+}  # fmt: skip
+_BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"}
+_BOILERPLATE_HINT = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|cookie[s-]?(?:banner|notice)?|"
+    r"skip-link|site-header|site-footer|masthead|sidebar|social|share)(?:$|[\s_-])",
+    re.I,
+)
+_BLOCKS = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "table", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "address", "figcaption", "hr",
+    "main", "td", "th",
+}  # fmt: skip
+_DATE_META = (
+    "article:published_time",
+    "datepublished",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "date",
+    "publication_date",
+)
+
+
+def extract(data: bytes, ctx: Context) -> Extracted:
+    budget = Budget(ctx)
+    if len(data) > MAX_HTML_BYTES:
+        budget.warnings.append(
+            f"Only the first {mb(MAX_HTML_BYTES)} of this {mb(len(data))} page were read."
+        )
+        data = data[:MAX_HTML_BYTES]
+    title, text, metadata = html_to_text(data)
+    pages = paginate(text.split("\n"), budget)
+    return Extracted(
+        pages=pages,
+        title=title or (first_line_title(pages[0].text) if pages else ""),
+        metadata=metadata,
+        warnings=budget.warnings,
+    )
+
+
+def html_to_text(markup: bytes | str) -> tuple[str, str, dict]:
+    """(title, main text, metadata) of an HTML document."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "lxml")
+    metadata = _meta(soup)
+    title = ""
+    if soup.title and soup.title.string:
+        title = " ".join(soup.title.string.split())
+    if not title and metadata.get("og_title"):
+        title = metadata["og_title"]
+    _strip_boilerplate(soup)
+    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    if main is None:
+        articles = soup.find_all("article")
+        main = articles[0] if len(articles) == 1 else (soup.body or soup)
+    if not title:
+        heading = main.find("h1")
+        title = " ".join(heading.get_text(" ").split()) if heading else ""
+    return title[:500], _text(main), metadata
+
+
+def _strip_boilerplate(root) -> None:
+    """Remove scripts, navigation, headers, footers and the like, in one pass."""
+    from bs4 import Tag
+
+    doomed = []
+    stack = [root]
+    while stack:
+        for child in stack.pop().contents:
+            if not isinstance(child, Tag):
+                continue
+            if child.name in _DROP or _is_boilerplate(child.attrs or {}):
+                doomed.append(child)
+            else:
+                stack.append(child)
+    for tag in doomed:
+        tag.decompose()
+
+
+def _is_boilerplate(attrs: dict) -> bool:
+    if attrs.get("aria-hidden") == "true" or "hidden" in attrs:
+        return True
+    if str(attrs.get("role", "")).lower() in _BOILERPLATE_ROLES:
+        return True
+    classes = attrs.get("class") or []
+    hint = " ".join(
+        [str(attrs.get("id", "")), *(classes if isinstance(classes, list) else [classes])]
+    )
+    return bool(hint.strip()) and bool(_BOILERPLATE_HINT.search(hint))
+
+
+def _text(root) -> str:
+    """Text with a line break at each block element, runs of spaces collapsed."""
+    from bs4 import NavigableString
+    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+    skip = (Comment, Declaration, Doctype, ProcessingInstruction)
+    parts: list[str] = []
+    for node in root.descendants:
+        if isinstance(node, NavigableString):
+            if not isinstance(node, skip):
+                parts.append(str(node))
+        elif node.name in _BLOCKS:
+            parts.append("\n")
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return clean_text("\n".join(line for line in lines if line))
+
+
+def _meta(soup) -> dict:
+    found: dict = {}
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("name") or tag.get("property") or tag.get("itemprop") or "").lower()
+        value = " ".join(str(tag.get("content") or "").split())[:500]
+        if not key or not value:
+            continue
+        if key in ("description", "og:description") and "description" not in found:
+            found["description"] = value
+        elif key in ("author", "dc.creator") and "author" not in found:
+            found["author"] = value
+        elif key == "og:title":
+            found["og_title"] = value
+        elif key in _DATE_META and "published" not in found:
+            found["published"] = value
+    return found

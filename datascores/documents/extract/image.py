@@ -1,0 +1,45 @@
+"""Images (PNG, JPEG, TIFF, GIF, BMP, WEBP): one page per frame, all of them for OCR."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+
+from ._common import Budget, corrupt
+from .base import Context, Extracted, ExtractionError, FailureCode, PageText
+
+
+def extract(data: bytes, ctx: Context) -> Extracted:
+    from PIL import Image
+
+    budget = Budget(ctx)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.load()  # decodes the first frame: a truncated file fails here
+            frames = getattr(image, "n_frames", 1)
+            width, height = image.size
+            dpi = image.info.get("dpi")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ExtractionError(
+            FailureCode.TOO_LARGE,
+            "The image is too large to read safely "
+            f"(more than {Image.MAX_IMAGE_PIXELS // 1_000_000} million pixels).",
+        ) from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise corrupt("image", exc) from None
+    pages = []
+    for number in range(1, frames + 1):
+        if budget.page_limit_reached(frames, unit="frames"):
+            break
+        budget.pages += 1
+        pages.append(PageText(number=number, text="", needs_ocr=True))
+    metadata: dict = {"width": width, "height": height, "format": image.format or ""}
+    if frames > 1:
+        metadata["frames"] = frames
+    if dpi:
+        with contextlib.suppress(TypeError, ValueError):
+            metadata["dpi"] = [round(float(v)) for v in dpi][:2]
+    return Extracted(pages=pages, metadata=metadata, warnings=budget.warnings)

@@ -1,0 +1,41 @@
+"""RTF through striprtf."""
+
+from __future__ import annotations
+
+import re
+
+from ._common import Budget, corrupt, first_line_title, paginate, plausible_title
+from .base import Context, Extracted
+
+_INFO_TITLE = re.compile(r"\{\\title\s+([^{}]*)\}")
+_INFO_AUTHOR = re.compile(r"\{\\author\s+([^{}]*)\}")
+_CREATED = re.compile(r"\{\\creatim\\yr(\d+)\\mo(\d+)\\dy(\d+)")
+# Embedded pictures are long runs of hex; dropping them first spares striprtf the work.
+_PICT = re.compile(r"\{\\\*?\\?(?:pict|objdata|blipuid|datastore|themedata)[^{}]*\}", re.S)
+
+
+def extract(data: bytes, ctx: Context) -> Extracted:
+    from striprtf.striprtf import rtf_to_text
+
+    source = data.decode("cp1252", "replace")
+    if not source.lstrip().startswith("{\\rtf"):
+        raise corrupt("RTF")
+    source = _PICT.sub("", source)
+    try:
+        text = rtf_to_text(source, encoding="cp1252", errors="replace")
+    except Exception as exc:  # striprtf is a tokenizer: malformed groups can trip it
+        raise corrupt("RTF", exc) from None
+    budget = Budget(ctx)
+    pages = paginate(text.splitlines(), budget)
+    metadata: dict = {}
+    if m := _INFO_AUTHOR.search(source):
+        metadata["author"] = m.group(1).strip()[:200]
+    if m := _CREATED.search(source):
+        year, month, day = (int(g) for g in m.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            metadata["created"] = f"{year:04d}-{month:02d}-{day:02d}"
+    m = _INFO_TITLE.search(source)
+    title = m.group(1).strip()[:200] if m else ""
+    if not plausible_title(title):
+        title = first_line_title(pages[0].text) if pages else ""
+    return Extracted(pages=pages, title=title, metadata=metadata, warnings=budget.warnings)

@@ -1,0 +1,120 @@
+import io
+import random
+
+import pytest
+from PIL import Image, features
+
+from datascores.documents import sniff
+from datascores.documents.sniff import file_type_for, sniff_mime
+
+from . import fixtures
+
+
+def _image(fmt: str) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(buf, format=fmt)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "misleading_name", "expected", "label"),
+    [
+        (fixtures.text_pdf, "letter.docx", sniff.PDF, "pdf"),
+        (fixtures.docx_file, "letter.pdf", sniff.DOCX, "docx"),
+        (fixtures.xlsx_file, "sheet.csv", sniff.XLSX, "xlsx"),
+        (fixtures.pptx_file, "deck.zip", sniff.PPTX, "pptx"),
+        (fixtures.odt_file, "note.zip", sniff.ODT, "odt"),
+        (fixtures.zip_file, "bundle.docx", sniff.ZIP, "zip"),
+        (lambda: fixtures.RTF, "memo.txt", sniff.RTF, "rtf"),
+        (lambda: fixtures.HTML, "page.txt", sniff.HTML, "html"),
+        (fixtures.eml_file, "mail.txt", sniff.EML, "eml"),
+        (fixtures.tiff_frames, "scan.pdf", "image/tiff", "image"),
+        (fixtures.png_file, "scan.jpg", "image/png", "image"),
+    ],
+)
+def test_type_comes_from_the_bytes_not_the_extension(make, misleading_name, expected, label):
+    mime = sniff_mime(make(), misleading_name)
+    assert mime == expected
+    assert file_type_for(mime) == label
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mime"),
+    [("JPEG", "image/jpeg"), ("GIF", "image/gif"), ("BMP", "image/bmp"), ("TIFF", "image/tiff")],
+)
+def test_images(fmt, mime):
+    assert sniff_mime(_image(fmt)) == mime
+
+
+@pytest.mark.skipif(not features.check("webp"), reason="Pillow built without WebP")
+def test_webp():
+    assert sniff_mime(_image("WEBP")) == "image/webp"
+
+
+@pytest.mark.parametrize(
+    ("streams", "expected", "label"),
+    [
+        ({"WordDocument": b"w", "1Table": b"t"}, sniff.DOC, "doc"),
+        ({"__substg1.0_0037001F": b"s", "__properties_version1.0": b"p"}, sniff.MSG, "msg"),
+        ({"Workbook": b"w"}, sniff.XLS, "xls"),
+        ({"EncryptionInfo": b"i", "EncryptedPackage": b"p"}, sniff.ENCRYPTED_OFFICE, "other"),
+        ({"Something": b"s"}, sniff.OLE, "other"),
+    ],
+)
+def test_ole_compound_files_are_told_apart_by_their_streams(streams, expected, label):
+    mime = sniff_mime(fixtures.ole_file(streams), "file.doc")
+    assert mime == expected
+    assert file_type_for(mime) == label
+
+
+def test_truncated_docx_is_still_recognised_as_docx():
+    data = fixtures.docx_file()
+    assert sniff_mime(data[: len(data) // 2]) == sniff.DOCX
+
+
+def test_text_encodings():
+    assert sniff_mime("Plain words, café.\n".encode()) == sniff.TEXT
+    assert sniff_mime("Plain words, café.\n".encode("cp1252")) == sniff.TEXT
+    assert sniff_mime("\ufeffUTF-16 words\n".encode("utf-16-le")) == sniff.TEXT
+    assert sniff_mime(b"\xef\xbb\xbfUTF-8 with BOM\n") == sniff.TEXT
+
+
+def test_csv_versus_text_uses_the_extension_only_to_break_the_tie():
+    table = b"name,value,year\nQuillmarsh,48000,2023\nBrambleworth,12500,2024\n"
+    assert sniff_mime(table, "register.csv") == sniff.CSV
+    assert sniff_mime(table) == sniff.CSV
+    assert sniff_mime(table, "register.txt") == sniff.TEXT
+    prose = b"This letter explains, at length, why we hold no information.\nThanks.\n"
+    assert sniff_mime(prose, "letter.txt") == sniff.TEXT
+    assert sniff_mime(prose) == sniff.TEXT
+
+
+def test_email_needs_real_mail_headers_at_the_start():
+    assert sniff_mime(b"From: a@example.org\nTo: b@example.org\nSubject: hi\n\nBody\n") == sniff.EML
+    assert sniff_mime(b"Note: this is just text\nwith a colon in the first line\n") == sniff.TEXT
+
+
+def test_html_without_doctype():
+    assert sniff_mime(b"<html><body><p>Hello</p></body></html>") == sniff.HTML
+    assert sniff_mime(b"  <div><p>One</p><p>Two</p><table></table></div>") == sniff.HTML
+
+
+def test_binary_and_empty():
+    rng = random.Random(1)
+    junk = bytes(rng.randrange(256) for _ in range(4096))
+    assert sniff_mime(junk, "report.pdf") == sniff.OCTET
+    assert sniff_mime(b"") == sniff.OCTET
+    assert file_type_for(sniff.OCTET) == "other"
+
+
+def test_file_type_labels_ignore_parameters_and_case():
+    assert file_type_for("Text/HTML; charset=utf-8") == "html"
+    assert file_type_for("text/csv") == "csv"
+    assert file_type_for("image/webp") == "image"
+    assert file_type_for("") == "other"
+
+
+def test_pdf_header_after_junk_counts_but_a_mention_does_not():
+    pdf = fixtures.text_pdf()
+    assert sniff_mime(b"\x00\x00junk from a mail gateway\n" + pdf) == sniff.PDF
+    assert sniff_mime(b"Notes: files start with %PDF-1.4 as their magic.\n") == sniff.TEXT
