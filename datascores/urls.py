@@ -1,8 +1,9 @@
 """URL routes: the admin, plus the public site."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("search.web.urls")),
 ]

@@ -1,0 +1,218 @@
+"""The JSON API: /api/search (same parameters as /search, cursor pagination) and
+/api/documents/<id>. Documented in docs/api.md."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from datascores.documents.models import Document, Status
+from search.backends.base import MAX_PAGE_SIZE, MAX_WINDOW
+
+from . import engine
+from .documents import foi_for, tags_for
+from .forms import SearchState
+from .highlight import plain_snippet, safe_snippet
+from .rows import request_url
+
+log = logging.getLogger(__name__)
+
+API_VERSION = 1
+_SALT = "datascores.api.cursor"
+
+
+def json_response(data: Any, status: int = 200) -> HttpResponse:
+    """JSON with <, > and & escaped, so no browser can ever read it as HTML."""
+    body = json.dumps(data, ensure_ascii=False, default=str)
+    body = body.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    response = HttpResponse(body, content_type="application/json; charset=utf-8", status=status)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"  # public, read-only data
+    return response
+
+
+def _error(message: str, status: int = 400) -> HttpResponse:
+    return json_response({"error": message}, status=status)
+
+
+def state_key(state: SearchState) -> str:
+    """A short fingerprint of everything but the page, so a cursor fits one search only."""
+    return hashlib.sha256(state.with_(page=1).query_string().encode()).hexdigest()[:16]
+
+
+def make_cursor(state: SearchState, page: int) -> str:
+    return signing.dumps({"v": API_VERSION, "k": state_key(state), "p": page}, salt=_SALT)
+
+
+def read_cursor(cursor: str, state: SearchState) -> int:
+    """The page a cursor points at; ValueError if it is forged or for another search."""
+    try:
+        data = signing.loads(cursor, salt=_SALT)
+    except signing.BadSignature as exc:
+        raise ValueError("The cursor is not valid.") from exc
+    if not isinstance(data, dict) or data.get("k") != state_key(state):
+        raise ValueError("The cursor belongs to a different search; start again without it.")
+    page = data.get("p")
+    if not isinstance(page, int) or page < 1:
+        raise ValueError("The cursor is not valid.")
+    return page
+
+
+def hit_json(hit, base_url: str) -> dict[str, Any]:
+    f = hit.fields or {}
+    urls = f.get("urls") or []
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "url": base_url + reverse("document", args=[hit.id]),
+        "api_url": base_url + reverse("api_document", args=[hit.id]),
+        "score": hit.score,
+        "date": f.get("date"),
+        "source_type": f.get("source_type") or "",
+        "file_type": f.get("file_type") or "",
+        "foi_status": f.get("foi_status") or "",
+        "issuing_authority": f.get("issuing_authority") or "",
+        "councils": f.get("councils") or [],
+        "companies": f.get("companies") or [],
+        "systems": f.get("systems") or [],
+        "source_urls": urls,
+        "whatdotheyknow_request_url": request_url(urls) or None,
+        "page_count": f.get("page_count"),
+        "matched_pages": hit.matched_pages,
+        "snippets": [
+            {"page": s.page, "html": str(safe_snippet(s.html)), "text": plain_snippet(s.html)}
+            for s in hit.snippets
+        ],
+    }
+
+
+@require_GET
+def api_search(request: HttpRequest) -> HttpResponse:
+    state = SearchState.from_params(request.GET, max_size=MAX_PAGE_SIZE)
+    page = state.page
+    cursor = request.GET.get("cursor")
+    if cursor:
+        try:
+            page = read_cursor(cursor, state)
+        except ValueError as exc:
+            return _error(str(exc))
+    want_facets = request.GET.get("facets", "1") not in ("0", "false", "no")
+    if page * state.size > MAX_WINDOW:
+        return _error(
+            f"Only the first {MAX_WINDOW:,} results can be paged through; "
+            "use /search.csv for the whole result set, or narrow the search."
+        )
+    try:
+        result = engine.search(state, page=page, facets=want_facets, facet_size=200)
+    except engine.QueryError as exc:
+        return _error(str(exc))
+    except Exception:
+        log.exception("api: search backend failed")
+        return _error("The search index is unavailable right now; try again later.", 503)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    more = page * state.size < result.total
+    reachable = (page + 1) * state.size <= MAX_WINDOW
+    next_cursor = make_cursor(state, page + 1) if more and reachable else None
+    notes = list(result.notes)
+    if more and not reachable:
+        notes.append(
+            f"Paging stops at {MAX_WINDOW:,} results; the csv link has the whole result set."
+        )
+    params = state.with_(page=1).params()
+    next_url = None
+    if next_cursor:
+        extra = [] if want_facets else [("facets", "0")]
+        next_url = (
+            base_url
+            + reverse("api_search")
+            + "?"
+            + urlencode([*params, *extra, ("cursor", next_cursor)])
+        )
+    data = {
+        "query": {
+            "q": state.q,
+            "filters": {k: list(v) for k, v in state.filters.items()},
+            "from": state.date_from.isoformat() if state.date_from else None,
+            "to": state.date_to.isoformat() if state.date_to else None,
+            "sort": state.sort,
+        },
+        "total": result.total,
+        "page": page,
+        "size": state.size,
+        "next_cursor": next_cursor,
+        "next": next_url,
+        "notes": notes,
+        "hits": [hit_json(h, base_url) for h in result.hits],
+        "facets": {
+            name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]
+            for name, values in result.facets.items()
+        }
+        if want_facets
+        else None,
+        "csv": base_url + reverse("search_csv") + ("?" + urlencode(params) if params else ""),
+    }
+    return json_response(data)
+
+
+@require_GET
+def api_document(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = Document.objects.select_related("blob", "parent").filter(pk=pk).first()
+    if doc is None or doc.status not in (Status.DONE, Status.FAILED):
+        return _error("No document with this id.", status=404)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    tags, evidence = tags_for(doc)
+    with_text = request.GET.get("pages", "1") not in ("0", "false", "no")
+    data: dict[str, Any] = {
+        "id": doc.pk,
+        "title": doc.title,
+        "url": base_url + doc.get_absolute_url(),
+        "download_url": base_url + reverse("document_original", args=[doc.pk]),
+        "status": doc.status,
+        "failure_reason": doc.failure_reason or None,
+        "source_type": doc.source_type,
+        "file_type": doc.file_type,
+        "mime_type": doc.blob.mime_type,
+        "size": doc.blob.size,
+        "sha256": doc.blob.sha256,
+        "date": doc.date.isoformat() if doc.date else None,
+        "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        "received_at": doc.received_at.isoformat() if doc.received_at else None,
+        "fetched_at": doc.fetched_at.isoformat() if doc.fetched_at else None,
+        "page_count": doc.page_count,
+        "ocr": doc.ocr,
+        "ocr_confidence": doc.ocr_confidence,
+        "sources": [
+            {
+                "kind": s.kind,
+                "location": s.location,
+                "filename": s.filename,
+                "container_id": s.container_id,
+                "fetched_at": s.fetched_at.isoformat() if s.fetched_at else None,
+            }
+            for s in doc.sources.all()
+        ],
+        "tags": tags,
+        "evidence": evidence,
+        "foi": foi_for(doc),
+        "parent_id": doc.parent_id,
+        "children_ids": list(doc.children.order_by("id").values_list("id", flat=True)[:1000]),
+    }
+    if with_text:
+        data["pages"] = [
+            {
+                "number": p.number,
+                "text": p.text,
+                "method": p.method,
+                "ocr_confidence": p.ocr_confidence,
+            }
+            for p in doc.pages.order_by("number")
+        ]
+    return json_response(data)

@@ -1,0 +1,338 @@
+"""What the document page shows, gathered from the database (the source of truth)."""
+
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import PurePosixPath
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+
+from datascores.documents.models import Document, Page, Source, SourceKind
+
+from .forms import MAX_QUERY_LENGTH, SearchState
+from .highlight import HitMatcher, mark_spans
+from .labels import file_type_label, foi_status_label, source_type_label
+from .rows import request_url
+
+log = logging.getLogger(__name__)
+
+PAGES_PER_VIEW = 50
+RELATED_LIMIT = 30
+
+
+def download_name(doc: Document) -> str:
+    """A filename for the original: the first source's, else one made from the title."""
+    for src in doc.sources.all():
+        name = PurePosixPath((src.filename or "").replace("\\", "/")).name
+        if name:
+            return name
+    stem = "".join(c if c.isalnum() or c in "-_ " else "_" for c in (doc.title or "document"))
+    ext = f".{doc.file_type}" if doc.file_type else ""
+    return (stem.strip()[:80] or f"document-{doc.pk}") + ext
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def tags_for(doc: Document) -> tuple[dict | None, list[dict]]:
+    """(tags, evidence) from the entities layer; (None, []) while it is not installed."""
+    try:
+        from datascores.entities.api import document_evidence, document_tags
+    except ImportError:
+        return None, []
+    try:
+        return document_tags(doc), list(document_evidence(doc))
+    except Exception:  # a tagging bug must not take the document page down
+        log.exception("entities: could not read tags for document %s", doc.pk)
+        return None, []
+
+
+def foi_for(doc: Document) -> dict | None:
+    """The WhatDoTheyKnow request behind a document, as far as we know it."""
+    meta = doc.metadata or {}
+    info = meta.get("foi") or meta.get("request") or {}
+    if not isinstance(info, dict):
+        info = {}
+    urls = [s.location for s in doc.sources.all() if s.is_url]
+    url = info.get("url") or info.get("request_url") or request_url(urls)
+    if not url and not info:
+        return None
+    status = info.get("status") or info.get("described_state") or ""
+    correspondence = info.get("correspondence") or info.get("events") or []
+    if not isinstance(correspondence, list):
+        correspondence = []
+    return {
+        "url": url if str(url).startswith(("http://", "https://")) else "",
+        "title": info.get("title") or "",
+        "status": status,
+        "status_label": foi_status_label(str(status)),
+        "authority": info.get("authority") or info.get("public_body") or "",
+        "requester": info.get("requester") or info.get("user") or "",
+        "created": info.get("created_at") or info.get("created") or "",
+        "updated": info.get("updated_at") or info.get("updated") or "",
+        "correspondence": [c for c in correspondence if isinstance(c, dict)][:50],
+    }
+
+
+def related_for(doc: Document, foi_url: str) -> list[dict]:
+    """Documents from the same bundle (container, members, siblings) or the same request."""
+    out: list[dict] = []
+    seen = {doc.pk}
+
+    def add(d: Document, relation: str) -> None:
+        if d.pk not in seen and len(out) < RELATED_LIMIT:
+            seen.add(d.pk)
+            out.append({"doc": d, "relation": relation})
+
+    fields = ("id", "title", "file_type", "page_count", "status", "parent_id")
+    if doc.parent_id and doc.parent:
+        add(doc.parent, "Contains this document")
+        for d in Document.objects.filter(parent_id=doc.parent_id).only(*fields).order_by("id"):
+            add(d, "From the same bundle")
+    for d in doc.children.only(*fields).order_by("id")[:RELATED_LIMIT]:
+        add(d, "Inside this document")
+    containers = Source.objects.filter(document=doc, container__isnull=False).values_list(
+        "container_id", flat=True
+    )
+    for d in Document.objects.filter(pk__in=list(containers)).only(*fields):
+        add(d, "Contains this document")
+    if foi_url:
+        same = (
+            Document.objects.filter(
+                Q(sources__location__startswith=foi_url + "/")
+                | Q(sources__location=foi_url)
+                | Q(metadata__foi__url=foi_url)
+            )
+            .exclude(pk=doc.pk)
+            .only(*fields)
+            .distinct()
+            .order_by("id")[:RELATED_LIMIT]
+        )
+        for d in same:
+            add(d, "From the same FOI request")
+    return out
+
+
+MATCH_COUNT_CHARS = 2_000_000  # per document; beyond this the count is shown as "N+"
+
+
+def match_counts(q: str, doc_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    """How many hits each document's text holds for a query: {id: (count, truncated)}.
+
+    The same matcher as the document page, so a result saying "12 matches" opens on a
+    page saying "Hit 1 of 12". One query for the whole page of results.
+    """
+    matcher = HitMatcher.for_query(q)
+    if matcher.empty or not doc_ids:
+        return {}
+    counts: dict[int, list] = {i: [0, 0, False] for i in doc_ids}  # count, chars, truncated
+    rows = (
+        Page.objects.filter(document_id__in=doc_ids)
+        .order_by("document_id", "number")
+        .values_list("document_id", "text")
+    )
+    for doc_id, text in rows.iterator(chunk_size=200):
+        c = counts[doc_id]
+        if c[1] >= MATCH_COUNT_CHARS:
+            c[2] = True
+            continue
+        c[0] += len(matcher.spans(text))
+        c[1] += len(text)
+    return {i: (c[0], c[2]) for i, c in counts.items()}
+
+
+def document_context(request: HttpRequest, doc: Document) -> dict:
+    """Everything the document template needs, with the query's hits marked."""
+    q = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    state = SearchState.from_params(request.GET)
+    requested_hit = max(0, _int(request.GET.get("hit")))
+    requested_part = max(0, _int(request.GET.get("part")))
+    requested_page = max(0, _int(request.GET.get("p")))
+
+    pages = list(doc.pages.only("number", "text", "method", "ocr_confidence").order_by("number"))
+    matcher = HitMatcher.for_query(q) if q else None
+    spans = {p.number: (matcher.spans(p.text) if matcher else []) for p in pages}
+    first_hit: dict[int, int] = {}
+    total_hits = 0
+    for p in pages:
+        first_hit[p.number] = total_hits + 1
+        total_hits += len(spans[p.number])
+
+    parts = max(1, math.ceil(len(pages) / PAGES_PER_VIEW))
+    index_of = {p.number: i for i, p in enumerate(pages)}
+
+    def part_of_page(number: int) -> int:
+        return index_of.get(number, 0) // PAGES_PER_VIEW + 1
+
+    def page_of_hit(n: int) -> int | None:
+        for p in pages:
+            if first_hit[p.number] <= n < first_hit[p.number] + len(spans[p.number]):
+                return p.number
+        return None
+
+    current = requested_hit if 0 < requested_hit <= total_hits else 0
+    if current:
+        part = part_of_page(page_of_hit(current) or 1)
+    elif requested_page and requested_page in index_of:
+        part = part_of_page(requested_page)
+    elif requested_part:
+        part = min(requested_part, parts)
+    elif total_hits:
+        part = part_of_page(page_of_hit(1) or 1)
+    else:
+        part = 1
+
+    # Links inside the page keep the search state (for highlighting and "back to results").
+    keep = state.params()
+
+    def url(**params) -> str:
+        qs = urlencode(keep + [(k, v) for k, v in params.items() if v])
+        return "?" + qs if qs else "?"
+
+    def hit_url(n: int) -> str:
+        return url(hit=n) + f"#hit-{n}"
+
+    def page_url(number: int) -> str:
+        p = part_of_page(number)
+        return (url(part=p) if p != part else (url() if keep else "")) + f"#page-{number}"
+
+    shown = pages[(part - 1) * PAGES_PER_VIEW : part * PAGES_PER_VIEW]
+    page_views = []
+    for p in shown:
+        page_views.append(
+            {
+                "number": p.number,
+                "html": mark_spans(p.text, spans[p.number], first_hit[p.number], current),
+                "empty": not p.text.strip(),
+                "hits": len(spans[p.number]),
+                "method": p.method,
+                "ocr_confidence": p.ocr_confidence,
+            }
+        )
+
+    hitbar = None
+    if q:
+        nxt = current + 1 if current < total_hits else 1
+        prv = current - 1 if current > 1 else total_hits
+        hitbar = {
+            "total": total_hits,
+            "current": current,
+            "next_url": hit_url(nxt) if total_hits else None,
+            "prev_url": hit_url(prv) if total_hits else None,
+            "pages_with_hits": [
+                {"number": n, "hits": len(s), "url": page_url(n)} for n, s in spans.items() if s
+            ][:200],
+            "searchable": matcher is not None and not matcher.empty,
+        }
+
+    tags, evidence = tags_for(doc)
+    foi = foi_for(doc)
+    sources = list(doc.sources.select_related("container").all())
+    back_qs = state.query_string()
+    return {
+        "doc": doc,
+        "title": doc.title or f"Document {doc.pk}",
+        "q": q,
+        "header_q": q,
+        "back_url": reverse("search") + ("?" + back_qs if back_qs else ""),
+        "from_search": bool(back_qs),
+        "canonical_url": request.build_absolute_uri(doc.get_absolute_url()),
+        "download_url": reverse("document_original", args=[doc.pk]),
+        "api_url": reverse("api_document", args=[doc.pk]),
+        "download_name": download_name(doc),
+        "source_label": source_type_label(doc.source_type),
+        "file_type_label": file_type_label(doc.file_type),
+        "sources": [_source_view(s) for s in sources],
+        "tags": _tag_views(tags),
+        "evidence": _evidence_views(evidence, page_url),
+        "foi": foi,
+        "related": related_for(doc, foi["url"] if foi else ""),
+        "pages": page_views,
+        "page_count": len(pages),
+        "parts": [
+            {
+                "n": i,
+                "first": pages[(i - 1) * PAGES_PER_VIEW].number,
+                "last": pages[min(i * PAGES_PER_VIEW, len(pages)) - 1].number,
+                "url": url(part=i),
+                "current": i == part,
+            }
+            for i in range(1, parts + 1)
+        ]
+        if parts > 1
+        else [],
+        "hitbar": hitbar,
+        "warnings": [w for w in (doc.metadata or {}).get("warnings", []) if isinstance(w, str)],
+    }
+
+
+def _source_view(s: Source) -> dict:
+    kinds = dict(SourceKind.choices)
+    return {
+        "kind": kinds.get(s.kind, s.kind),
+        "location": s.location,
+        "is_url": s.is_url,
+        "filename": s.filename,
+        "container": s.container,
+        "fetched_at": s.fetched_at,
+        "last_modified": s.last_modified,
+    }
+
+
+_TAG_PARAMS = {"authorities": "council", "companies": "company", "systems": "system"}
+
+
+def _tag_views(tags: dict | None) -> dict | None:
+    if not tags:
+        return None
+
+    def link(param: str, name: str) -> str:
+        return reverse("search") + "?" + urlencode({param: name})
+
+    issuing = tags.get("issuing_authority")
+    out: dict = {
+        "issuing_authority": {"name": issuing, "url": link("council", issuing)} if issuing else None
+    }
+    for key, param in _TAG_PARAMS.items():
+        out[key] = [{"name": n, "url": link(param, n)} for n in tags.get(key) or [] if n]
+    out["any"] = bool(issuing or out["authorities"] or out["companies"] or out["systems"])
+    return out
+
+
+_EVIDENCE_KINDS = {
+    "authority": "Public body",
+    "council": "Public body",
+    "issuing_authority": "Issuing body",
+    "company": "Company",
+    "system": "System",
+}
+
+
+def _evidence_views(evidence: list[dict], page_url) -> list[dict]:
+    """Evidence grouped by tag: [{kind, name, items: [{page, url, snippet}]}]."""
+    groups: dict[tuple[str, str], dict] = {}
+    for e in evidence:
+        kind = str(e.get("kind") or "")
+        name = str(e.get("name") or "")
+        key = (kind, name)
+        g = groups.setdefault(
+            key, {"kind": _EVIDENCE_KINDS.get(kind, kind.capitalize()), "name": name, "items": []}
+        )
+        page = e.get("page")
+        if len(g["items"]) < 5:
+            g["items"].append(
+                {
+                    "page": page,
+                    "url": page_url(page) if isinstance(page, int) else "",
+                    "snippet": str(e.get("snippet") or ""),
+                }
+            )
+    return list(groups.values())

@@ -1,0 +1,139 @@
+"""The site's one door to the search layer: URL state in, backend requests out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from search.backends.base import MAX_WINDOW, FacetValue, Hit, SearchRequest, SearchResult
+from search.query import QueryError
+
+from .forms import FACETS, SearchState
+
+__all__ = ["QueryError", "backend", "facet_only", "request_for", "scan", "search"]
+
+
+def backend():
+    """The configured backend (embedded tantivy or Elasticsearch)."""
+    from search.backends import get_backend
+
+    return get_backend()
+
+
+def request_for(
+    state: SearchState,
+    *,
+    page: int | None = None,
+    size: int | None = None,
+    snippets: int = 3,
+    facets: bool = True,
+    facet_size: int = 30,
+    overrides: dict[str, list[str]] | None = None,
+) -> SearchRequest:
+    """The backend request for a URL state; raises QueryError for what cannot be honoured."""
+    filters = {FACETS[name][1]: list(values) for name, values in state.filters.items()}
+    for name, values in (overrides or {}).items():
+        facet = FACETS[name][1]
+        if values:
+            filters[facet] = list(values)
+        else:
+            filters.pop(facet, None)
+    sort = state.sort
+    if state.is_empty and sort == "relevance":
+        sort = "newest"  # browsing everything: relevance means nothing, recency does
+    return SearchRequest(
+        query=state.q,
+        filters=filters,
+        date_from=state.date_from,
+        date_to=state.date_to,
+        sort=sort,
+        page=page or state.page,
+        size=size or state.size,
+        snippets=snippets,
+        facets=facets,
+        facet_size=facet_size,
+    )
+
+
+def search(state: SearchState, **kwargs) -> SearchResult:
+    return backend().search(request_for(state, **kwargs))
+
+
+def facet_only(state: SearchState, *, facet_size: int = 30, overrides=None) -> SearchResult:
+    """Totals and facet counts without hits worth showing (one hit, no snippets)."""
+    req = request_for(
+        state, page=1, size=1, snippets=0, facets=True, facet_size=facet_size, overrides=overrides
+    )
+    return backend().search(req)
+
+
+def scan(state: SearchState) -> Iterator[Hit]:
+    """Every match with its display fields, in a stable order, without the paging window."""
+    req = request_for(state, page=1, size=1, snippets=1, facets=False)
+    return backend().scan(req, fields=True)
+
+
+# --- pagination --------------------------------------------------------------------------
+
+
+@dataclass
+class Pager:
+    page: int
+    size: int
+    total: int
+    pages: int = 0
+    capped: bool = False
+    numbers: list[int | None] = field(default_factory=list)  # None marks a gap
+
+    def __post_init__(self) -> None:
+        real = math.ceil(self.total / self.size) if self.total else 0
+        reachable = MAX_WINDOW // self.size
+        self.capped = real > reachable
+        self.pages = min(real, reachable)
+        self.numbers = page_numbers(self.page, self.pages)
+
+    @property
+    def window(self) -> int:
+        return self.pages * self.size
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.size + 1
+
+    def last_index(self, shown: int) -> int:
+        return (self.page - 1) * self.size + shown
+
+
+def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: the first, the last and a window round the current page."""
+    if pages <= 1:
+        return [1] if pages == 1 else []
+    wanted = {1, pages} | set(range(max(1, current - around), min(pages, current + around) + 1))
+    out: list[int | None] = []
+    prev = 0
+    for n in sorted(wanted):
+        if n - prev == 2:
+            out.append(n - 1)  # a gap of one page: show the number instead of "…"
+        elif n - prev > 2:
+            out.append(None)
+        out.append(n)
+        prev = n
+    return out
+
+
+def facet_values(result: SearchResult, facet: str) -> list[FacetValue]:
+    return list(result.facets.get(facet, []))
+
+
+def hit_field(hit: Hit, name: str, default: Any = None) -> Any:
+    return (hit.fields or {}).get(name, default)

@@ -1,0 +1,299 @@
+"""The public pages: landing, search, CSV export, document, original download, about."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from datetime import date
+from urllib.parse import urlencode
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from datascores.documents.models import Document, Status
+
+from . import engine
+from .documents import document_context, match_counts
+from .export import stream_csv
+from .forms import FACETS, SORTS, SearchState
+from .labels import BADGE_CLASSES, facet_label, foi_status_label, source_type_label
+from .rows import CSV_HEADER, DocumentPaths, csv_row, with_first_snippet
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "experian mosaic",
+    '"predictive analytics" AND council',
+    "xantura -covid",
+    "risk scor*",
+    '"troubled families"~3',
+    "title:contract",
+]
+
+
+# Values listed per filter (the most frequent; ticked ones always). Counting is exact
+# over the whole match set whatever this is; it only bounds what the page lists.
+FACET_SIZE = 30
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: a search box, what the collection holds, and ways in."""
+    ctx: dict = {"examples": EXAMPLES, "stats": None, "recent": []}
+    try:
+        result = engine.search(SearchState(), size=6, snippets=0, facet_size=1000)
+    except Exception:  # the index may not exist yet on a fresh install
+        log.exception("landing page: search backend unavailable")
+        result = None
+    if result is not None:
+        facets = result.facets
+        ctx["stats"] = [
+            (result.total, "documents"),
+            (len(facets.get("council", [])), "public bodies"),
+            (len(facets.get("company", [])), "companies"),
+            (len(facets.get("system", [])), "systems"),
+        ]
+        ctx["recent"] = [_hit_view(h, SearchState()) for h in result.hits]
+        ctx["top_companies"] = facets.get("company", [])[:8]
+        ctx["top_systems"] = facets.get("system", [])[:8]
+        ctx["top_councils"] = facets.get("council", [])[:8]
+    return render(request, "site/home.html", ctx)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Faceted search; every bit of state is in the URL."""
+    state = SearchState.from_params(request.GET)
+    ctx: dict = {"state": state, "header_q": state.q, "sorts": SORTS, "error": None}
+    status = 200
+    try:
+        result = engine.search(state, facet_size=FACET_SIZE)
+    except engine.QueryError as exc:
+        ctx["error"] = str(exc)
+        status = 400
+        result = None
+    except Exception:  # the engine is down or its index unreadable: say so, not a 500
+        log.exception("search backend failed for %r", state.query_string())
+        ctx["unavailable"] = True
+        status = 503
+        result = None
+    if result is not None:
+        pager = engine.Pager(state.page, state.size, result.total)
+        counts = match_counts(state.q, [h.id for h in result.hits]) if state.q else {}
+        hits = [_hit_view(h, state) for h in result.hits]
+        for hit in hits:
+            hit["matches"], hit["matches_truncated"] = counts.get(hit["id"], (0, False))
+        ctx.update(
+            result=result,
+            hits=hits,
+            facets=_facet_views(result, state),
+            pager=pager,
+            page_links=_page_links(state, pager),
+            first_index=pager.first_index,
+            last_index=pager.last_index(len(result.hits)),
+            notes=list(getattr(state, "notes", ())) + list(result.notes),
+            out_of_range=state.page > 1 and not result.hits,
+        )
+    ctx["chips"] = state.chips()
+    ctx["active_filters"] = sum(1 for c in ctx["chips"] if c["kind"] != "Query")
+    ctx["clear_url"] = "?" + state.cleared().query_string() if state.has_filters else None
+    qs = state.query_string(page=False)
+    ctx["csv_url"] = reverse("search_csv") + ("?" + qs if qs else "")
+    ctx["api_url"] = reverse("api_search") + ("?" + qs if qs else "")
+    ctx["insights_url"] = reverse("insights") + ("?" + qs if qs else "")
+    return render(request, "site/search.html", ctx, status=status)
+
+
+def _hit_view(hit, state: SearchState) -> dict:
+    """What one result shows: everything is plain data; snippets are re-sanitised."""
+    from .highlight import safe_snippet
+
+    f = hit.fields or {}
+    # The document link carries the search state, so the document page can mark the
+    # query's hits and offer "back to results"; its canonical URL stays /documents/<id>.
+    link_params = state.params()
+    doc_url = reverse("document", args=[hit.id])
+    qs = urlencode(link_params)
+    src = f.get("source_type") or ""
+    status = f.get("foi_status") or ""
+    return {
+        "id": hit.id,
+        "title": hit.title or f"Document {hit.id}",
+        "url": doc_url + ("?" + qs if qs else ""),
+        "source_type": src,
+        "source_label": source_type_label(src),
+        "badge": BADGE_CLASSES.get(src, ""),
+        "issuing_authority": f.get("issuing_authority") or "",
+        "date": _date(f.get("date")),
+        "foi_status": status,
+        "foi_status_label": foi_status_label(status),
+        "file_type": (f.get("file_type") or "").upper(),
+        "page_count": f.get("page_count"),
+        "companies": f.get("companies") or [],
+        "systems": f.get("systems") or [],
+        "councils": f.get("councils") or [],
+        "snippets": [
+            {
+                "page": s.page,
+                "html": safe_snippet(s.html),
+                "url": doc_url + "?" + urlencode([*link_params, ("p", s.page)]) + f"#page-{s.page}",
+            }
+            for s in hit.snippets
+        ],
+        "matched_pages": hit.matched_pages,
+        "score": hit.score,
+    }
+
+
+def _date(value) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _facet_views(result, state: SearchState) -> list[dict]:
+    out = []
+    for name, (label, facet) in FACETS.items():
+        values = result.facets.get(facet, [])
+        if name == "year":
+            values = sorted(values, key=lambda v: v.value, reverse=True)
+        items = []
+        for v in values:
+            selected = state.selected(name, v.value)
+            items.append(
+                {
+                    "value": v.value,
+                    "label": facet_label(facet, v.value),
+                    "count": f"{v.count:,}",
+                    "zero": not v.count,
+                    "selected": selected,
+                }
+            )
+        # Selected values first, then the rest in the backend's order.
+        items.sort(key=lambda i: not i["selected"])
+        shown = 8
+        n_selected = sum(i["selected"] for i in items)
+        cut = max(shown, n_selected)
+        out.append(
+            {
+                "name": name,
+                "label": label,
+                "items": items[:cut],
+                "more": items[cut:],
+                "active": n_selected,
+            }
+        )
+    return out
+
+
+def _page_links(state: SearchState, pager) -> dict:
+    def url(n: int) -> str:
+        return "?" + state.with_(page=n).query_string()
+
+    return {
+        "prev": url(pager.page - 1) if pager.has_prev else None,
+        "next": url(pager.page + 1) if pager.has_next else None,
+        "numbers": [(n, url(n) if n else None) for n in pager.numbers],
+    }
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+@require_GET
+def search_csv(request: HttpRequest) -> HttpResponse:
+    """The whole result set as CSV, streamed: memory does not grow with the row count."""
+    state = SearchState.from_params(request.GET)
+    try:
+        hits = iter(engine.scan(state))
+        # Start the scan now, so a failure is an error status rather than a cut-off file.
+        first = next(hits, None)
+        hits = itertools.chain([first] if first is not None else [], hits)
+    except engine.QueryError as exc:
+        return HttpResponse(
+            f"This search cannot be exported: {exc}\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    except Exception:
+        log.exception("search backend failed for a CSV export")
+        return HttpResponse(
+            "The search index is unavailable right now; please try again later.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    base = request.build_absolute_uri("/").rstrip("/")
+    paths = DocumentPaths()
+    rows = (csv_row(hit, base, paths) for hit in with_first_snippet(hits, state.q))
+    bom = request.GET.get("bom", "1") != "0"
+    response = StreamingHttpResponse(
+        stream_csv(CSV_HEADER, rows, bom=bom), content_type="text/csv; charset=utf-8"
+    )
+    stamp = date.today().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="datascores-search-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+@require_GET
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """One document: metadata, sources, tags with evidence, and its text page by page."""
+    doc = get_object_or_404(
+        Document.objects.select_related("blob", "parent"), pk=pk, status__in=_PUBLIC
+    )
+    ctx = document_context(request, doc)
+    return render(request, "site/document.html", ctx)
+
+
+_PUBLIC = (Status.DONE, Status.FAILED)
+
+
+@require_GET
+def original(request: HttpRequest, pk: int) -> FileResponse:
+    """The original file, as received; never rendered inline (it may hold active content)."""
+    doc = get_object_or_404(Document.objects.select_related("blob"), pk=pk, status__in=_PUBLIC)
+    from .documents import download_name
+
+    try:
+        fh = doc.blob.file.open("rb")
+    except (OSError, ValueError) as exc:
+        raise Http404("The original file is not available.") from exc
+    response = FileResponse(
+        fh,
+        as_attachment=True,
+        filename=download_name(doc),
+        content_type=doc.blob.mime_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+# --- static pages ---------------------------------------------------------------------------
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/about.html")
+
+
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/help.html")

@@ -1,0 +1,194 @@
+"""The site in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Skips when /usr/bin/chromium or Playwright is missing (never downloads a browser).
+Screenshots of /search, a document page and /insights go to <repo>/test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the test itself are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def site(live_server):
+    from .conftest import build_corpus
+
+    docs = build_corpus()
+    return live_server.url, docs
+
+
+def new_page(browser, *, js: bool = True, width: int = 1280):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        java_script_enabled=js,
+        accept_downloads=True,
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and "favicon" not in m.text else None,
+    )
+    return page, errors
+
+
+def total(page) -> int:
+    return int(page.locator("#results-heading strong").inner_text().replace(",", ""))
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_search_facet_document_hits_back_and_csv(browser, site):
+    url, docs = site
+    page, errors = new_page(browser)
+    page.goto(f"{url}/search?q=predictive")
+    before = total(page)
+    assert before == 3
+    titles_before = set(page.locator(".result h3 a").all_inner_texts())
+
+    # Tick a facet: the results and the counts change, and the URL records it.
+    page.get_by_role("checkbox", name=re.compile("Bristol City Council")).check()
+    page.wait_for_url(re.compile(r"council=Bristol"))
+    page.wait_for_function("document.querySelector('#results-heading strong').textContent == '1'")
+    assert total(page) == 1
+    assert set(page.locator(".result h3 a").all_inner_texts()) < titles_before
+    # Keyboard focus stays on the box just ticked, although the results were redrawn.
+    assert page.evaluate("document.activeElement.value") == "Bristol City Council"
+    chip = page.locator(".chips .chip", has_text="Bristol City Council")
+    assert chip.count() == 1
+    assert page.get_by_role("checkbox", name=re.compile("Bristol City Council")).is_checked()
+    shot(page, "search.png")
+
+    # Open the document, jump through the hits.
+    page.locator(".result h3 a").first.click()
+    page.wait_for_url(re.compile(rf"/documents/{docs['bristol'].pk}\?"))
+    assert page.locator("mark[id^=hit-]").count() == 3
+    page.get_by_role("link", name="Next hit ›").click()
+    assert page.locator("mark.current").get_attribute("id") == "hit-1"
+    page.keyboard.press("n")
+    assert page.locator("mark.current").get_attribute("id") == "hit-2"
+    assert "hit=2" in page.url
+    assert page.locator("[data-hit-status]").inner_text() == "Hit 2 of 3"
+    page.keyboard.press("p")
+    assert page.locator("mark.current").get_attribute("id") == "hit-1"
+    shot(page, "document.png")
+
+    # Back: the same search state, facet still ticked.
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert "council=Bristol" in page.url
+    assert total(page) == 1
+    assert page.get_by_role("checkbox", name=re.compile("Bristol City Council")).is_checked()
+
+    # Untick via the chip, go back again: history holds each state.
+    page.locator(".chips .chip", has_text="Bristol City Council").click()
+    page.wait_for_function("document.querySelector('#results-heading strong').textContent == '3'")
+    page.go_back()
+    page.wait_for_function("document.querySelector('#results-heading strong').textContent == '1'")
+
+    # Download the CSV: every result of this search.
+    with page.expect_download() as dl:
+        page.get_by_role("link", name=re.compile("Download CSV")).click()
+    body = Path(dl.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [int(r["id"]) for r in rows] == [docs["bristol"].pk]
+    assert errors == []
+
+
+def test_works_without_javascript(browser, site):
+    url, _ = site
+    page, _ = new_page(browser, js=False)
+    page.goto(f"{url}/search?q=predictive")
+    page.get_by_role("checkbox", name=re.compile("Bristol City Council")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"council=Bristol"))
+    assert total(page) == 1
+    page.locator(".result h3 a").first.click()
+    page.get_by_role("link", name="Next hit ›").click()
+    page.wait_for_url(re.compile(r"hit=1"))
+    assert page.locator("mark.current").get_attribute("id") == "hit-1"
+    page.get_by_role("link", name="Next hit ›").click()
+    page.wait_for_url(re.compile(r"hit=2"))
+    assert page.locator("mark.current").get_attribute("id") == "hit-2"
+    # Sorting without JavaScript uses the visible Sort button.
+    page.goto(f"{url}/search?q=predictive")
+    page.select_option("#sort", "oldest")
+    page.get_by_role("button", name="Sort").click()
+    page.wait_for_url(re.compile(r"sort=oldest"))
+
+
+def test_insights_map_and_phone_layout(browser, site):
+    url, _ = site
+    page, errors = new_page(browser)
+    page.goto(f"{url}/insights")
+    # Council markers drawn by Leaflet from our own static files over our outline.
+    page.wait_for_selector("path.leaflet-interactive")
+    assert page.locator("path.leaflet-interactive").count() == 3
+    page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 3")
+    assert page.locator("table.matrix tbody tr").count() == 3
+    shot(page, "insights.png")
+    assert errors == []
+
+    phone, errors = new_page(browser, width=390)
+    phone.goto(f"{url}/search?q=predictive")
+    # On a phone the filters fold away so results come first; nothing overflows sideways.
+    assert not phone.locator("details[data-collapse-small]").evaluate("d => d.open")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    shot(phone, "search-phone.png")
+    assert errors == []
+
+
+def test_keyboard_users_can_skip_to_content(browser, site):
+    url, _ = site
+    page, _ = new_page(browser)
+    page.goto(f"{url}/search")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE") == "true"

@@ -1,0 +1,161 @@
+"""/insights (table, tops, years, map data, CSV) and /batch (paste, upload, split, CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def soup_of(r) -> BeautifulSoup:
+    return BeautifulSoup(r.content, "html.parser")
+
+
+def search_total(client, href: str) -> int:
+    soup = soup_of(client.get(href))
+    strong = soup.select_one("#results-heading strong")
+    return int(strong.get_text().replace(",", "")) if strong else 0
+
+
+def csv_of(r) -> list[dict]:
+    body = b"".join(r.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+# --- insights --------------------------------------------------------------------------
+
+
+def test_matrix_counts_match_the_searches_they_link_to(client, indexed):
+    r = client.get("/insights?q=risk")
+    assert r.status_code == 200
+    soup = soup_of(r)
+    table = soup.select_one("table.matrix")
+    columns = [th.get_text(strip=True) for th in table.select("thead th.col-head")]
+    assert set(columns) == {"Experian", "Xantura"}
+    expected = Counter((d.councils[0], d.companies[0]) for d in indexed)
+    cells = table.select("td.cell a")
+    assert cells
+    for row in table.select("tbody tr"):
+        council = row.th.get_text(strip=True)
+        for col, td in zip(columns, row.select("td.cell"), strict=True):
+            n = int(td.get_text(strip=True)) if td.a else 0
+            assert n == expected[(council, col)]
+            if td.a:
+                assert search_total(client, td.a["href"]) == n
+
+
+def test_systems_tab(client, indexed):
+    soup = soup_of(client.get("/insights?by=system"))
+    columns = [th.get_text(strip=True) for th in soup.select("table.matrix th.col-head")]
+    assert columns == ["Mosaic (Experian)"]
+    assert soup.select_one('.tabs a[aria-current="true"]').get_text() == "Systems"
+
+
+def test_tops_years_and_map_data(client, indexed):
+    soup = soup_of(client.get("/insights"))
+    companies = {
+        li.select_one(".label").get_text(): int(li.select_one(".n").get_text())
+        for li in soup.select("#h-companies ~ ul.bars li")
+    }
+    assert companies == dict(Counter(d.companies[0] for d in indexed))
+    years = [a["title"] for a in soup.select(".histogram a")]
+    assert years[0].startswith("2015:") and years[-1].startswith("2019:")
+    # Map markers come from the vocabulary's coordinates, sized by document counts.
+    points = json.loads(soup.select_one("#map-data").string)
+    by_name = {p["name"]: p for p in points}
+    assert by_name["Kent County Council"]["count"] == 10
+    assert 50 < by_name["Kent County Council"]["lat"] < 52
+    assert by_name["Kent County Council"]["url"] == "/search?council=Kent+County+Council"
+
+
+def test_insights_respects_filters_and_bad_queries(client, indexed):
+    soup = soup_of(client.get("/insights?company=Xantura"))
+    assert "Based on 15 documents" in soup.get_text(" ", strip=True)
+    r = client.get("/insights?q=sc*re")
+    assert r.status_code == 400
+    assert "wildcards" in soup_of(r).select_one('[role="alert"]').get_text()
+
+
+def test_insights_csv_has_every_pair(client, indexed):
+    r = client.get("/insights.csv?by=company")
+    assert r.status_code == 200
+    rows = csv_of(r)
+    expected = Counter((d.councils[0], d.companies[0]) for d in indexed)
+    assert {(row["public_body"], row["name"]): int(row["documents"]) for row in rows} == expected
+    assert rows[0]["search_url"].startswith("http://testserver/search?")
+
+
+# --- batch ------------------------------------------------------------------------------
+
+
+def test_batch_paste_counts_each_line(client, indexed):
+    r = client.post("/batch", {"terms": "analytics\nhousing benefit\nzebra\nsc*re\n"})
+    assert r.status_code == 200
+    soup = soup_of(r)
+    rows = {
+        tr.th.get_text(strip=True): tr.select_one("td").get_text(" ", strip=True)
+        for tr in soup.select("tbody tr")
+    }
+    assert rows["analytics"] == "15"
+    assert rows["housing benefit"] == "15"
+    assert rows["zebra"] == "0"
+    assert "wildcards" in rows["sc*re"]
+    link = soup.select_one("tbody tr td a")["href"]
+    assert link == "/search?q=analytics"
+    assert search_total(client, link) == 15
+
+
+def test_batch_split_by_public_body(client, indexed):
+    r = client.post("/batch", {"terms": "analytics", "split": "on"})
+    soup = soup_of(r)
+    heads = [th.get_text(strip=True) for th in soup.select("thead th")][2:]
+    cells = [td.get_text(strip=True) for td in soup.select("tbody tr td")][1:]
+    expected = Counter(d.councils[0] for d in indexed if d.id % 2 == 0)
+    assert dict(zip(heads, map(int, cells), strict=True)) == dict(expected)
+    links = [a["href"] for a in soup.select("tbody tr td a")][1:]
+    assert all(re.search(r"q=analytics&council=", u) for u in links)
+
+
+def test_batch_upload_and_csv(client, indexed):
+    upload = SimpleUploadedFile("terms.csv", b"term\nanalytics\n=evil()\n", content_type="text/csv")
+    r = client.post("/batch", {"file": upload, "format": "csv"})
+    assert r.status_code == 200
+    assert r["Content-Disposition"].startswith("attachment")
+    rows = csv_of(r)
+    by_query = {row["query"]: row for row in rows}
+    assert by_query["analytics"]["documents"] == "15"
+    assert "'=evil()" in by_query  # formula neutralised in the cell
+    assert by_query["analytics"]["search_url"] == "http://testserver/search?q=analytics"
+
+
+def test_batch_validation(client):
+    r = client.post("/batch", {"terms": "  \n# only a comment\n"})
+    assert r.status_code == 400
+    assert "at least one term" in r.content.decode()
+    r = client.post("/batch", {"terms": "\n".join(f"t{i}" for i in range(201))})
+    assert r.status_code == 400
+    assert "limit is 200" in r.content.decode()
+
+
+def test_batch_is_csrf_protected(indexed):
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/batch", {"terms": "analytics"}).status_code == 403
+    form = soup_of(strict.get("/batch"))
+    token = form.select_one('input[name="csrfmiddlewaretoken"]')["value"]
+    r = strict.post("/batch", {"terms": "analytics", "csrfmiddlewaretoken": token})
+    assert r.status_code == 200
+
+
+def test_batch_as_a_shareable_get(client, indexed):
+    r = client.get("/batch?terms=analytics%0Arisk")
+    soup = soup_of(r)
+    assert [tr.th.get_text() for tr in soup.select("tbody tr")] == ["analytics", "risk"]
