@@ -1,0 +1,259 @@
+"""What every search backend takes and returns, and the interface it implements.
+
+Backends index plain :class:`IndexDoc` values (never Django models), so the contract
+tests run without a database and either engine can be swapped in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from search.query import ParsedQuery, QueryError, parse
+
+# Facet name -> what it counts. Filters use the same names.
+FACETS: dict[str, str] = {
+    "council": "Council or public body",
+    "company": "Company",
+    "system": "System",
+    "source_type": "Source",
+    "foi_status": "FOI status",
+    "file_type": "File type",
+    "year": "Year",
+}
+SORTS = ("relevance", "newest", "oldest")
+MAX_WINDOW = 10_000  # deepest result a page may reach; scan() has no limit
+MAX_PAGE_SIZE = 100
+MAX_SNIPPETS = 10
+
+
+@dataclass
+class IndexDoc:
+    """One document as the search engines see it."""
+
+    id: int
+    title: str = ""
+    pages: list[tuple[int, str]] = field(default_factory=list)
+    source_type: str = ""
+    file_type: str = ""
+    foi_status: str = ""
+    date: dt.date | None = None
+    issuing_authority: str = ""
+    councils: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # locations and filenames, for source:
+
+    def __post_init__(self) -> None:
+        self.id = int(self.id)
+        self.title = (self.title or "").strip()
+        self.pages = [(int(n), t or "") for n, t in self.pages]
+        # Codes are compared lower-case everywhere (source:FOI == source:foi).
+        self.source_type = (self.source_type or "").strip().lower()
+        self.file_type = (self.file_type or "").strip().lower()
+        self.foi_status = (self.foi_status or "").strip().lower()
+        self.issuing_authority = (self.issuing_authority or "").strip()
+        for name in ("councils", "companies", "systems", "urls", "sources"):
+            setattr(self, name, _unique(getattr(self, name)))
+        if isinstance(self.date, dt.datetime):
+            self.date = self.date.date()
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    def facet_values(self, facet: str) -> list[str]:
+        """This document's values for a facet, as strings (what facets count)."""
+        values = {
+            "council": self.councils,
+            "company": self.companies,
+            "system": self.systems,
+            "source_type": [self.source_type] if self.source_type else [],
+            "foi_status": [self.foi_status] if self.foi_status else [],
+            "file_type": [self.file_type] if self.file_type else [],
+            "year": [str(self.year)] if self.year else [],
+        }
+        return values[facet]
+
+    def display_fields(self) -> dict[str, Any]:
+        """What a hit shows besides title and snippets (JSON-serialisable)."""
+        return {
+            "date": self.date.isoformat() if self.date else None,
+            "year": self.year,
+            "source_type": self.source_type,
+            "file_type": self.file_type,
+            "foi_status": self.foi_status,
+            "issuing_authority": self.issuing_authority,
+            "councils": self.councils,
+            "companies": self.companies,
+            "systems": self.systems,
+            "urls": self.urls,
+            "page_count": len(self.pages),
+        }
+
+
+def _unique(values: Iterable[str] | None) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values or ():
+        v = (v or "").strip()
+        if v:
+            seen.setdefault(v, None)
+    return list(seen)
+
+
+@dataclass
+class SearchRequest:
+    """A parsed query plus filters, date range, sort and paging."""
+
+    query: ParsedQuery | str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    size: int = 20
+    snippets: int = 3  # per hit
+    facets: bool = True
+    facet_size: int = 30
+
+    def __post_init__(self) -> None:
+        if isinstance(self.query, str):
+            self.query = parse(self.query)
+        if self.sort not in SORTS:
+            raise QueryError(f"Sort by one of {', '.join(SORTS)}, not “{self.sort}”.")
+        unknown = set(self.filters) - set(FACETS)
+        if unknown:
+            raise QueryError(f"Unknown filter {', '.join(sorted(unknown))}.")
+        self.filters = {
+            k: [str(v) for v in _unique(str(x) for x in vals)]
+            for k, vals in self.filters.items()
+            if vals
+        }
+        for v in self.filters.get("year", []):
+            if not v.isdigit():
+                raise QueryError(f"A year filter expects a year such as 2019, not “{v}”.")
+        self.page = max(1, int(self.page))
+        self.size = min(max(1, int(self.size)), MAX_PAGE_SIZE)
+        self.snippets = min(max(0, int(self.snippets)), MAX_SNIPPETS)
+        if self.page * self.size > MAX_WINDOW:
+            raise QueryError(
+                f"Results beyond the first {MAX_WINDOW:,} cannot be paged through; "
+                "narrow the search or export it."
+            )
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError("The start date comes after the end date.")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    @property
+    def parsed(self) -> ParsedQuery:
+        assert isinstance(self.query, ParsedQuery)
+        return self.query
+
+
+@dataclass
+class Snippet:
+    page: int
+    html: str  # escaped text; only the engine's matches are wrapped in <mark>
+
+
+@dataclass
+class Hit:
+    id: int
+    score: float | None = None
+    title: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    snippets: list[Snippet] = field(default_factory=list)
+    matched_pages: int | None = None  # pages where a query word matched
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The public JSON shape (CLI --json and the API)."""
+        return {
+            "total": self.total,
+            "hits": [
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "snippets": [{"page": s.page, "html": s.html} for s in h.snippets],
+                }
+                for h in self.hits
+            ],
+            "facets": {
+                name: [{"value": v.value, "count": v.count} for v in values]
+                for name, values in self.facets.items()
+            },
+        }
+
+
+class SearchBackend(ABC):
+    """One search engine holding one index of :class:`IndexDoc`."""
+
+    name = "base"
+
+    @abstractmethod
+    def index(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents (by id); returns how many were written."""
+
+    @abstractmethod
+    def delete(self, ids: Iterable[int]) -> int:
+        """Remove documents by id; ids not in the index are ignored."""
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult:
+        """One page of hits with snippets, the exact total and multi-select facets."""
+
+    @abstractmethod
+    def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
+        """Every match in ascending id order, without the paging window limit."""
+
+    @abstractmethod
+    def count(self, request: SearchRequest | None = None) -> int:
+        """How many documents match (all documents without a request)."""
+
+    @abstractmethod
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """Build a fresh index from ``docs`` and swap it in atomically.
+
+        The old index answers until the swap; if building fails, the new index is
+        dropped and the old one is left as it was.
+        """
+
+    @abstractmethod
+    def health(self) -> dict[str, Any]:
+        """``{"ok": bool, "backend": name, "documents": n, ...}``."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources held by this backend object."""
+
+
+def facet_order(values: dict[str, int], selected: list[str], facet: str, size: int):
+    """FacetValues sorted for display; selected values are always present."""
+    if facet == "year":
+        items = sorted(values.items(), key=lambda kv: int(kv[0]))  # a histogram, oldest first
+    else:
+        items = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+    out = [FacetValue(k, c, k in selected) for k, c in items]
+    present = {fv.value for fv in out}
+    out.extend(FacetValue(v, values.get(v, 0), True) for v in selected if v not in present)
+    return out

@@ -1,0 +1,335 @@
+"""The embedded index's schema, analysers, and the AST -> tantivy query compiler.
+
+Queries are built programmatically; tantivy's own query parser is never used (it
+mis-reads ``a AND NOT b`` and single-term ``abc*``). Building a query needs the schema
+and, for stemmed words, an :class:`Expander`; never a live index, so the compiler is
+tested without one.
+
+English stemming happens at query time. The text is indexed once, unstemmed, with
+positions; a bare word is expanded to every indexed word with the same English stem
+(``family`` -> ``families``, ``family``) found in the term dictionary. Matching is the
+same as with a second, stemmed copy of the text, which cost 2.7x the indexing CPU
+per document on the benchmark corpus (benchmarks/search.py) and missed the rebuild
+target; phrases, prefixes and fuzzy words use the unstemmed words directly, and
+snippets know exactly which forms to mark.
+
+Fields:
+  ``title`` ``text``             words, lower-cased and accent-folded, with positions
+  ``council`` ``company`` ``system`` ``source_type`` ``foi_status`` ``file_type``
+                                 whole values, fast: facets and filters
+  ``*_text``                     the names split into words, for ``council:bristol``
+  ``year`` ``date``              ranges; ``sort_new``/``sort_old`` date sort keys
+  ``store``                      JSON of what hits show, including page texts
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import tantivy
+from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
+
+from search.query import (
+    And,
+    Boost,
+    Fuzzy,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    QueryError,
+    Range,
+    Term,
+)
+
+STEM_ANALYZER = (
+    TextAnalyzerBuilder(Tokenizer.simple())
+    .filter(Filter.remove_long(100))
+    .filter(Filter.lowercase())
+    .filter(Filter.ascii_fold())
+    .filter(Filter.stemmer("english"))
+    .build()
+)
+EXACT_ANALYZER = (
+    TextAnalyzerBuilder(Tokenizer.simple())
+    .filter(Filter.remove_long(100))
+    .filter(Filter.lowercase())
+    .filter(Filter.ascii_fold())
+    .build()
+)
+ANALYZERS = {"ds_words": EXACT_ANALYZER}
+
+# Facet name -> fast field holding whole values.
+FACET_FIELDS = {
+    "council": "council",
+    "company": "company",
+    "system": "system",
+    "source_type": "source_type",
+    "foi_status": "foi_status",
+    "file_type": "file_type",
+    "year": "year",
+}
+# Query field -> full-text fields, with boosts.
+TEXT_TARGETS = {
+    None: (("title", 2.0), ("text", 1.0)),
+    "title": (("title", 1.0),),
+    "text": (("text", 1.0),),
+}
+NAME_TARGETS = {"council": "council_text", "company": "company_text", "system": "system_text"}
+KEYWORD_TARGETS = {"status": "foi_status", "type": "file_type"}
+MISSING_SORT_KEY = -(2**62)  # documents without a date sort last either way
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    for name in ("title", "text"):
+        sb.add_text_field(name, tokenizer_name="ds_words", index_option="position")
+    for name in ("council", "company", "system", "source_type", "foi_status", "file_type"):
+        sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    for name in (*NAME_TARGETS.values(), "sources_text"):
+        sb.add_text_field(name, tokenizer_name="ds_words", index_option="position")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_date_field("date", indexed=True, fast=True)
+    sb.add_integer_field("sort_new", fast=True)
+    sb.add_integer_field("sort_old", fast=True)
+    sb.add_bytes_field("store", stored=True)
+    return sb.build()
+
+
+SCHEMA = build_schema()
+
+
+def sort_keys(date: dt.date | None, doc_id: int) -> tuple[int, int]:
+    """Descending keys for newest-first and oldest-first, ties broken by id."""
+    if date is None:
+        return MISSING_SORT_KEY, MISSING_SORT_KEY
+    base = date.toordinal() << 32
+    low = doc_id & 0xFFFFFFFF
+    return base + low, -(base + low)
+
+
+_STEMS: dict[str, str | None] = {}
+
+
+def stem(word: str) -> str | None:
+    """The English stem of one word (None if the analyser drops it); cached."""
+    try:
+        return _STEMS[word]
+    except KeyError:
+        pass
+    tokens = STEM_ANALYZER.analyze(word)
+    if len(_STEMS) > 2_000_000:  # stems never change; only bound the memory
+        _STEMS.clear()
+    _STEMS[word] = result = tokens[0] if tokens else None
+    return result
+
+
+SHORT_PREFIX_LIMIT = 5000
+
+# Snowball changes only the last letter of a stem relative to the word (family ->
+# famili, using -> use, capability -> capabl); these few change more.
+_IRREGULAR = {"die": ("dy",), "lie": ("ly",), "tie": ("ty",)}
+
+
+def stem_prefixes(s: str) -> tuple[str, ...]:
+    """Prefixes every word with stem ``s`` starts with (checked on 250,000 words)."""
+    base = s[:-1] if len(s) > 1 and s[-1] in "iel" else s
+    return (base, *_IRREGULAR.get(s, ()))
+
+
+class Expander:
+    """Indexed words sharing a word's English stem, from a term dictionary.
+
+    ``terms_with_prefix(field, prefix)`` is tantivy's Searcher method or, in tests,
+    anything that answers like it.
+    """
+
+    def __init__(self, terms_with_prefix):
+        self._terms = terms_with_prefix
+        self._memo: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    @classmethod
+    def from_searcher(cls, searcher: tantivy.Searcher) -> Expander:
+        def terms(field: str, prefix: str):
+            # A one- to three-letter prefix can cover a large share of the dictionary;
+            # its most frequent words are enough there (the cost stays bounded).
+            limit = SHORT_PREFIX_LIMIT if len(prefix) <= 3 else None
+            return searcher.terms_with_prefix(field, prefix, limit=limit)
+
+        return cls(terms)
+
+    @classmethod
+    def from_words(cls, words) -> Expander:
+        """An expander over a fixed vocabulary (the same for every field)."""
+        vocabulary = sorted({w for t in words for w in EXACT_ANALYZER.analyze(t)})
+        return cls(lambda field, prefix: [(w, 1) for w in vocabulary if w.startswith(prefix)])
+
+    def forms(self, field: str, word: str) -> tuple[str, ...]:
+        """Indexed forms of ``word`` in ``field`` (its stem's family), sorted."""
+        key = (field, word)
+        if key not in self._memo:
+            tokens = EXACT_ANALYZER.analyze(word)
+            target = stem(tokens[0]) if len(tokens) == 1 else None
+            found = set(tokens[:1])
+            if target:
+                for prefix in stem_prefixes(target):
+                    for term, _ in self._terms(field, prefix):
+                        if stem(term) == target:
+                            found.add(term)
+            self._memo[key] = tuple(sorted(found))
+        return self._memo[key]
+
+
+# --- compiler -------------------------------------------------------------------------
+
+
+def compile_query(
+    node: Node, expander: Expander | None = None, schema: tantivy.Schema = SCHEMA
+) -> Query:
+    """AST -> tantivy Query. Without an expander, words match only themselves."""
+    return _Compiler(schema, expander).compile(node)
+
+
+def conjunction(queries: list[Query]) -> Query:
+    """All of ``queries`` (match-all when empty)."""
+    if not queries:
+        return Query.all_query()
+    if len(queries) == 1:
+        return queries[0]
+    return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def filter_query(facet: str, values: list[str], schema: tantivy.Schema = SCHEMA) -> Query:
+    """Documents having any of ``values`` for ``facet`` (scoring nothing)."""
+    field = FACET_FIELDS[facet]
+    typed = [int(v) for v in values] if facet == "year" else list(values)
+    return Query.const_score_query(Query.term_set_query(schema, field, typed), 0.0)
+
+
+def date_filter(
+    date_from: dt.date | None, date_to: dt.date | None, schema: tantivy.Schema = SCHEMA
+) -> Query | None:
+    if date_from is None and date_to is None:
+        return None
+    return Query.const_score_query(_date_range(schema, date_from, date_to), 0.0)
+
+
+def _date_range(schema, low: dt.date | None, high: dt.date | None) -> Query:
+    lo = dt.datetime(low.year, low.month, low.day) if low else None
+    hi = dt.datetime(high.year, high.month, high.day) if high else None
+    return Query.range_query(schema, "date", tantivy.FieldType.Date, lo, hi)
+
+
+_REGEX_META = re.compile(r"([\\.+*?()|\[\]{}^$#&\-~])")
+
+
+def _regex_prefix(prefix: str) -> str:
+    return _REGEX_META.sub(r"\\\1", prefix) + ".*"
+
+
+class _Compiler:
+    def __init__(self, schema: tantivy.Schema, expander: Expander | None):
+        self.schema = schema
+        self.expander = expander or Expander(lambda field, prefix: [])
+
+    def compile(self, node: Node) -> Query:
+        if isinstance(node, MatchAll):
+            return Query.all_query()
+        if isinstance(node, And):
+            must = [self.compile(i) for i in node.items if not isinstance(i, Not)]
+            must_not = [self.compile(i.item) for i in node.items if isinstance(i, Not)]
+            should = [self.compile(i) for i in node.should]
+            if not must:
+                must = [Query.all_query()]
+            clauses = [(Occur.Must, q) for q in must]
+            clauses += [(Occur.MustNot, q) for q in must_not]
+            clauses += [(Occur.Should, q) for q in should]
+            return Query.boolean_query(clauses)
+        if isinstance(node, Or):
+            return Query.boolean_query([(Occur.Should, self.compile(i)) for i in node.items])
+        if isinstance(node, Not):
+            return Query.boolean_query(
+                [(Occur.Must, Query.all_query()), (Occur.MustNot, self.compile(node.item))]
+            )
+        if isinstance(node, Boost):
+            return Query.boost_query(self.compile(node.item), node.factor)
+        if isinstance(node, Range):
+            return self.range(node)
+        if isinstance(node, Term | Phrase | Prefix | Fuzzy):
+            return self.leaf(node)
+        raise QueryError(f"Cannot compile {node!r}.")
+
+    def range(self, node: Range) -> Query:
+        if node.low is None and node.high is None:
+            return Query.exists_query(node.field)
+        if node.field == "year":
+            return Query.range_query(
+                self.schema, "year", tantivy.FieldType.Integer, node.low, node.high
+            )
+        return _date_range(self.schema, node.low, node.high)
+
+    def leaf(self, node) -> Query:
+        f = node.field
+        if f in TEXT_TARGETS:
+            targets = TEXT_TARGETS[f]
+            if isinstance(node, Term) and len(EXACT_ANALYZER.analyze(node.text)) == 1:
+                return _any([(self.stemmed(fld, node.text), b) for fld, b in targets])
+            return _any([(self.exact(fld, node), b) for fld, b in targets])
+        if f in NAME_TARGETS:
+            return self.exact(NAME_TARGETS[f], node)
+        if f in KEYWORD_TARGETS:
+            return self.keyword(KEYWORD_TARGETS[f], node)
+        if f == "source":
+            alternatives = [self.exact("sources_text", node)]
+            if not isinstance(node, Fuzzy):
+                alternatives.append(self.keyword("source_type", node))
+            return _any([(q, 1.0) for q in alternatives])
+        raise QueryError(f"Cannot search the field {f}.")
+
+    def term(self, field: str, token: str) -> Query:
+        return Query.term_query(self.schema, field, token)
+
+    def stemmed(self, field: str, word: str) -> Query:
+        """Any indexed form of the word's stem; each form scores on its own."""
+        forms = self.expander.forms(field, word)
+        if len(forms) == 1:
+            return self.term(field, forms[0])
+        return Query.boolean_query([(Occur.Should, self.term(field, t)) for t in forms])
+
+    def exact(self, field: str, node) -> Query:
+        """A leaf on an unstemmed, positional field."""
+        tokens = EXACT_ANALYZER.analyze(node.text)
+        if not tokens:
+            return Query.empty_query()
+        if isinstance(node, Prefix):
+            if len(tokens) == 1:
+                return Query.regex_query(self.schema, field, _regex_prefix(tokens[0]))
+            return Query.phrase_prefix_query(self.schema, field, tokens)
+        if isinstance(node, Fuzzy):
+            if node.distance == 0:
+                return self.term(field, tokens[0])
+            return Query.fuzzy_term_query(self.schema, field, tokens[0], node.distance, True)
+        if len(tokens) == 1:
+            return self.term(field, tokens[0])
+        slop = node.slop if isinstance(node, Phrase) else 0
+        return Query.phrase_query(self.schema, field, tokens, slop)
+
+    def keyword(self, field: str, node) -> Query:
+        value = node.text.strip().lower()
+        if isinstance(node, Prefix):
+            return Query.regex_query(self.schema, field, _regex_prefix(value))
+        if isinstance(node, Fuzzy):
+            raise QueryError("Fuzzy search (~) does not apply to status: or type:.")
+        return self.term(field, value)
+
+
+def _any(weighted: list[tuple[Query, float]]) -> Query:
+    """Documents matching any of the queries, scores summed (so title+text ranks higher)."""
+    queries = [q if b == 1.0 else Query.boost_query(q, b) for q, b in weighted]
+    if len(queries) == 1:
+        return queries[0]
+    return Query.boolean_query([(Occur.Should, q) for q in queries])

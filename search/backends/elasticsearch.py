@@ -1,0 +1,331 @@
+"""The Elasticsearch 8 backend: one alias over one concrete index.
+
+Writes go through the alias; ``rebuild`` creates ``<alias>-<timestamp>``, bulk-loads it
+with refreshes off, then moves the alias in one atomic ``_aliases`` call and deletes
+the old index (or deletes the new one if anything failed). ``scan`` uses a point in
+time with ``search_after`` and falls back to a sorted scroll where the server has no
+point-in-time API (OpenSearch-compatible servers such as osmem-server expose it
+elsewhere).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from search.backends import compile_es as ce
+from search.backends.base import (
+    FACETS,
+    FacetValue,
+    Hit,
+    IndexDoc,
+    SearchBackend,
+    SearchRequest,
+    SearchResult,
+    facet_order,
+)
+from search.snippets import PageMatches, merge_spans, parse_highlighted, select
+
+log = logging.getLogger(__name__)
+
+SCAN_BATCH = 1000
+KEEP_ALIVE = "2m"
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        index: str = "datascores",
+        *,
+        client: Elasticsearch | None = None,
+        node_class: Any = None,
+        refresh: bool | str = "wait_for",
+        shards: int = 1,
+        replicas: int = 0,
+        chunk_size: int = 500,
+        scan_batch: int = SCAN_BATCH,
+    ):
+        if client is None:
+            if not url:
+                raise ValueError("ElasticsearchBackend needs a url or a client.")
+            kwargs: dict[str, Any] = {
+                "request_timeout": 30,
+                "retry_on_timeout": True,
+                "max_retries": 3,
+            }
+            if node_class is not None:
+                kwargs["node_class"] = node_class
+            client = Elasticsearch(url, **kwargs)
+        self.es = client
+        self.alias = index
+        self.refresh = refresh
+        self.shards = shards
+        self.replicas = replicas
+        self.chunk_size = chunk_size
+        self.scan_batch = scan_batch
+
+    # --- indices and the alias ---------------------------------------------------------
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+    def _create_index(self, name: str, **settings: Any) -> None:
+        body = ce.index_body(shards=self.shards, replicas=self.replicas)
+        body["settings"].update(settings)
+        self.es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
+
+    def _indices(self) -> list[str]:
+        """Concrete indices behind the alias (none before the first write)."""
+        try:
+            return sorted(self.es.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def ensure_index(self) -> None:
+        """Create the first index and point the alias at it, if there is none yet."""
+        if self._indices():
+            return
+        if self.es.indices.exists(index=self.alias):
+            raise RuntimeError(
+                f"{self.alias} is an index, not an alias; delete it or choose another "
+                "ELASTICSEARCH_INDEX, then rebuild."
+            )
+        name = f"{self.alias}-initial"
+        try:
+            self._create_index(name)
+        except ApiError as exc:
+            if "already_exists" not in str(exc):  # another process got there first
+                raise
+        self.es.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+
+    # --- writing -----------------------------------------------------------------------
+
+    def _bulk(self, actions: Iterable[dict], *, index: str, refresh: Any = False) -> int:
+        ok, _ = helpers.bulk(
+            self.es,
+            actions,
+            index=index,
+            chunk_size=self.chunk_size,
+            max_chunk_bytes=20 * 1024 * 1024,
+            max_retries=5,  # 429 rejections are retried with backoff
+            initial_backoff=1,
+            refresh=refresh,
+        )
+        return ok
+
+    def index(self, docs: Iterable[IndexDoc]) -> int:
+        docs = list(docs)
+        if not docs:
+            return 0
+        self.ensure_index()
+        actions = ({"_id": str(d.id), "_source": ce.source(d)} for d in docs)
+        return self._bulk(actions, index=self.alias, refresh=self.refresh)
+
+    def delete(self, ids: Iterable[int]) -> int:
+        ids = [int(i) for i in ids]
+        if not ids or not self._indices():
+            return 0
+        actions = ({"_op_type": "delete", "_id": str(i)} for i in ids)
+        helpers.bulk(
+            self.es,
+            actions,
+            index=self.alias,
+            chunk_size=self.chunk_size,
+            max_retries=5,
+            ignore_status=(404,),  # already gone is fine
+            refresh=self.refresh,
+        )
+        return len(ids)
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        new = self._new_index_name()
+        self._create_index(new, refresh_interval="-1")
+        try:
+            seen: set[int] = set()
+
+            def actions():
+                for d in docs:
+                    seen.add(d.id)
+                    yield {"_id": str(d.id), "_source": ce.source(d)}
+
+            self._bulk(actions(), index=new)
+            self.es.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+            self.es.indices.refresh(index=new)
+            old = self._indices()
+            if not old and self.es.indices.exists(index=self.alias):
+                raise RuntimeError(f"{self.alias} is an index, not an alias; cannot swap.")
+            actions_ = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+            actions_.append({"add": {"index": new, "alias": self.alias}})
+            self.es.indices.update_aliases(actions=actions_)  # one atomic switch
+        except BaseException:
+            try:
+                self.es.indices.delete(index=new)
+            except (ApiError, TransportError):
+                log.exception("Could not delete the failed rebuild index %s", new)
+            raise
+        for i in old:
+            try:
+                self.es.indices.delete(index=i)
+            except (ApiError, TransportError):
+                log.warning("Could not delete the replaced index %s", i)
+        return len(seen)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        notes = list(request.parsed.notes)
+        body = ce.search_body(request)
+        try:
+            resp = self.es.search(index=self.alias, **body).body
+        except NotFoundError:  # nothing indexed yet: no alias
+            facets = (
+                {
+                    f: facet_order({}, request.filters.get(f, []), f, request.facet_size)
+                    for f in FACETS
+                }
+                if request.facets
+                else {}
+            )
+            return SearchResult(0, [], facets, notes)
+        total = resp["hits"]["total"]["value"]
+        hits = [self._hit(h, request) for h in resp["hits"]["hits"]]
+        facets: dict[str, list[FacetValue]] = {}
+        for f in FACETS if request.facets else ():
+            agg = resp["aggregations"][f]
+            counts = {str(b["key"]): b["doc_count"] for b in agg["values"]["buckets"]}
+            for value, bucket in agg.get("selected", {}).get("buckets", {}).items():
+                counts[value] = bucket["doc_count"]
+            facets[f] = facet_order(counts, request.filters.get(f, []), f, request.facet_size)
+        return SearchResult(total, hits, facets, notes)
+
+    def _hit(self, raw: dict[str, Any], request: SearchRequest) -> Hit:
+        src = raw.get("_source", {})
+        hit = Hit(
+            id=int(src.get("doc_id", raw["_id"])),
+            score=raw.get("_score") if request.sort == "relevance" else None,
+            title=src.get("title", ""),
+            fields=ce.display_fields(src),
+        )
+        inner = raw.get("inner_hits", {}).get("pages")
+        if inner is not None:
+            numbers = src.get("page_numbers", [])
+            pages = []
+            for page_hit in inner["hits"]["hits"]:
+                offset = page_hit["_nested"]["offset"]
+                page_no = numbers[offset] if offset < len(numbers) else offset + 1
+                # One whole-page highlight per field (stemmed, exact): same text,
+                # different marks; their spans are merged.
+                text, spans = None, []
+                for fragments in page_hit.get("highlight", {}).values():
+                    for fragment in fragments:
+                        text, found = parse_highlighted(fragment)
+                        spans.extend(found)
+                if text is not None and spans:
+                    pages.append(
+                        PageMatches(page_no, text, merge_spans(spans), page_hit.get("_score") or 0)
+                    )
+            hit.matched_pages = inner["hits"]["total"]["value"]
+            hit.snippets = select(pages, request.snippets)
+        return hit
+
+    def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
+        if not self._indices():
+            return
+        query = ce.scan_query(request)
+        source: Any = {"excludes": ["pages"]} if fields else ["doc_id"]
+        try:
+            pit = self.es.open_point_in_time(index=self.alias, keep_alive=KEEP_ALIVE).body["id"]
+        except ApiError as exc:
+            if exc.status_code not in (400, 404, 405):
+                raise
+            yield from self._scan_scroll(query, source, fields)
+            return
+        try:
+            after = None
+            while True:
+                kwargs: dict[str, Any] = {}
+                if after is not None:
+                    kwargs["search_after"] = after
+                resp = self.es.search(
+                    pit={"id": pit, "keep_alive": KEEP_ALIVE},
+                    query=query,
+                    sort=[{"doc_id": "asc"}],
+                    size=self.scan_batch,
+                    source=source,
+                    track_total_hits=False,
+                    **kwargs,
+                ).body
+                pit = resp.get("pit_id", pit)
+                rows = resp["hits"]["hits"]
+                for raw in rows:
+                    yield _scan_hit(raw, fields)
+                if len(rows) < self.scan_batch:
+                    return
+                after = rows[-1]["sort"]
+        finally:
+            with contextlib.suppress(ApiError, TransportError):
+                self.es.close_point_in_time(id=pit)
+
+    def _scan_scroll(self, query: dict, source: Any, fields: bool) -> Iterator[Hit]:
+        resp = self.es.search(
+            index=self.alias,
+            query=query,
+            scroll=KEEP_ALIVE,
+            sort=[{"doc_id": "asc"}],
+            size=self.scan_batch,
+            source=source,
+        ).body
+        scroll_id = resp.get("_scroll_id")
+        try:
+            while resp["hits"]["hits"]:
+                for raw in resp["hits"]["hits"]:
+                    yield _scan_hit(raw, fields)
+                resp = self.es.scroll(scroll_id=scroll_id, scroll=KEEP_ALIVE).body
+                scroll_id = resp.get("_scroll_id", scroll_id)
+        finally:
+            if scroll_id:
+                with contextlib.suppress(ApiError, TransportError):
+                    self.es.clear_scroll(scroll_id=scroll_id)
+
+    def count(self, request: SearchRequest | None = None) -> int:
+        if not self._indices():
+            return 0
+        if request is None:
+            return self.es.count(index=self.alias).body["count"]
+        return self.es.count(index=self.alias, query=ce.scan_query(request)).body["count"]
+
+    def health(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"backend": self.name, "alias": self.alias}
+        try:
+            cluster = self.es.cluster.health().body
+            indices = self._indices()
+            docs = self.es.count(index=self.alias).body["count"] if indices else 0
+        except (ApiError, TransportError) as exc:
+            return {**info, "ok": False, "error": str(exc)}
+        return {
+            **info,
+            "ok": cluster.get("status") in ("green", "yellow"),
+            "status": cluster.get("status"),
+            "indices": indices,
+            "documents": docs,
+        }
+
+    def close(self) -> None:
+        self.es.close()
+
+
+def _scan_hit(raw: dict[str, Any], fields: bool) -> Hit:
+    src = raw.get("_source", {})
+    doc_id = int(src.get("doc_id", raw["_id"]))
+    if not fields:
+        return Hit(id=doc_id)
+    return Hit(id=doc_id, title=src.get("title", ""), fields=ce.display_fields(src))

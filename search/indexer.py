@@ -1,0 +1,210 @@
+"""Keeping the search index in step with the database (the source of truth).
+
+A document is marked dirty whenever its index entry may be stale; an index task is
+queued after the transaction commits; and a periodic sweep re-indexes every dirty
+document, so a lost task loses nothing. Only documents whose status is ``done`` are
+searchable; anything else is removed from the index.
+
+Flags are cleared *before* a document is read: a change committed while it is being
+indexed marks it dirty again, and the next sweep picks it up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from datascores.documents.models import Document, Status
+from search.backends import IndexDoc, SearchRequest, get_backend
+
+log = logging.getLogger(__name__)
+
+CHUNK = 200
+FINAL = (Status.DONE, Status.FAILED)
+Progress = Callable[[int], Any] | None
+
+
+def document_tags(document: Document) -> dict[str, Any]:
+    """Entity tags for a document, or none while the entities app cannot provide them."""
+    try:
+        from datascores.entities.api import document_tags as tags
+    except ImportError:
+        return {}
+    return tags(document) or {}
+
+
+def build_index_doc(document: Document) -> IndexDoc:
+    """Document (with its pages, sources and entity tags) -> IndexDoc."""
+    sources = list(document.sources.all())
+    pages = [(p.number, p.text) for p in sorted(document.pages.all(), key=lambda p: p.number)]
+    tags = document_tags(document)
+    issuer = tags.get("issuing_authority") or ""
+    councils = list(tags.get("authorities") or [])
+    if issuer:
+        councils.insert(0, issuer)
+    locations = [s.location for s in sources]
+    filenames = [s.filename for s in sources if s.filename]
+    title = document.title or (filenames[0] if filenames else "") or f"Document {document.pk}"
+    metadata = document.metadata or {}
+    return IndexDoc(
+        id=document.pk,
+        title=title,
+        pages=pages,
+        source_type=document.source_type,
+        file_type=document.file_type,
+        foi_status=str(metadata.get("foi_status") or ""),
+        date=document.date,
+        issuing_authority=issuer,
+        councils=councils,
+        companies=list(tags.get("companies") or []),
+        systems=list(tags.get("systems") or []),
+        urls=[loc for loc in locations if loc.startswith(("http://", "https://"))],
+        sources=locations + filenames,
+    )
+
+
+def _documents(ids: Iterable[int]):
+    return (
+        Document.objects.filter(pk__in=list(ids), status=Status.DONE)
+        .prefetch_related("pages", "sources")
+        .order_by("pk")
+    )
+
+
+def mark_dirty(document_ids: Iterable[int], *, only_done: bool = False) -> int:
+    """Flag documents for re-indexing and queue an index task after commit."""
+    ids = sorted({int(i) for i in document_ids})
+    if not ids:
+        return 0
+    rows = Document.objects.filter(pk__in=ids)
+    if only_done:
+        rows = rows.filter(status=Status.DONE)
+    n = rows.update(index_dirty=True)
+    if n:
+        from search import tasks
+
+        transaction.on_commit(lambda: tasks.index_documents.delay(ids))
+    return n
+
+
+def index_documents(document_ids: Iterable[int]) -> tuple[int, int]:
+    """Bring these documents' index entries up to date: (indexed, removed)."""
+    ids = sorted({int(i) for i in document_ids})
+    if not ids:
+        return 0, 0
+    Document.objects.filter(pk__in=ids).update(index_dirty=False, indexed_at=timezone.now())
+    try:
+        docs = [build_index_doc(d) for d in _documents(ids)]
+        backend = get_backend()
+        if docs:
+            backend.index(docs)
+        gone = set(ids) - {d.id for d in docs}
+        if gone:
+            backend.delete(gone)
+    except BaseException:
+        Document.objects.filter(pk__in=ids).update(index_dirty=True)
+        raise
+    return len(docs), len(gone)
+
+
+def delete_documents(document_ids: Iterable[int]) -> int:
+    return get_backend().delete([int(i) for i in document_ids])
+
+
+def _chunks(queryset, chunk: int) -> Iterator[list[int]]:
+    """Primary keys in ascending chunks, re-querying each time (the set may change)."""
+    last = 0
+    while True:
+        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def dirty_documents():
+    return Document.objects.filter(index_dirty=True, status__in=FINAL)
+
+
+def sweep(*, chunk: int = CHUNK, progress: Progress = None) -> int:
+    """Re-index every dirty document that reached a final state; returns how many."""
+    n = 0
+    for ids in _chunks(dirty_documents(), chunk):
+        index_documents(ids)
+        n += len(ids)
+        if progress:
+            progress(len(ids))
+    return n
+
+
+def rebuild(*, chunk: int = CHUNK, progress: Progress = None) -> dict[str, int]:
+    """Rebuild the whole index from the database and swap it in.
+
+    Writes that reach the old index while the new one is built are replayed into
+    the new one after the swap (their ``indexed_at`` is later than the start), then
+    the index is reconciled with the database and the dirty sweep runs.
+    """
+    started = timezone.now()
+    cleared: list[int] = []
+
+    def docs() -> Iterator[IndexDoc]:
+        for ids in _chunks(Document.objects.filter(status=Status.DONE), chunk):
+            Document.objects.filter(pk__in=ids).update(index_dirty=False, indexed_at=started)
+            cleared.extend(ids)
+            for d in _documents(ids):
+                yield build_index_doc(d)
+            if progress:
+                progress(len(ids))
+
+    backend = get_backend()
+    try:
+        indexed = backend.rebuild(docs())
+    except BaseException:
+        for i in range(0, len(cleared), 1000):
+            Document.objects.filter(pk__in=cleared[i : i + 1000]).update(index_dirty=True)
+        raise
+    late = 0
+    for ids in _chunks(Document.objects.filter(indexed_at__gt=started), chunk):
+        index_documents(ids)
+        late += len(ids)
+    report = reconcile(fix=True)
+    swept = sweep(chunk=chunk)
+    return {"indexed": indexed, "replayed": late, "swept": swept, **report}
+
+
+def reconcile(*, fix: bool = False) -> dict[str, int]:
+    """Compare the index with the database: entries to remove, documents missing."""
+    backend = get_backend()
+    in_index = {hit.id for hit in backend.scan(SearchRequest())}
+    done = set(Document.objects.filter(status=Status.DONE).values_list("pk", flat=True))
+    extra = sorted(in_index - done)
+    missing = sorted(done - in_index)
+    if fix:
+        if extra:
+            backend.delete(extra)
+        for i in range(0, len(missing), CHUNK):
+            index_documents(missing[i : i + CHUNK])
+    return {"stale_removed" if fix else "stale": len(extra), "missing": len(missing)}
+
+
+# --- signal receivers (connected in SearchConfig.ready) ----------------------------------
+
+
+def on_document_ready(sender, document: Document, **kwargs) -> None:
+    mark_dirty([document.pk])
+
+
+def on_document_deleted(sender, instance: Document, **kwargs) -> None:
+    pk = instance.pk
+    from search import tasks
+
+    transaction.on_commit(lambda: tasks.delete_documents.delay([pk]))
+
+
+def on_source_changed(sender, instance, **kwargs) -> None:
+    # A new place the same bytes came from changes the document's sources and URLs.
+    mark_dirty([instance.document_id], only_done=True)

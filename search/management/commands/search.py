@@ -1,0 +1,100 @@
+"""manage.py search "QUERY" — search from the command line (total, facets, hits, snippets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.backends import FACETS, SearchRequest, SearchResult, get_backend
+from search.backends.base import MAX_PAGE_SIZE, SORTS
+from search.query import QueryError
+
+_FILTER_OPTIONS = {
+    "council": "council",
+    "company": "company",
+    "system": "system",
+    "source_type": "source_type",
+    "status": "foi_status",
+    "file_type": "file_type",
+    "year": "year",
+}
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from None
+
+
+class Command(BaseCommand):
+    help = 'Search the index: manage.py search "experian mosaic" --council "Bristol City Council"'
+
+    def add_arguments(self, parser):
+        parser.add_argument("query", nargs="?", default="")
+        parser.add_argument("--council", action="append", default=[], metavar="NAME")
+        parser.add_argument("--company", action="append", default=[], metavar="NAME")
+        parser.add_argument("--system", action="append", default=[], metavar="NAME")
+        parser.add_argument("--source-type", action="append", default=[], metavar="TYPE")
+        parser.add_argument("--status", action="append", default=[], help="FOI status")
+        parser.add_argument("--file-type", action="append", default=[], metavar="TYPE")
+        parser.add_argument("--year", action="append", default=[])
+        parser.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
+        parser.add_argument("--sort", choices=SORTS, default="relevance")
+        parser.add_argument("--limit", type=int, default=10, help=f"Hits (1-{MAX_PAGE_SIZE}).")
+        parser.add_argument("--page", type=int, default=1)
+        parser.add_argument("--snippets", type=int, default=3, help="Snippets per hit.")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+
+    def handle(self, *args, **opts):
+        filters = {facet: opts[opt] for opt, facet in _FILTER_OPTIONS.items() if opts[opt]}
+        try:
+            request = SearchRequest(
+                query=opts["query"],
+                filters=filters,
+                date_from=opts["date_from"],
+                date_to=opts["date_to"],
+                sort=opts["sort"],
+                page=opts["page"],
+                size=opts["limit"],
+                snippets=opts["snippets"],
+            )
+            result = get_backend().search(request)
+        except QueryError as exc:
+            raise CommandError(str(exc)) from None
+        if opts["json"]:
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+        else:
+            self.show(result, request)
+
+    def show(self, result: SearchResult, request: SearchRequest) -> None:
+        out = self.stdout.write
+        bold = sys.stdout.isatty()
+        for note in result.notes:
+            out(f"Note: {note}")
+        out(f"{result.total:,} document{'s' if result.total != 1 else ''} match.")
+        for facet in FACETS:
+            values = result.facets.get(facet) or []
+            if values:
+                shown = ", ".join(
+                    f"{'[x] ' if v.selected else ''}{v.value} ({v.count:,})" for v in values[:8]
+                )
+                out(f"  {facet}: {shown}")
+        for n, hit in enumerate(result.hits, start=request.offset + 1):
+            meta = [hit.fields.get("date") or "undated", hit.fields.get("source_type") or ""]
+            out(f"\n{n}. {hit.title}  [#{hit.id}; {', '.join(m for m in meta if m)}]")
+            for s in hit.snippets:
+                out(f"   p. {s.page}: {_terminal(s.html, bold)}")
+
+
+def _terminal(fragment: str, bold: bool) -> str:
+    """Snippet HTML -> terminal text, marks shown in bold (or *stars* when piped)."""
+    on, off = ("\033[1m", "\033[0m") if bold else ("*", "*")
+    text = re.sub(r"<mark>(.*?)</mark>", lambda m: f"{on}{m.group(1)}{off}", fragment)
+    return html.unescape(text)

@@ -1,0 +1,445 @@
+"""One contract every search backend keeps (embedded tantivy, osmem-server, and a real
+Elasticsearch cluster when ELASTICSEARCH_URL is set)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from search.backends.base import FACETS, IndexDoc, SearchRequest
+from search.query import QueryError
+from tests.search.corpus import COUNCILS, expected_facets, having
+
+
+def found(backend, query, **kwargs) -> set[int]:
+    result = backend.search(SearchRequest(query, size=100, snippets=0, facets=False, **kwargs))
+    ids = {h.id for h in result.hits}
+    assert result.total == len(ids), "every match fits on one page here"
+    return ids
+
+
+def dated(docs, lo=None, hi=None) -> set[int]:
+    return {
+        d.id
+        for d in docs
+        if d.date and (lo is None or d.date >= lo) and (hi is None or d.date <= hi)
+    }
+
+
+# --- the query forms journalists type ----------------------------------------------------
+
+
+def test_two_words_need_both(loaded):
+    backend, docs = loaded
+    assert found(backend, "experian mosaic") == having(docs, "experian") & having(docs, "mosaic")
+    assert found(backend, "experian mosaic") == {1, 2}
+
+
+def test_phrase_and_word(loaded):
+    backend, _ = loaded
+    assert found(backend, '"predictive analytics" AND council') == {1}
+    assert found(backend, '"predictive analytics"') == {1, 4}
+
+
+def test_minus_excludes(loaded):
+    backend, _ = loaded
+    assert found(backend, "xantura") == {3, 4}
+    assert found(backend, "xantura -covid") == {4}
+    assert found(backend, "xantura AND NOT covid") == {4}
+
+
+def test_prefix(loaded):
+    backend, docs = loaded
+    scor = {d.id for d in docs if any(w.startswith("scor") for w in _words(d))}
+    assert found(backend, "risk scor*") == having(docs, "risk") & scor == {1, 16}
+    assert found(backend, "scorecard*") == {16}
+
+
+def test_proximity(loaded):
+    backend, _ = loaded
+    assert found(backend, '"troubled families"') == {5}
+    # within three positions, in either order; twelve words apart is too far
+    assert found(backend, '"troubled families"~3') == {5, 6, 7}
+    assert found(backend, "troubled families") == {5, 6, 7, 8}
+
+
+def test_stemming_on_words_not_on_phrases(loaded):
+    backend, docs = loaded
+    assert found(backend, "family") == having(docs, "families")
+    assert found(backend, '"family"') == set()
+    assert found(backend, "scored") == having(docs, "scoring", "scores")
+
+
+def test_title_field(loaded):
+    backend, _ = loaded
+    assert found(backend, "title:contract") == {1, 17}
+    assert found(backend, "contract") == {1, 17}  # doc 1 in text too; 12 has "contractors"
+    assert found(backend, "text:contract") == {1}
+
+
+def test_entity_fields(loaded):
+    backend, docs = loaded
+    bristol = {d.id for d in docs if "Bristol City Council" in d.councils}
+    assert found(backend, 'council:"Bristol City Council"') == bristol
+    assert found(backend, "council:bristol") == bristol
+    assert found(backend, "company:xantura") == {d.id for d in docs if "Xantura" in d.companies}
+    assert found(backend, 'system:"signs of safety"') == {
+        d.id for d in docs if "Signs of Safety" in d.systems
+    }
+
+
+def test_code_fields(loaded):
+    backend, docs = loaded
+    assert found(backend, "source:foi") == {d.id for d in docs if d.source_type == "foi"}
+    assert found(backend, "type:PDF") == {d.id for d in docs if d.file_type == "pdf"}
+    assert found(backend, "status:refused") == {d.id for d in docs if d.foi_status == "refused"}
+    assert found(backend, "source:whatdotheyknow") == {1}
+
+
+def test_or_and_precedence(loaded):
+    backend, _ = loaded
+    assert found(backend, "xantura OR experian") == {1, 2, 3, 4}
+    # juxtaposition (AND) binds looser than OR
+    assert found(backend, "xantura OR experian mosaic") == {1, 2}
+    assert found(backend, "(covid OR chatbot) AND NOT xantura") == {14}
+
+
+def test_fuzzy(loaded):
+    backend, _ = loaded
+    assert found(backend, "experain~1") == {1, 2}  # one transposition
+    assert found(backend, "experain~") == {1, 2, 18}  # automatic: two edits for long words
+
+
+def test_year_and_date_ranges(loaded):
+    backend, docs = loaded
+    assert found(backend, "year:[2017 TO 2019]") == dated(
+        docs, dt.date(2017, 1, 1), dt.date(2019, 12, 31)
+    )
+    assert found(backend, "year:{2017 TO 2019]") == dated(
+        docs, dt.date(2018, 1, 1), dt.date(2019, 12, 31)
+    )
+    assert found(backend, "date:>=2020-01-01") == dated(docs, dt.date(2020, 1, 1))
+    assert found(backend, "date:2024-02") == {
+        d.id for d in docs if d.date and d.date.strftime("%Y-%m") == "2024-02"
+    }
+    assert found(backend, "mosaic year:2017") == {2}
+
+
+def test_match_all_and_pure_negation(loaded):
+    backend, docs = loaded
+    assert found(backend, "") == {d.id for d in docs}
+    assert found(backend, "*") == {d.id for d in docs}
+    assert found(backend, "-analytics") == {d.id for d in docs} - having(docs, "analytics")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("e-mail", {9}),  # the phrase "e mail", not "e AND NOT mail"
+        ("o'neill", {11}),
+        ("C++", {12}),
+        ('"predictive analytics', {1, 4}),  # unbalanced quote: plain words
+        ("xantura AND", {3, 4}),  # dangling operator
+        ("(covid", {3}),
+        ("Re: chatbot", set()),  # not a field: the phrase "re chatbot"
+        ("what is a chatbot?", set()),  # a closing ? is punctuation
+    ],
+)
+def test_lenient_input(loaded, query, expected):
+    backend, _ = loaded
+    assert found(backend, query) == expected
+
+
+def test_lenient_lone_operator_is_a_word(loaded):
+    backend, docs = loaded
+    result = backend.search(SearchRequest("AND", size=100))
+    assert {h.id for h in result.hits} == having(docs, "and")
+    assert result.notes  # the user is told the query was read as plain words
+
+
+def test_unsupported_syntax_says_why(loaded):
+    backend, _ = loaded
+    with pytest.raises(QueryError, match="wildcard"):
+        backend.search(SearchRequest("*coring"))
+    with pytest.raises(QueryError, match="Ranges"):
+        backend.search(SearchRequest("title:[a TO c]"))
+
+
+# --- facets -----------------------------------------------------------------------------
+
+
+def _facets(result) -> dict[str, dict[str, int]]:
+    return {f: {v.value: v.count for v in values} for f, values in result.facets.items()}
+
+
+def test_facet_counts_match_python(loaded):
+    backend, docs = loaded
+    result = backend.search(SearchRequest("analytics", facet_size=100))
+    match = having(docs, "analytics")
+    assert result.total == len(match)
+    assert _facets(result) == {f: dict(c) for f, c in expected_facets(docs, match, {}).items()}
+
+
+def test_facets_over_everything(loaded):
+    backend, docs = loaded
+    result = backend.search(SearchRequest("", facet_size=100))
+    every = {d.id for d in docs}
+    assert _facets(result) == {f: dict(c) for f, c in expected_facets(docs, every, {}).items()}
+    years = [v.value for v in result.facets["year"]]
+    assert years == sorted(years)  # a histogram, oldest first
+
+
+def test_multi_select_facets(loaded):
+    backend, docs = loaded
+    filters = {"council": ["Kent County Council", "Leeds City Council"], "source_type": ["foi"]}
+    result = backend.search(SearchRequest("", filters=filters, facet_size=100, size=100))
+    every = {d.id for d in docs}
+    hits = {
+        d.id for d in docs if set(d.councils) & set(filters["council"]) and d.source_type == "foi"
+    }
+    assert {h.id for h in result.hits} == hits
+    assert result.total == len(hits)
+    expected = expected_facets(docs, every, filters)
+    assert _facets(result) == {f: dict(c) for f, c in expected.items()}
+    # picking councils still shows the others, with what they would add
+    council_values = {v.value for v in result.facets["council"]}
+    assert set(COUNCILS) <= council_values
+    selected = {v.value for v in result.facets["council"] if v.selected}
+    assert selected == set(filters["council"])
+
+
+def test_facet_size_keeps_selected_values(loaded):
+    backend, docs = loaded
+    result = backend.search(SearchRequest("", filters={"company": ["Northgate"]}, facet_size=1))
+    values = {v.value: v for v in result.facets["company"]}
+    assert values["Northgate"].selected
+    assert values["Northgate"].count == sum("Northgate" in d.companies for d in docs)
+    assert len([v for v in result.facets["company"] if not v.selected]) <= 1
+
+
+def test_year_filter_and_date_range(loaded):
+    backend, docs = loaded
+    assert {
+        h.id for h in backend.search(SearchRequest("", filters={"year": ["2019"]}, size=100)).hits
+    } == dated(docs, dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    lo, hi = dt.date(2018, 6, 1), dt.date(2021, 6, 30)
+    result = backend.search(SearchRequest("", date_from=lo, date_to=hi, size=100))
+    assert {h.id for h in result.hits} == dated(docs, lo, hi)
+    assert sum(v.count for v in result.facets["year"]) == len(dated(docs, lo, hi))
+
+
+# --- sorting and paging -----------------------------------------------------------------
+
+
+def test_sort_newest_and_oldest(loaded):
+    backend, docs = loaded
+    newest = backend.search(SearchRequest("", sort="newest", size=100)).hits
+    oldest = backend.search(SearchRequest("", sort="oldest", size=100)).hits
+    by_id = {d.id: d for d in docs}
+    dates_new = [by_id[h.id].date for h in newest]
+    dates_old = [by_id[h.id].date for h in oldest]
+    n_dated = sum(1 for d in docs if d.date)
+    # dated documents first (in order), undated last, either way
+    assert dates_new[:n_dated] == sorted((d.date for d in docs if d.date), reverse=True)
+    assert dates_old[:n_dated] == sorted(d.date for d in docs if d.date)
+    assert all(d is None for d in dates_new[n_dated:] + dates_old[n_dated:])
+    assert newest[0].fields["date"] == max(d.date for d in docs if d.date).isoformat()
+
+
+def test_relevance_prefers_title_and_repetition(loaded):
+    backend, _ = loaded
+    hits = backend.search(SearchRequest("algorithm")).hits
+    assert {h.id for h in hits} == {15, 17}
+    assert hits[0].score >= hits[1].score
+
+
+def test_pagination_partitions_the_results(loaded):
+    backend, docs = loaded
+    seen: list[int] = []
+    for page in range(1, 6):
+        result = backend.search(SearchRequest("", sort="oldest", page=page, size=13))
+        assert result.total == len(docs)
+        seen.extend(h.id for h in result.hits)
+    assert len(seen) == len(set(seen)) == len(docs)
+    relevance = []
+    for page in (1, 2, 3):
+        relevance += [
+            h.id for h in backend.search(SearchRequest("analytics", page=page, size=4)).hits
+        ]
+    assert sorted(relevance) == sorted(having(docs, "analytics"))
+    with pytest.raises(QueryError, match="10,000"):
+        SearchRequest("", page=501, size=20)
+
+
+# --- snippets -----------------------------------------------------------------------------
+
+
+def test_snippets_come_with_their_page(loaded):
+    backend, _ = loaded
+    (hit,) = backend.search(SearchRequest("chatbot")).hits
+    assert hit.id == 14
+    assert [s.page for s in hit.snippets] == [4]
+    assert "<mark>chatbot</mark>" in hit.snippets[0].html
+    assert hit.matched_pages == 1
+    hit = next(h for h in backend.search(SearchRequest("algorithm")).hits if h.id == 15)
+    assert [s.page for s in hit.snippets] == [7, 9]  # page numbers from the data, not positions
+
+
+def test_snippet_count_and_phrase_marks(loaded):
+    backend, _ = loaded
+    hit = next(
+        h for h in backend.search(SearchRequest('"predictive analytics" council', snippets=1)).hits
+    )
+    assert hit.id == 1 and len(hit.snippets) == 1
+    hits = backend.search(SearchRequest('"troubled families"')).hits
+    (snippet,) = hits[0].snippets
+    assert "<mark>troubled</mark> <mark>families</mark>" in snippet.html
+    assert backend.search(SearchRequest("mosaic", snippets=0)).hits[0].snippets == []
+
+
+def test_stemmed_and_prefix_marks(loaded):
+    backend, _ = loaded
+    hit = next(h for h in backend.search(SearchRequest("scored")).hits if h.id == 16)
+    assert "<mark>scores</mark>" in hit.snippets[0].html
+    hit = next(h for h in backend.search(SearchRequest("scorecard*")).hits)
+    assert "<mark>scorecard</mark>" in hit.snippets[0].html
+    hit = next(h for h in backend.search(SearchRequest("experain~1")).hits if h.id == 2)
+    assert "<mark>Experian</mark>" in hit.snippets[0].html
+
+
+def test_snippets_escape_document_text(loaded):
+    backend, _ = loaded
+    for query in ("script", "agreement", "xss"):
+        (hit,) = [h for h in backend.search(SearchRequest(query)).hits if h.id == 13]
+        html = hit.snippets[0].html
+        assert hit.snippets[0].page == 2
+        assert "<script" not in html and "<b>" not in html
+        assert "&lt;" in html
+        # the only tags are the engine's marks
+        assert set(re.findall(r"</?[a-z]+", html)) <= {"<mark", "</mark"}
+    (hit,) = [h for h in backend.search(SearchRequest("script")).hits if h.id == 13]
+    assert "&lt;<mark>script</mark>&gt;" in hit.snippets[0].html
+
+
+def test_hit_fields(loaded):
+    backend, docs = loaded
+    (hit,) = backend.search(SearchRequest("chatbot")).hits
+    doc = next(d for d in docs if d.id == 14)
+    assert hit.title == doc.title
+    assert hit.fields == doc.display_fields()
+
+
+# --- scan and count -----------------------------------------------------------------------
+
+
+def test_scan_yields_every_match_in_id_order(loaded):
+    backend, docs = loaded
+    every = [h.id for h in backend.scan(SearchRequest(""))]
+    assert every == sorted(d.id for d in docs)  # more than the scan batch of 7
+    kent = [
+        h.id for h in backend.scan(SearchRequest("", filters={"council": ["Kent County Council"]}))
+    ]
+    assert kent == sorted(d.id for d in docs if "Kent County Council" in d.councils)
+    rows = list(backend.scan(SearchRequest("analytics"), fields=True))
+    assert [r.id for r in rows] == sorted(having(docs, "analytics"))
+    assert all(r.title for r in rows)
+
+
+def test_count(loaded):
+    backend, docs = loaded
+    assert backend.count() == len(docs)
+    assert backend.count(SearchRequest("xantura")) == 2
+    assert backend.health()["ok"] and backend.health()["documents"] == len(docs)
+
+
+# --- writes: replace, delete, rebuild ---------------------------------------------------
+
+
+def _doc(i: int, word: str, **kw) -> IndexDoc:
+    return IndexDoc(i, f"Doc {i}", [(1, f"{word} text {i}")], **kw)
+
+
+def test_empty_backend_answers(make_backend):
+    backend = make_backend()
+    result = backend.search(SearchRequest("anything"))
+    assert result.total == 0 and result.hits == []
+    assert set(result.facets) == set(FACETS)
+    assert list(backend.scan(SearchRequest(""))) == []
+    assert backend.count() == 0
+    backend.delete([1, 2])  # nothing to delete is fine
+
+
+def test_index_replaces_by_id_and_delete_removes(make_backend):
+    backend = make_backend()
+    backend.index([_doc(1, "alpha"), _doc(2, "alpha"), _doc(3, "alpha")])
+    backend.index([_doc(2, "beta")])
+    assert found(backend, "alpha") == {1, 3}
+    assert found(backend, "beta") == {2}
+    assert backend.count() == 3
+    backend.delete([1, 99])
+    assert found(backend, "alpha") == {3}
+    assert backend.count() == 2
+
+
+def test_rebuild_swaps_atomically(make_backend):
+    backend = make_backend()
+    backend.index([_doc(i, "oldword") for i in range(1, 6)])
+    during = []
+
+    def new_docs():
+        for i in range(10, 30):
+            if i == 20:  # half-way through the build, the old index still answers
+                during.append((found(backend, "oldword"), found(backend, "newword")))
+            yield _doc(i, "newword")
+
+    assert backend.rebuild(new_docs()) == 20
+    assert during == [({1, 2, 3, 4, 5}, set())]
+    assert found(backend, "oldword") == set()
+    assert found(backend, "newword") == set(range(10, 30))
+    backend.index([_doc(40, "newword")])  # writes go to the new index
+    assert backend.count() == 21
+
+
+def test_failed_rebuild_leaves_old_index(make_backend):
+    backend = make_backend()
+    backend.index([_doc(i, "oldword") for i in range(1, 6)])
+
+    def broken():
+        yield _doc(10, "newword")
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError, match="database went away"):
+        backend.rebuild(broken())
+    assert found(backend, "oldword") == {1, 2, 3, 4, 5}
+    assert found(backend, "newword") == set()
+    assert backend.count() == 5
+    backend.index([_doc(6, "oldword")])
+    assert found(backend, "oldword") == {1, 2, 3, 4, 5, 6}
+
+
+def test_rebuild_twice_and_into_empty(make_backend):
+    backend = make_backend()
+    assert backend.rebuild([_doc(1, "first")]) == 1
+    assert backend.rebuild([_doc(2, "second")]) == 1
+    assert found(backend, "first") == set()
+    assert found(backend, "second") == {2}
+    assert backend.rebuild([]) == 0
+    assert backend.count() == 0
+
+
+def _words(doc: IndexDoc) -> set[str]:
+    from tests.search.corpus import words_of
+
+    return words_of(doc)
+
+
+def test_snippet_deep_in_a_very_long_page(make_backend):
+    backend = make_backend()
+    filler = " ".join(f"filler{i}" for i in range(10_000))  # about 100,000 characters
+    backend.index([IndexDoc(1, "Long", [(1, "intro"), (2, f"{filler} quokka {filler}")])])
+    (hit,) = backend.search(SearchRequest("quokka")).hits
+    assert [s.page for s in hit.snippets] == [2]
+    assert "<mark>quokka</mark>" in hit.snippets[0].html
+    assert len(hit.snippets[0].html) < 400

@@ -1,0 +1,301 @@
+"""Keeping the index in step with the database: signals, tasks, sweep, rebuild, commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from datascores.documents.models import Blob, Document, Page, Source, SourceKind, Status
+from datascores.documents.signals import document_ready
+from search import indexer, tasks
+from search.backends import SearchRequest, get_backend, reset_backends
+from search.backends.base import IndexDoc
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def index_dir(settings, tmp_path):
+    """A fresh embedded index per test (settings are read when get_backend() is called)."""
+    settings.SEARCH_BACKEND = "embedded"
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    reset_backends()
+    yield settings.SEARCH_INDEX_DIR
+    reset_backends()
+
+
+def make_document(
+    pages: list[str],
+    *,
+    title: str = "",
+    status: str = Status.DONE,
+    dirty: bool = True,
+    **fields,
+) -> Document:
+    """A document as the pipeline leaves it, written directly (no signals fire)."""
+    key = hashlib.sha256(repr((pages, title, fields, timezone.now())).encode()).hexdigest()
+    blob = Blob.objects.create(sha256=key, size=1, mime_type="text/plain", file=f"x/{key}")
+    doc = Document.objects.create(
+        blob=blob,
+        title=title,
+        status=status,
+        index_dirty=dirty,
+        page_count=len(pages),
+        file_type="txt",
+        **fields,
+    )
+    for n, text in enumerate(pages, start=1):
+        Page.objects.create(document=doc, number=n, text=text)
+    return doc
+
+
+def ids(query: str = "", **kw) -> set[int]:
+    return {h.id for h in get_backend().scan(SearchRequest(query, **kw))}
+
+
+def test_build_index_doc_gathers_pages_sources_dates_and_tags(monkeypatch):
+    doc = make_document(
+        ["first page", "second page"],
+        title="Risk report",
+        source_type="foi",
+        published_at=dt.date(2021, 5, 6),
+        metadata={"foi_status": "Partially_Successful"},
+    )
+    Source.objects.create(
+        document=doc, kind=SourceKind.URL, location="https://example.org/a.pdf", filename="a.pdf"
+    )
+    Source.objects.create(document=doc, kind=SourceKind.UPLOAD, location="/in/b.pdf")
+    monkeypatch.setattr(
+        indexer,
+        "document_tags",
+        lambda d: {
+            "issuing_authority": "Kent County Council",
+            "authorities": ["Leeds City Council", "Kent County Council"],
+            "companies": ["Xantura"],
+            "systems": [],
+        },
+    )
+    idx = indexer.build_index_doc(doc)
+    assert idx == IndexDoc(
+        id=doc.pk,
+        title="Risk report",
+        pages=[(1, "first page"), (2, "second page")],
+        source_type="foi",
+        file_type="txt",
+        foi_status="partially_successful",
+        date=dt.date(2021, 5, 6),
+        issuing_authority="Kent County Council",
+        councils=["Kent County Council", "Leeds City Council"],
+        companies=["Xantura"],
+        systems=[],
+        urls=["https://example.org/a.pdf"],
+        sources=["https://example.org/a.pdf", "/in/b.pdf", "a.pdf"],
+    )
+
+
+def test_title_falls_back_to_the_file_name():
+    doc = make_document(["x"])
+    Source.objects.create(
+        document=doc, kind=SourceKind.UPLOAD, location="/in/memo.txt", filename="memo.txt"
+    )
+    assert indexer.build_index_doc(doc).title == "memo.txt"
+
+
+def test_without_the_entities_api_documents_index_untagged(monkeypatch):
+    monkeypatch.setitem(sys.modules, "datascores.entities.api", None)  # import fails
+    idx = indexer.build_index_doc(make_document(["x"], title="Untagged"))
+    assert (idx.councils, idx.companies, idx.systems, idx.issuing_authority) == ([], [], [], "")
+
+
+def test_ingested_document_becomes_searchable():
+    from datascores.documents.pipeline import ingest_bytes
+
+    outcome = ingest_bytes(
+        b"Minutes of the meeting.\n\nThe council bought a zyzzogeton scoring tool.",
+        filename="minutes.txt",
+        location="/in/minutes.txt",
+    )
+    doc = Document.objects.get(pk=outcome.document.pk)
+    assert doc.status == Status.DONE, doc.failure_reason
+    assert not doc.index_dirty and doc.indexed_at is not None
+    result = get_backend().search(SearchRequest("zyzzogeton"))
+    assert [h.id for h in result.hits] == [doc.pk]
+    assert "<mark>zyzzogeton</mark>" in result.hits[0].snippets[0].html
+
+
+def test_failed_documents_are_not_searchable_but_counted(capsys):
+    from datascores.documents.pipeline import ingest_bytes
+
+    outcome = ingest_bytes(b"", filename="empty.txt", location="/in/empty.txt")
+    doc = Document.objects.get(pk=outcome.document.pk)
+    assert doc.status == Status.FAILED
+    assert doc.pk not in ids()
+    call_command("search_index", "status", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["failed (not searchable)"] == 1
+    assert report["index_documents"] == 0
+
+
+def test_document_ready_marks_dirty_and_indexes_after_commit():
+    doc = make_document(["alpha words"], dirty=False)
+    assert doc.pk not in ids("alpha")
+    document_ready.send(sender=Document, document=doc)
+    assert ids("alpha") == {doc.pk}
+    doc.refresh_from_db()
+    assert not doc.index_dirty
+    Document.objects.filter(pk=doc.pk).update(status=Status.FAILED)
+    document_ready.send(sender=Document, document=doc)  # reprocessed and failed: removed
+    assert ids("alpha") == set()
+
+
+def test_a_dirty_document_is_picked_up_by_the_sweep():
+    clean = make_document(["beta one"], dirty=False)
+    dirty = make_document(["beta two"], dirty=True)
+    pending = make_document(["beta three"], dirty=True, status=Status.PROCESSING)
+    assert ids("beta") == set()
+    assert tasks.sweep_dirty.delay().get() == 1  # the beat task
+    assert ids("beta") == {dirty.pk}
+    dirty.refresh_from_db()
+    assert not dirty.index_dirty and dirty.indexed_at is not None
+    pending.refresh_from_db()
+    assert pending.index_dirty  # not final yet: left for later
+    assert clean.pk not in ids("beta")
+
+
+def test_a_new_source_marks_the_document_dirty():
+    doc = make_document(["gamma"], dirty=False)
+    indexer.index_documents([doc.pk])
+    Source.objects.create(document=doc, kind=SourceKind.URL, location="https://example.org/gamma")
+    assert ids("source:example") == {doc.pk}
+
+
+def test_deleting_a_document_removes_it_from_the_index():
+    doc = make_document(["delta"])
+    indexer.sweep()
+    assert ids("delta") == {doc.pk}
+    doc.delete()
+    assert ids("delta") == set()
+
+
+def test_an_indexing_failure_leaves_the_document_dirty(monkeypatch):
+    doc = make_document(["epsilon"])
+    backend = get_backend()
+
+    def broken(docs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(backend, "index", broken)
+    with pytest.raises(OSError):
+        indexer.index_documents([doc.pk])
+    doc.refresh_from_db()
+    assert doc.index_dirty
+    monkeypatch.undo()
+    indexer.sweep()
+    assert ids("epsilon") == {doc.pk}
+
+
+def test_rebuild_replays_writes_made_during_the_build(monkeypatch):
+    docs = [make_document([f"zeta {i}"], title=f"Old {i}") for i in range(5)]
+    get_backend().index([IndexDoc(999_999, "stray", [(1, "zeta")])])  # not in the database
+    real_build = indexer.build_index_doc
+    changed, deleted = docs[0], docs[1]
+
+    def build(document):
+        if document.pk == docs[3].pk:
+            # While the new index is built, workers update and delete documents that
+            # were already read; their writes land in the old index.
+            Document.objects.filter(pk=changed.pk).update(title="Renamed")
+            indexer.index_documents([changed.pk])
+            Document.objects.get(pk=deleted.pk).delete()
+        return real_build(document)
+
+    monkeypatch.setattr(indexer, "build_index_doc", build)
+    report = indexer.rebuild(chunk=2)
+    assert report["indexed"] == 5 and report["replayed"] == 1 and report["stale_removed"] == 1
+    assert ids("zeta") == {d.pk for d in docs} - {deleted.pk}  # the stray is gone too
+    titles = {h.id: h.title for h in get_backend().scan(SearchRequest("zeta"), fields=True)}
+    assert titles[changed.pk] == "Renamed"
+    assert not Document.objects.filter(index_dirty=True).exists()
+
+
+def test_failed_rebuild_marks_documents_dirty_again(monkeypatch):
+    docs = [make_document([f"eta {i}"], dirty=False) for i in range(3)]
+    indexer.index_documents([d.pk for d in docs])
+
+    def broken(document):
+        raise RuntimeError("bad row")
+
+    monkeypatch.setattr(indexer, "build_index_doc", broken)
+    with pytest.raises(RuntimeError):
+        indexer.rebuild(chunk=2)
+    assert ids("eta") == {d.pk for d in docs}  # the old index still answers
+    assert Document.objects.filter(index_dirty=True).count() >= 1
+
+
+# --- management commands ----------------------------------------------------------------
+
+
+def test_search_index_rebuild_sweep_and_status(capsys):
+    done = [make_document([f"theta {i}"]) for i in range(3)]
+    make_document(["theta failed"], status=Status.FAILED)
+    call_command("search_index", "rebuild", "--json")
+    assert json.loads(capsys.readouterr().out)["indexed"] == 3
+    assert ids("theta") == {d.pk for d in done}
+    extra = make_document(["theta later"])
+    call_command("search_index", "sweep", "--json")
+    assert json.loads(capsys.readouterr().out) == {"swept": 1}
+    call_command("search_index", "status", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["index_documents"] == 4 == report["done"]
+    assert report["missing"] == 0 and report["stale"] == 0 and report["dirty"] == 0
+    assert extra.pk in ids("theta")
+
+
+def test_search_command_json_shape(capsys):
+    a = make_document(
+        ["Page one.", "The iota scoring tool."], title="Iota report", source_type="foi"
+    )
+    make_document(["Another iota mention."], title="Second", source_type="web")
+    indexer.sweep()
+    call_command("search", "iota scoring", "--json", "--limit", "5")
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"total", "hits", "facets"}
+    assert out["total"] == 1
+    (hit,) = out["hits"]
+    assert set(hit) == {"id", "title", "snippets"}
+    assert hit["id"] == a.pk and hit["title"] == "Iota report"
+    assert hit["snippets"][0]["page"] == 2
+    assert "<mark>iota</mark>" in hit["snippets"][0]["html"]
+    assert set(out["facets"]) == {
+        "council",
+        "company",
+        "system",
+        "source_type",
+        "foi_status",
+        "file_type",
+        "year",
+    }
+    assert out["facets"]["source_type"] == [{"value": "foi", "count": 1}]
+    call_command("search", "iota", "--json", "--source-type", "web")
+    assert json.loads(capsys.readouterr().out)["total"] == 1
+
+
+def test_search_command_text_output(capsys):
+    make_document(["The kappa pilot ended."], title="Kappa pilot", published_at=dt.date(2020, 1, 2))
+    indexer.sweep()
+    call_command("search", "kappa", "--sort", "newest")
+    out = capsys.readouterr().out
+    assert "1 document match." in out
+    assert "Kappa pilot" in out and "2020-01-02" in out
+    assert "p. 1: The *kappa* pilot ended." in out
+
+
+def test_search_command_reports_bad_queries():
+    with pytest.raises(CommandError, match="wildcards"):
+        call_command("search", "*appa")
