@@ -15,7 +15,7 @@ DEFAULT_SECRET_KEY = "datascores-insecure-default-secret-key-change-me"  # noqa:
 
 env = environ.Env()
 
-HOME = Path(env.str("DATASCORES_HOME", default=str(BASE_DIR / "var"))).resolve()
+HOME = Path(env.str("DATASCORES_HOME", default="var")).resolve()  # ./var by default
 HOME.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
