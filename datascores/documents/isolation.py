@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .extract.base import ExtractionError
-from .models import FailureCode
+from .outcomes import FailureCode
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,14 @@
 """Blobs (the bytes, stored once), documents (what was read from them), pages, sources."""
 
+# FailureCode lives in outcomes.py so extraction code can use it without Django models.
+
 from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .outcomes import FailureCode
 from .storage import blob_storage
 
 
@@ -42,23 +45,6 @@ class Status(models.TextChoices):
     PROCESSING = "processing", "Processing"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
-
-
-class FailureCode(models.TextChoices):
-    """Machine-readable reason; failure_reason holds the human sentence."""
-
-    EMPTY = "empty", "Empty file"
-    TOO_LARGE = "too_large", "Too large"
-    UNSUPPORTED = "unsupported_format", "Unsupported format"
-    ENCRYPTED = "encrypted", "Encrypted"
-    CORRUPT = "corrupt", "Corrupt or truncated"
-    NEEDS_OCR = "needs_ocr", "Needs OCR"
-    NEEDS_TOOL = "needs_tool", "Needs a missing tool"
-    ARCHIVE_LIMIT = "archive_limit", "Archive limit exceeded"
-    TIMEOUT = "timeout", "Took too long"
-    MEMORY = "memory", "Used too much memory"
-    NO_TEXT = "no_text", "No text found"
-    ERROR = "error", "Unexpected error"
 
 
 class Document(models.Model):

@@ -40,6 +40,8 @@ NEAR_EMPTY_WORDS = 3
 # a typed heading, a screenshot with a caption) has its content in the images.
 SPARSE_WORDS = 40
 IMAGE_COVERAGE = 0.25
+# How much of a page's text layer is enough to judge it (see extract/pdf.py).
+SAMPLE_CHARS = 1500
 
 
 @dataclass(frozen=True)

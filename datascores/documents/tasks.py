@@ -5,7 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from . import pipeline
-from .models import FailureCode
+from .outcomes import FailureCode
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

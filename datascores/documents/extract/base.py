@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import FailureCode
+from ..outcomes import FailureCode
 
 
 @dataclass

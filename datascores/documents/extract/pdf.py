@@ -103,7 +103,9 @@ def _page(number: int, raw: str, budget: Budget, coverage) -> PageText:
     # pdfium marks a hyphen it found at a line break with U+FFFE.
     raw = raw.replace("\ufffe", "-")
     budget.pages += 1
-    measured = quality.measure(raw)
+    # A sample decides: garbage is uniform across a page, and the word thresholds are
+    # far below what the sample holds. Measuring every character cost ~15% of the time.
+    measured = quality.measure(raw[: quality.SAMPLE_CHARS])
     if quality.is_garbage_measured(measured):
         return PageText(number=number, text="", needs_ocr=True)
     text = clean_text(raw)
