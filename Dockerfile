@@ -6,7 +6,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=datascores.settings \
-    DATASCORES_HOME=/data
+    DATASCORES_HOME=/data \
+    DATASCORES_PRODUCTION=1 \
+    DJANGO_DEBUG=0
 
 # antiword reads legacy .doc files. Everything else (pdfium, Tesseract inside the
 # tesserocr wheel, the English tessdata) comes from PyPI with the project.

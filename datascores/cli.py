@@ -86,18 +86,15 @@ def serve(host: str, port: int, with_worker: bool = True) -> None:
             pidfile().unlink(missing_ok=True)
 
 
-def create_admin() -> str:
-    """Create (or reset) the demo admin account; return its password."""
+def create_admin() -> str | None:
+    """Create the demo admin account and return its password (None if it exists)."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
+    if User.objects.filter(username="admin").exists():
+        return None  # never reset someone's password behind their back
     password = secrets.token_urlsafe(12)
-    user, _ = User.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True}
-    )
-    user.is_staff = user.is_superuser = True
-    user.set_password(password)
-    user.save()
+    User.objects.create_superuser("admin", "", password)
     return password
 
 
@@ -172,7 +169,14 @@ def main(argv: list[str] | None = None) -> None:
         stats = load_demo_corpus()
         index_everything()
         print(f"Sample corpus: {stats['files']} files, {stats['new']} new documents.")
-        print(f"Admin: http://{args.host}:{args.port}/admin/  user: admin  password: {password}")
+        admin_url = f"http://{args.host}:{args.port}/admin/"
+        if password:
+            print(f"Admin: {admin_url}  user: admin  password: {password}")
+        else:
+            print(
+                f"Admin: {admin_url}  user: admin (already existed; password unchanged: "
+                "`datascores manage changepassword admin` sets a new one)"
+            )
         if args.no_serve:
             return
     serve(args.host, args.port, with_worker=not args.no_worker)

@@ -29,7 +29,12 @@ def check_production(debug: bool, secret_key: str) -> None:
     """Refuse to run in production with DEBUG on or the shipped secret key."""
     if debug:
         raise ImproperlyConfigured("DATASCORES_PRODUCTION is set: DJANGO_DEBUG must be off.")
-    if not secret_key or secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 32:
+    if (
+        not secret_key
+        or secret_key == DEFAULT_SECRET_KEY
+        or len(secret_key) < 32
+        or len(set(secret_key)) < 8
+    ):
         raise ImproperlyConfigured(
             "DATASCORES_PRODUCTION is set: DJANGO_SECRET_KEY must be a private value "
             "of at least 32 characters, not the default."
@@ -42,6 +47,11 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
+    if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+        # The proxy terminates TLS and says so in this header.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "datascores.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

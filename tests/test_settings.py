@@ -21,7 +21,7 @@ def test_production_refuses_debug():
         check_production(True, "x" * 50)
 
 
-@pytest.mark.parametrize("key", [DEFAULT_SECRET_KEY, "", "short"])
+@pytest.mark.parametrize("key", [DEFAULT_SECRET_KEY, "", "short", " " * 40, "ab" * 20])
 def test_production_refuses_default_or_weak_secret(key):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         check_production(False, key)
@@ -53,3 +53,12 @@ def test_production_server_starts_when_configured(tmp_path):
         DJANGO_SECRET_KEY="a-long-private-secret-value-0123456789abcdef",
     )
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.django_db
+def test_public_pages_carry_a_content_security_policy(client):
+    policy = client.get("/").headers.get("Content-Security-Policy", "")
+    assert "script-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    # The admin keeps Django's defaults (its widgets use inline styles).
+    assert "Content-Security-Policy" not in client.get("/admin/login/").headers

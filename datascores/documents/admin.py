@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -111,7 +113,7 @@ class DocumentAdmin(admin.ModelAdmin):
             '<a href="{}">download</a> ({}, {} bytes)', url, obj.blob.mime_type, obj.blob.size
         )
 
-    @admin.action(description="Re-run processing from the stored original")
+    @admin.action(description="Re-run processing from the stored original", permissions=["change"])
     def rerun(self, request, queryset):
         n = pipeline.reprocess(queryset.values_list("pk", flat=True))
         self.message_user(request, f"{n} document(s) queued for processing.", messages.SUCCESS)
@@ -148,13 +150,17 @@ class DocumentAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             created = dups = 0
             for f in form.cleaned_data["files"]:
-                outcome = pipeline.ingest_bytes(
-                    f.read(),
-                    filename=f.name,
-                    location=f"upload:{f.name}",
-                    source_kind=SourceKind.UPLOAD,
-                    source_type=form.cleaned_data["source_type"],
-                )
+                kwargs = {
+                    "filename": f.name,
+                    "location": f"upload:{f.name}",
+                    "source_kind": SourceKind.UPLOAD,
+                    "source_type": form.cleaned_data["source_type"],
+                }
+                # Large uploads are already on disk: stream them, never hold them in memory.
+                if hasattr(f, "temporary_file_path"):
+                    outcome = pipeline.ingest_path(Path(f.temporary_file_path()), **kwargs)
+                else:
+                    outcome = pipeline.ingest_bytes(f.read(), **kwargs)
                 created += outcome.created
                 dups += not outcome.created
             self.message_user(

@@ -96,3 +96,34 @@ def test_document_page_shows_reason_and_pages(admin_client):
     page = admin_client.get(reverse("admin:documents_document_change", args=[doc.pk]))
     assert page.status_code == 200
     assert doc.failure_reason[:40] in page.content.decode()
+
+
+def test_rerun_needs_change_permission(settings):
+    from django.contrib.auth.models import Permission
+
+    doc_pdf = fixtures.text_pdf(["view only"])
+    from datascores.documents.pipeline import ingest_bytes
+
+    doc = ingest_bytes(doc_pdf, filename="v.pdf", location="/v.pdf").document
+    viewer = get_user_model().objects.create_user("viewer", password="pw-123456789", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_document"))
+    c = Client()
+    c.login(username="viewer", password="pw-123456789")
+    before = Document.objects.get(pk=doc.pk).attempts
+    c.post(
+        reverse("admin:documents_document_changelist"),
+        {"action": "rerun", "_selected_action": [doc.pk]},
+    )
+    assert Document.objects.get(pk=doc.pk).attempts == before
+
+
+def test_large_upload_is_streamed_from_disk(admin_client, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # force a temporary file on disk
+    pdf = fixtures.text_pdf(["streamed upload " * 50])
+    assert len(pdf) > 1000
+    resp = _upload(admin_client, SimpleUploadedFile("big.pdf", pdf))
+    assert resp.status_code == 302
+    doc = Document.objects.get()
+    assert doc.status == Status.DONE
+    with doc.blob.file.open("rb") as f:
+        assert f.read() == pdf

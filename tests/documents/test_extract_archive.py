@@ -112,3 +112,17 @@ def test_damaged_zip_is_corrupt():
     with pytest.raises(ExtractionError) as info:
         extract(data[: len(data) // 2], Context(mime_type="application/zip"))
     assert info.value.code == FailureCode.CORRUPT
+
+
+def test_a_damaged_member_is_skipped_and_the_rest_kept():
+    import zipfile as zf_mod
+
+    data = bytearray(fixtures.zip_file({"good.txt": b"fine text " * 50, "bad.txt": b"x" * 5000}))
+    # Corrupt bad.txt's compressed bytes (not its headers): its checksum will fail.
+    with zf_mod.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("bad.txt")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start : start + 8] = b"\x00" * 8
+    result = extract(bytes(data), Context(mime_type="application/zip"))
+    assert [m.name for m in result.members] == ["good.txt"]
+    assert any("bad.txt" in w and "damaged" in w for w in result.warnings)

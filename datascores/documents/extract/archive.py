@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 
 from ._common import Budget, mb, read_member, single_page
 from .base import Context, Extracted, ExtractionError, FailureCode, Member
@@ -79,11 +80,12 @@ def _extract(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context) ->
                 f"This archive unpacks to more than {mb(ctx.zip_max_total_bytes)} "
                 f"(stopped at '{safe}'); it looks like a zip bomb. {exc.reason}",
             ) from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as err:
+            why = str(err) or type(err).__name__
             if info.compress_size > info.file_size + 1024:
                 # zipfile stops at the declared size, so the checksum fails: a size lie.
-                exc = f"its header claims {info.file_size:,} bytes, far less than it holds"
-            warnings.append(f"Skipped '{safe}': it is damaged ({exc}).")
+                why = f"its header claims {info.file_size:,} bytes, far less than it holds"
+            warnings.append(f"Skipped '{safe}': it is damaged ({why}).")
             listing.append(f"{safe} (damaged, not read)")
             continue
         except NotImplementedError as exc:

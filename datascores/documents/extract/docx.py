@@ -66,10 +66,14 @@ def _extract(zf: zipfile.ZipFile, ctx: Context) -> Extracted:
     return Extracted(pages=pages, title=title, metadata=props, warnings=budget.warnings)
 
 
+RELS_LIMIT = 1024 * 1024
+
+
 def main_part(zf: zipfile.ZipFile, default: str) -> str:
     """The package's main part, as named by its root relationships."""
     try:
-        root = etree.fromstring(zf.read("_rels/.rels"), PARSER)
+        # Relationship parts are tiny; a bomb hidden here is refused like any other.
+        root = etree.fromstring(read_member(zf, "_rels/.rels", RELS_LIMIT), PARSER)
     except (KeyError, etree.XMLSyntaxError):
         return default
     for rel in root.iter(REL):
