@@ -162,6 +162,7 @@ FETCHER_USER_AGENT = env.str(
 FETCHER_ALLOW_PRIVATE = env.bool("DATASCORES_FETCHER_ALLOW_PRIVATE", default=False)
 FETCHER_MIN_INTERVAL = env.float("DATASCORES_FETCHER_MIN_INTERVAL", default=1.0)
 FETCHER_TIMEOUT = env.float("DATASCORES_FETCHER_TIMEOUT", default=30.0)
+FETCHER_MAX_DURATION = env.float("DATASCORES_FETCHER_MAX_DURATION", default=300.0)
 # Private networks the fetcher may reach even with private addresses refused (CIDRs),
 # e.g. an intranet mirror of a council site.
 FETCHER_ALLOWED_NETWORKS = env.list("DATASCORES_FETCHER_ALLOWED_NETWORKS", default=[])

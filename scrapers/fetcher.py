@@ -267,6 +267,9 @@ class Fetcher:
             _setting("MAX_FILE_SIZE", 100 * 1024 * 1024) if max_bytes is None else max_bytes
         )
         self.obey_robots = obey_robots
+        # A server that drips a byte at a time never trips the per-read timeout; this
+        # bounds the whole download.
+        self.max_duration: float = float(_setting("FETCHER_MAX_DURATION", 300.0))
         # Addresses reachable even when allow_private is False (an intranet source, a test server).
         networks = _setting("FETCHER_ALLOWED_NETWORKS", ())
         if isinstance(networks, str):
@@ -494,9 +497,21 @@ class Fetcher:
         *,
         truncate: bool = False,
     ) -> bytes:
+        deadline = time.monotonic() + self.max_duration
+
+        def read(size: int) -> bytes:
+            if time.monotonic() > deadline:
+                raise FetchError(
+                    f"Could not fetch {target.url}: the download took longer than "
+                    f"{self.max_duration:g} s.",
+                    url=target.url,
+                )
+            # read1 returns what has arrived, so the deadline is checked between drips.
+            return response.read1(size)
+
         try:
             return read_body(
-                response.read,
+                read,
                 url=target.url,
                 max_bytes=max_bytes,
                 content_encoding=response.getheader("Content-Encoding", ""),
@@ -527,6 +542,7 @@ _SETTINGS_READ = {
     "FETCHER_ALLOW_PRIVATE",
     "FETCHER_MIN_INTERVAL",
     "FETCHER_TIMEOUT",
+    "FETCHER_MAX_DURATION",
     "FETCHER_ALLOWED_NETWORKS",
     "MAX_FILE_SIZE",
 }

@@ -55,6 +55,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     content_length: bool = True  # False: no Content-Length, the body ends when the socket closes
     delay: float = 0.0  # seconds to wait before answering
+    drip: float = 0.0  # seconds between body bytes (a slow-drip server)
 
 
 @dataclass
@@ -97,7 +98,13 @@ class LocalServer:
                 if reply.content_length and "Content-Length" not in reply.headers:
                     self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if not reply.drip:
+                    self.wfile.write(reply.body)
+                    return
+                for i in range(len(reply.body)):
+                    self.wfile.write(reply.body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(reply.drip)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

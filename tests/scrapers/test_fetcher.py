@@ -704,3 +704,12 @@ def test_allowed_networks_setting_opens_only_those_addresses(server: LocalServer
     assert f.get(server.url("/")).content == b"intranet"
     with pytest.raises(BlockedAddress):
         f.get(server.url("/", host="127.0.0.2"))
+
+
+def test_a_slow_drip_body_is_cut_off_at_the_overall_deadline(server, settings):
+    settings.FETCHER_MAX_DURATION = 0.5
+    server.routes["/drip"] = Reply(body=b"x" * 100, drip=0.05)  # 5 s in all
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="took longer than 0.5 s"):
+        fetcher(timeout=2).get(server.url("/drip"))
+    assert time.monotonic() - started < 3
