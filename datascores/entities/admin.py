@@ -4,7 +4,13 @@ WhatDoTheyKnow matches to review."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from .models import (
     Alias,
@@ -163,6 +169,43 @@ class DocumentTagAdmin(admin.ModelAdmin):
             return
         super().save_model(request, obj, form, change)
 
+    def get_urls(self):
+        review = self.admin_site.admin_view(self.review_view)
+        return [
+            path("<int:pk>/review/<str:status>/", review, name="entities_documenttag_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, pk: int, status: str):
+        """Confirm or reject one tag (from a document's page): asks, then applies the
+        decision through set_tag_status, so it is recorded and the index is told."""
+        if status not in TagStatus.values:
+            raise Http404("unknown status")
+        tag = get_object_or_404(DocumentTag.objects.select_related("entity", "document"), pk=pk)
+        if not self.has_change_permission(request, tag):
+            raise PermissionDenied
+        back = request.POST.get("next") or request.GET.get("next") or ""
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = ""
+        back = back or reverse("admin:entities_documenttag_change", args=[tag.pk])
+        if request.method == "POST":
+            if set_tag_status(tag, status, request.user):
+                self.message_user(
+                    request, f"{tag.entity} is now {status} on this document.", messages.SUCCESS
+                )
+            return HttpResponseRedirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{TagStatus(status).label} this tag?",
+            "tag": tag,
+            "status": status,
+            "status_label": TagStatus(status).label,
+            "evidence": _evidence_html(tag),
+            "next": back,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/entities/documenttag/review.html", context)
+
     def _set(self, request, queryset, status):
         n = sum(set_tag_status(t, status, request.user) for t in queryset)
         self.message_user(request, f"{n} tag(s) now {status}.", messages.SUCCESS)
@@ -181,13 +224,35 @@ class DocumentTagAdmin(admin.ModelAdmin):
 
 
 class DocumentTagInline(admin.TabularInline):
-    """For the documents admin: a document's tags and their evidence."""
+    """For the documents admin: a document's tags and their evidence. The status is shown,
+    not edited here: a saved form would bypass the review record, the links and the index;
+    the confirm/reject links go through set_tag_status."""
 
     model = DocumentTag
     extra = 0
     can_delete = False
-    fields = ("entity", "role", "status", "mention_count", "evidence_page", "evidence")
-    readonly_fields = ("entity", "role", "mention_count", "evidence_page", "evidence")
+    fields = ("entity", "role", "status", "mention_count", "evidence_page", "evidence", "review")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="review")
+    def review(self, obj: DocumentTag):
+        if obj.pk is None:
+            return "—"
+        document_page = reverse("admin:documents_document_change", args=[obj.document_id])
+        back = urlencode({"next": document_page})
+        links = [
+            (f"{reverse('admin:entities_documenttag_review', args=[obj.pk, status])}?{back}", label)
+            for status, label in (
+                (TagStatus.CONFIRMED, "Confirm"),
+                (TagStatus.REJECTED, "Reject"),
+                (TagStatus.AUTO, "Reset"),
+            )
+            if status != obj.status
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
 @admin.register(Mention)
@@ -247,7 +312,7 @@ class AuthorityMatchAdmin(admin.ModelAdmin):
     autocomplete_fields = ("public_body",)
     actions = ["accept", "reject"]
 
-    @admin.action(description="Accept: give the public body this url_name")
+    @admin.action(description="Accept: this url_name is the public body")
     def accept(self, request, queryset):
         from .sync import accept_match
 
@@ -257,9 +322,14 @@ class AuthorityMatchAdmin(admin.ModelAdmin):
             n += 1
         self.message_user(request, f"{n} match(es) accepted.", messages.SUCCESS)
 
-    @admin.action(description="Reject selected matches")
+    @admin.action(description="Reject selected matches (they stay rejected on the next sync)")
     def reject(self, request, queryset):
-        n = queryset.update(status=MatchStatus.REJECTED)
+        from .sync import reject_match
+
+        n = 0
+        for m in queryset.exclude(status=MatchStatus.REJECTED, reviewed_at__isnull=False):
+            reject_match(m)
+            n += 1
         self.message_user(request, f"{n} match(es) rejected.", messages.SUCCESS)
 
 

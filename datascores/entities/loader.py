@@ -73,6 +73,9 @@ def _alias_fields(a) -> dict:
         "window": a.window,
         "not_before": list(a.not_before),
         "not_after": list(a.not_after),
+        "need_before": list(a.need_before),
+        "need_after": list(a.need_after),
+        "not_sentence_start": a.not_sentence_start,
         "source": a.source,
     }
 
@@ -195,6 +198,8 @@ def _sync_aliases(Alias, specs, objs, managed, report: LoadReport) -> None:
         Alias.objects.filter(entity_id__in=managed, source="admin").values_list("entity_id", "text")
     )
     to_create = []
+    # A migration's historical model may predate some fields: fill those it has.
+    known = {f.name for f in Alias._meta.fields}
     for spec in specs:
         obj = objs[(spec.entity_type, spec.name)]
         if obj.pk not in managed:
@@ -205,7 +210,7 @@ def _sync_aliases(Alias, specs, objs, managed, report: LoadReport) -> None:
             if a.text in seen or (obj.pk, a.text) in admin_texts:
                 continue
             seen.add(a.text)
-            wanted = _alias_fields(a)
+            wanted = {k: v for k, v in _alias_fields(a).items() if k in known}
             alias = have.get(a.text)
             if alias is None:
                 to_create.append(Alias(entity_id=obj.pk, text=a.text, **wanted))

@@ -164,6 +164,23 @@ class Alias(models.Model):
     )
     not_before = models.JSONField(default=list, blank=True, help_text="Reject after these words.")
     not_after = models.JSONField(default=list, blank=True, help_text="Reject before these words.")
+    need_before = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='With "need after": count only right after one of these words '
+        '(e.g. "borough of"), any case.',
+    )
+    need_after = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Count only right before one of these words (e.g. "council"), any case, '
+        'or right after one of "need before".',
+    )
+    not_sentence_start = models.BooleanField(
+        default=False,
+        help_text="Ignore at the start of a sentence, where an ordinary word has a capital "
+        '("Reading the report").',
+    )
     source = models.CharField(max_length=16, choices=AliasSource.choices, default=AliasSource.ADMIN)
 
     class Meta:
@@ -280,9 +297,12 @@ class Link(models.Model):
     distance = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty when the authority is known only as the issuer."
     )
+    issuer = models.BooleanField(
+        default=False, help_text="The authority issued the document: its links rank first."
+    )
 
     class Meta:
-        ordering = ["document", models.F("distance").asc(nulls_last=True)]
+        ordering = ["document", "-issuer", models.F("distance").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "authority", "entity"], name="unique_document_link"
@@ -396,6 +416,9 @@ class AuthorityMatch(models.Model):
     score = models.FloatField(default=0)
     status = models.CharField(
         max_length=16, choices=MatchStatus.choices, default=MatchStatus.PROPOSED, db_index=True
+    )
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a person accepted or rejected the match."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

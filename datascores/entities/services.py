@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from .models import (
     Alias,
+    AuthorityMatch,
     DocumentTag,
     Entity,
     EntityType,
     JobStatus,
     Link,
+    MatchStatus,
     Mention,
     PublicBody,
     System,
@@ -27,7 +29,8 @@ from .models import (
     TagStatus,
     VocabularyState,
 )
-from .tagger import AliasRule, EntityInfo, Tagger, Vocabulary
+from .tagger import AliasRule, EntityInfo, Tagger, Vocabulary, fold
+from .vocabulary import default_case_sensitive
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ _cache: dict[str, object] = {"key": None, "tagger": None}
 
 # Evidence shown first: a name written out in full beats one inferred from context.
 _RULE_RANK = {"unambiguous": 0, "vendor-in-name": 1, "context": 2, "support": 3}
+BOILERPLATE = "boilerplate"  # Mention.rule of a name in appeal boilerplate: not a tag
 
 
 def vocabulary_from_db() -> Vocabulary:
@@ -50,11 +54,21 @@ def vocabulary_from_db() -> Vocabulary:
     company_domains = dict(
         Entity.objects.filter(entity_type=EntityType.COMPANY).values_list("pk", "company__domains")
     )
+    # Every accepted WhatDoTheyKnow url_name resolves (FOI metadata names them), not
+    # only the one kept on the body.
+    url_names: dict[int, list[str]] = defaultdict(list)
+    for pk, url_name in AuthorityMatch.objects.filter(
+        status=MatchStatus.ACCEPTED, public_body__isnull=False
+    ).values_list("public_body_id", "url_name"):
+        url_names[pk].append(url_name)
+    names: dict[int, str] = {}
     for e in Entity.objects.filter(enabled=True).values("pk", "entity_type", "name", "slug"):
         body = bodies.get(e["pk"], {})
+        names[e["pk"]] = e["name"]
         lookup = [e["slug"]]
         if body.get("wdtk_url_name"):
             lookup.append(body["wdtk_url_name"])
+        lookup.extend(u for u in url_names.get(e["pk"], ()) if u not in lookup)
         entities[e["pk"]] = EntityInfo(
             key=e["pk"],
             kind=e["entity_type"],
@@ -75,10 +89,21 @@ def vocabulary_from_db() -> Vocabulary:
             window=a.window,
             not_before=tuple(a.not_before or ()),
             not_after=tuple(a.not_after or ()),
+            need_before=tuple(a.need_before or ()),
+            need_after=tuple(a.need_after or ()),
+            not_sentence_start=a.not_sentence_start,
             alias_id=a.pk,
         )
         for a in Alias.objects.filter(entity__enabled=True)
     ]
+    # The official name is always a name (an entity made in the admin, or renamed,
+    # is found by it), unless an alias says how to match that text.
+    spelled = {(a.entity, fold(a.text)) for a in aliases}
+    aliases.extend(
+        AliasRule(text=name, entity=pk, case_sensitive=default_case_sensitive(name))
+        for pk, name in names.items()
+        if (pk, fold(name)) not in spelled
+    )
     return Vocabulary(entities=entities, aliases=aliases, version=VocabularyState.current())
 
 
@@ -130,6 +155,8 @@ def tag_document(document, *, tagger: Tagger | None = None) -> bool:
     with transaction.atomic():
         before = _facets(document)
         Mention.objects.filter(document=document).delete()
+        # Names in appeal boilerplate are kept as mentions (rule "boilerplate") so a
+        # reviewer can see why they are not tags.
         Mention.objects.bulk_create(
             [
                 Mention(
@@ -143,7 +170,7 @@ def tag_document(document, *, tagger: Tagger | None = None) -> bool:
                     snippet=m.snippet,
                     rule=m.rule,
                 )
-                for m in result.mentions
+                for m in [*result.mentions, *result.boilerplate]
             ],
             batch_size=500,
         )
@@ -224,6 +251,7 @@ def _store_links(document, result) -> None:
                 authority_id=ln.authority,
                 entity_id=ln.entity,
                 distance=ln.distance,
+                issuer=ln.issuer,
             )
             for ln in result.links
             if ln.authority in authorities
@@ -270,15 +298,48 @@ def set_tag_status(tag: DocumentTag, status: str, user=None) -> bool:
 # --- which documents a vocabulary change can affect --------------------------------------
 
 
+# Words too common in FOI documents to narrow a search ("Council" is on nearly every page).
+GENERIC_WORDS = frozenset(
+    {
+        "the", "of", "and", "for", "in", "on", "at", "to", "by", "with", "from",
+        "council", "councils", "borough", "county", "city", "district", "metropolitan",
+        "london", "royal", "unitary", "parish", "town", "authority", "authorities", "local",
+        "combined", "corporation", "police", "constabulary", "force", "fire", "rescue",
+        "nhs", "trust", "foundation", "hospital", "hospitals", "health", "care", "clinical",
+        "commissioning", "group", "ccg", "service", "services", "department", "ministry",
+        "office", "agency", "executive", "government", "national", "limited", "ltd", "plc",
+        "llp", "inc", "company", "systems", "system", "software", "solutions", "data",
+    }
+)  # fmt: skip
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in text).split()
+
+
 def _search_tokens(entity_ids: Iterable[int]) -> set[str]:
-    """The longest word of each alias: a cheap database filter for pages that might match."""
+    """For each name of these entities, its most distinctive word: a cheap database filter
+    for pages that might match. Generic words never serve; of the rest, the one fewest
+    names in the vocabulary share (then the longest)."""
+    ids = list(entity_ids)
+    texts = list(Alias.objects.filter(entity_id__in=ids).values_list("text", flat=True))
+    texts += list(Entity.objects.filter(pk__in=ids).values_list("name", flat=True))
+    candidates = {
+        text: [w for w in _words(text) if len(w) > 2 and w.casefold() not in GENERIC_WORDS]
+        for text in texts
+    }
+    wanted = {w.casefold() for ws in candidates.values() for w in ws}
+    shared: dict[str, int] = defaultdict(int)
+    if any(len(ws) > 1 for ws in candidates.values()):
+        for other in Alias.objects.values_list("text", flat=True).iterator():
+            for w in {w.casefold() for w in _words(other)} & wanted:
+                shared[w] += 1
     tokens = set()
-    for text in Alias.objects.filter(entity_id__in=list(entity_ids)).values_list("text", flat=True):
-        words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if len(w) > 2]
+    for text, words in candidates.items():
         if words:
-            tokens.add(max(words, key=len))
+            tokens.add(min(words, key=lambda w: (shared[w.casefold()], -len(w))))
         elif text.strip():
-            tokens.add(text.strip())
+            tokens.add(text.strip())  # all generic ("Home Office"): the whole name
     return tokens
 
 

@@ -7,7 +7,7 @@ import contextvars
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from .models import Alias, Company, DocumentTag, Entity, PublicBody, System, VocabularyState
 
@@ -46,6 +46,34 @@ def _entity_id(instance) -> int | None:
     if isinstance(instance, Alias):
         return instance.entity_id
     return instance.pk
+
+
+def entity_saving(sender, instance, **kwargs) -> None:
+    """Remember the name before the save, to notice a rename."""
+    if kwargs.get("raw") or instance.pk is None:
+        instance._name_before_save = None
+        return
+    instance._name_before_save = (
+        Entity.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    )
+
+
+def entity_renamed(sender, instance, created=False, **kwargs) -> None:
+    """Tags show official names, so a rename must reach the search index of every document
+    tagged with the entity (even when a re-tag changes nothing), bulk loads included."""
+    old = getattr(instance, "_name_before_save", None)
+    instance._name_before_save = instance.name
+    if created or kwargs.get("raw") or old is None or old == instance.name:
+        return
+    doc_ids = list(
+        DocumentTag.objects.filter(entity_id=instance.pk)
+        .values_list("document_id", flat=True)
+        .distinct()
+    )
+    if doc_ids:
+        from .services import mark_dirty
+
+        transaction.on_commit(lambda: mark_dirty(doc_ids))
 
 
 def vocabulary_saved(sender, instance, **kwargs) -> None:
@@ -103,3 +131,5 @@ def connect() -> None:
         )
     for model in (PublicBody, Company, System):
         pre_delete.connect(entity_deleting, sender=model, dispatch_uid=f"entities_deleting_{model}")
+        pre_save.connect(entity_saving, sender=model, dispatch_uid=f"entities_saving_{model}")
+        post_save.connect(entity_renamed, sender=model, dispatch_uid=f"entities_renamed_{model}")

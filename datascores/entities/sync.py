@@ -1,13 +1,23 @@
-"""`sync_authorities`: read WhatDoTheyKnow's authority list through the project's fetcher."""
+"""`sync_authorities`: read WhatDoTheyKnow's authority list through the project's fetcher.
+
+An exact name or an unambiguous alias is accepted at once; a home-page domain or a fuzzy
+name is only proposed, for a person to accept in the admin (many WhatDoTheyKnow bodies
+share a council's website: its pension fund, an adoption partnership it hosts). A body
+may have several accepted url_names, and every one resolves FOI request metadata; the one
+kept on the body (``wdtk_url_name``) is the best: exact before alias before a reviewed
+proposal, never simply the first seen.
+"""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import AuthorityMatch, MatchStatus, PublicBody, SyncRun, VocabularyState
 from .wdtk import DEFAULT_URL, Matcher, parse_authorities_csv
 
-AUTO_ACCEPT = {"exact", "alias", "domain"}
+AUTO_ACCEPT = {"exact", "alias"}
+METHOD_RANK = {"exact": 0, "alias": 1, "domain": 2, "fuzzy": 3}
 
 
 def build_matcher() -> Matcher:
@@ -18,20 +28,19 @@ def build_matcher() -> Matcher:
         Alias.objects.filter(entity_id__in=bodies, ambiguous=False).values_list("entity_id", "text")
     )
     domains = {pk: ds for pk, ds in PublicBody.objects.values_list("pk", "domains") if ds}
+    ended = set(PublicBody.objects.filter(end_date__isnull=False).values_list("pk", flat=True))
+    # Known url_names: those a person accepted, and any typed on a body by hand. (One the
+    # sync accepted by itself is matched afresh each time, so a better match can win.)
     url_names = dict(
         AuthorityMatch.objects.filter(
-            status=MatchStatus.ACCEPTED, public_body__isnull=False
+            status=MatchStatus.ACCEPTED, public_body__isnull=False, reviewed_at__isnull=False
         ).values_list("url_name", "public_body_id")
     )
-    url_names.update(
-        {
-            u: pk
-            for pk, u in PublicBody.objects.exclude(wdtk_url_name="").values_list(
-                "pk", "wdtk_url_name"
-            )
-        }
-    )
-    return Matcher(bodies, aliases, domains, url_names)
+    managed = set(AuthorityMatch.objects.values_list("url_name", flat=True))
+    for pk, u in PublicBody.objects.exclude(wdtk_url_name="").values_list("pk", "wdtk_url_name"):
+        if u not in managed:
+            url_names[u] = pk
+    return Matcher(bodies, aliases, domains, url_names, ended=ended)
 
 
 def sync_authorities(url: str = DEFAULT_URL, fetcher=None) -> SyncRun:
@@ -59,21 +68,26 @@ def sync_authorities(url: str = DEFAULT_URL, fetcher=None) -> SyncRun:
         return run
     rows = parse_authorities_csv(result.content)
     matcher = build_matcher()
-    newly_matched: list[str] = []
     from .signals import quiet
 
     with transaction.atomic(), quiet():
         existing = {m.url_name: m for m in AuthorityMatch.objects.all()}
+        accepted_before = {
+            u for u, m in existing.items() if m.status == MatchStatus.ACCEPTED and m.public_body_id
+        }
+        touched: set[int] = set()
         for row in rows:
             p = matcher.match(row)
             run.rows += 1
             counter = {
-                "exact": "matched_exact", "alias": "matched_alias", "domain": "matched_alias",
+                "exact": "matched_exact", "alias": "matched_alias", "domain": "proposed",
                 "fuzzy": "proposed", "none": "unmatched",
             }[p.method]  # fmt: skip
             setattr(run, counter, getattr(run, counter) + 1)
             m = existing.get(row.url_name)
-            reviewed = m is not None and m.status != MatchStatus.PROPOSED
+            reviewed = m is not None and (
+                m.reviewed_at is not None or m.status == MatchStatus.REJECTED
+            )
             fields = {
                 "wdtk_name": row.name[:500],
                 "short_name": row.short_name[:255],
@@ -96,33 +110,70 @@ def sync_authorities(url: str = DEFAULT_URL, fetcher=None) -> SyncRun:
                     continue
                 m = AuthorityMatch(url_name=row.url_name, **fields)
                 m.save()
+                existing[m.url_name] = m
             else:
+                if m.public_body_id:
+                    touched.add(m.public_body_id)  # it may lose this url_name
                 for k, v in fields.items():
                     setattr(m, k, v)
                 m.save()
-            accepted = m.status == MatchStatus.ACCEPTED and m.public_body_id
-            if accepted and _set_url_name(m.public_body_id, row.url_name):
-                newly_matched.append(row.url_name)
+            if m.public_body_id:
+                touched.add(m.public_body_id)
         run.save()
-        if newly_matched:
+        changed = False
+        for body_id in touched:
+            changed |= update_primary_url_name(body_id)
+        accepted_now = {
+            u for u, m in existing.items() if m.status == MatchStatus.ACCEPTED and m.public_body_id
+        }
+        if changed or accepted_now != accepted_before:
             VocabularyState.bump()
-    if newly_matched:
-        retag_documents_for_url_names(newly_matched)
+    newly = sorted(accepted_now ^ accepted_before)
+    if newly:
+        retag_documents_for_url_names(newly)
     return run
 
 
-def _set_url_name(body_id: int, url_name: str) -> bool:
-    return bool(
-        PublicBody.objects.filter(pk=body_id, wdtk_url_name="").update(wdtk_url_name=url_name)
+def update_primary_url_name(body_id: int) -> bool:
+    """Keep the body's best accepted url_name on it; True when it changed. A url_name
+    typed on the body by hand (no match behind it) is left alone."""
+    body = PublicBody.objects.filter(pk=body_id).first()
+    if body is None:
+        return False
+    current = body.wdtk_url_name
+    if current and not AuthorityMatch.objects.filter(url_name=current).exists():
+        return False
+    accepted = AuthorityMatch.objects.filter(public_body_id=body_id, status=MatchStatus.ACCEPTED)
+    best = min(
+        accepted,
+        key=lambda m: (METHOD_RANK.get(m.method, 9), m.reviewed_at is None, m.url_name),
+        default=None,
     )
+    wanted = best.url_name if best else ""
+    if wanted == current:
+        return False
+    PublicBody.objects.filter(pk=body_id).update(wdtk_url_name=wanted)
+    return True
 
 
 def accept_match(match: AuthorityMatch) -> None:
-    """A reviewer accepts a proposal: the body gets the url_name, its FOI documents re-tag."""
-    match.status = MatchStatus.ACCEPTED
-    match.save(update_fields=["status", "updated_at"])
+    """A reviewer accepts a match: its url_name resolves to the body, FOI documents re-tag."""
+    _review(match, MatchStatus.ACCEPTED)
+
+
+def reject_match(match: AuthorityMatch) -> None:
+    """A reviewer rejects a match: it stays rejected across syncs and no longer resolves."""
+    _review(match, MatchStatus.REJECTED)
+
+
+def _review(match: AuthorityMatch, status: str) -> None:
+    was_accepted = match.status == MatchStatus.ACCEPTED
+    match.status = status
+    match.reviewed_at = timezone.now()
+    match.save(update_fields=["status", "reviewed_at", "updated_at"])
     if match.public_body_id:
-        PublicBody.objects.filter(pk=match.public_body_id).update(wdtk_url_name=match.url_name)
+        update_primary_url_name(match.public_body_id)
+    if match.public_body_id and (was_accepted or status == MatchStatus.ACCEPTED):
         VocabularyState.bump()
         retag_documents_for_url_names([match.url_name])
 

@@ -13,16 +13,23 @@ boundaries ("Hackney" never inside "Hackneyed"). Where hits overlap the longest 
 ("London Borough of Hackney" over "Hackney").
 
 An alias marked ambiguous ("Mosaic", "i2", "KCC", a bare place name) counts only when
-its entity is otherwise named unambiguously in the document (or issued it), or when one
-of its context terms occurs within its window, or (tokens ``@system``, ``@company``,
-``@authority``, ``@vendor``) such an entity is named nearby. When an ambiguous alias
-belongs to several entities ("Mosaic": Experian's or Servelec's) the best-supported one
-wins: document support first, then the nearest context term.
+one of its context terms occurs within its window, or (tokens ``@system``, ``@company``,
+``@authority``, ``@vendor``) such an entity is named nearby, or its entity is otherwise
+named unambiguously in the document (or issued it). When an ambiguous alias belongs to
+several entities ("Mosaic": Experian's or Servelec's) the text around it decides first:
+the entity with the nearest context term wins; the document's date, then what the
+document names elsewhere, only break ties; a tie left after that drops the mention.
+Some aliases also count only right next to certain words ("Reading" before "council")
+or never at the start of a sentence, where any word has a capital.
+
+Names in appeal boilerplate ("If you are unhappy ... the Information Commissioner") are
+kept apart: they are not tags and make no links.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -72,6 +79,7 @@ class Normalised:
 
     cased: str
     lower: str
+    original: str
     _points: list[int]  # normalised positions after which characters were removed
     _removed: list[int]  # cumulative characters removed up to that point
 
@@ -103,7 +111,7 @@ def normalise(text: str) -> Normalised:
             total += me - ms - 1
             removed.append(total)
         t = _MULTISPACE.sub(" ", t)
-    return Normalised(t, _lower_same_length(t), points, removed)
+    return Normalised(t, _lower_same_length(t), text, points, removed)
 
 
 def normalise_name(text: str) -> str:
@@ -163,6 +171,11 @@ class AliasRule:
     not_before: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
     alias_id: Hashable | None = None
+    # When either is set, the alias counts only directly after one of need_before or
+    # directly before one of need_after ("Reading" + "council", "borough of" + "Bury").
+    need_before: tuple[str, ...] = ()
+    need_after: tuple[str, ...] = ()
+    not_sentence_start: bool = False  # a common word capitalised by the sentence
 
 
 @dataclass
@@ -184,9 +197,10 @@ class Mention:
     end: int
     text: str
     snippet: str
-    rule: str  # unambiguous | support | context | vendor-in-name
+    rule: str  # unambiguous | support | context | vendor-in-name | boilerplate
     alias_id: Hashable | None = None
     global_start: int = 0  # position in the whole document, for link distances
+    norm_start: int = 0  # position in the page's normalised text
 
 
 @dataclass
@@ -194,11 +208,14 @@ class Link:
     authority: Hashable
     entity: Hashable
     distance: int | None  # characters between the nearest mentions; None: not both in text
+    issuer: bool = False  # the authority issued the document
 
 
 @dataclass
 class TagResult:
     mentions: list[Mention] = field(default_factory=list)
+    # Names inside appeal boilerplate: recognised, but neither tags nor links.
+    boilerplate: list[Mention] = field(default_factory=list)
     issuer: Hashable | None = None
     issuer_source: str = ""  # metadata | letterhead (heuristics) | ""
     issuer_evidence: str = ""
@@ -240,6 +257,47 @@ _BOILERPLATE_WORDS = (
     "information commissioner",
 )
 
+# Phrases that open the appeal paragraph of an FOI response ("If you are unhappy with ...
+# you can complain to the Information Commissioner"): names from there to a little after
+# are boilerplate. Plain "complain" or "internal review" are not enough: responses to an
+# internal review and complaints data mention those in earnest.
+_APPEAL_PHRASES = (
+    "if you are unhappy",
+    "if you are dissatisfied",
+    "if you are not satisfied",
+    "if you're not satisfied",
+    "if you're still not satisfied",
+    "if you are still not satisfied",
+    "if you are not content",
+    "if you remain dissatisfied",
+    "if you remain unhappy",
+    "you remain dissatisfied",
+    "remain dissatisfied with",
+    "not content with the outcome",
+    "not satisfied with the outcome",
+    "unhappy with the outcome",
+    "dissatisfied with the outcome",
+    "dissatisfied with the handling",
+    "unhappy with the handling",
+    "unhappy with the way",
+    "dissatisfied with the way",
+    "right of appeal",
+    "right to appeal",
+    "right to complain",
+    "right to apply to the information commissioner",
+    "complain to the information commissioner",
+    "apply directly to the information commissioner",
+    "appeal to the information commissioner",
+    "write to the information commissioner",
+    "contact the information commissioner",
+    "refer the matter to the information commissioner",
+    "information commissioner can be contacted",
+    "section 50 of the freedom of information act",
+)
+_APPEAL_AFTER = 200  # the address block that follows the phrase
+_APPEAL_BEFORE = 300  # at most this far back to the start of the phrase's sentence
+_SENTENCE_END = re.compile(r"[.!?;:] ")
+
 
 def _marker_automaton():
     a = ahocorasick.Automaton()
@@ -247,6 +305,8 @@ def _marker_automaton():
         a.add_word(w, (len(w), "b"))
     for w in _CLOSING_WORDS:
         a.add_word(w, (len(w), "c"))
+    for w in _APPEAL_PHRASES:
+        a.add_word(w, (len(w), "a"))
     a.make_automaton()
     return a
 
@@ -284,18 +344,27 @@ class Tagger:
         self._lower = self._automaton(lower_keys)
         self._cased = self._automaton(cased_keys)
         self._context_res: dict[tuple[str, ...], tuple[re.Pattern | None, re.Pattern | None]] = {}
-        self._vendor_rules: dict[Hashable, list[int]] = defaultdict(list)
-        for i, rule in enumerate(self.rules):
-            self._vendor_rules[rule.entity].append(i)
+        # Rules whose neighbours must be looked at (most need not: keep the loop cheap).
+        self._checks = [
+            bool(
+                r.not_before or r.not_after or r.need_before or r.need_after or r.not_sentence_start
+            )
+            for r in self.rules
+        ]
+        # Aliases that are their entity's official name (a tie-break between bodies that
+        # share a name across a reorganisation).
+        self._official = [fold(r.text) == fold(self.entities[r.entity].name) for r in self.rules]
         # Exact lookups for issuer metadata and domains.
         self._by_name: dict[str, set[Hashable]] = defaultdict(set)
-        self._by_domain: dict[str, Hashable] = {}
+        self._by_domain: dict[str, list[Hashable]] = defaultdict(list)
         for key, info in self.entities.items():
             for n in (info.name, *info.lookup_names):
                 if n:
                     self._by_name[fold(n)].add(key)
             for d in info.domains:
-                self._by_domain[d.lower().removeprefix("www.")] = key
+                # Several bodies can share a domain (a council and its successor, a
+                # website shared by a county and its districts): the date decides.
+                self._by_domain[d.lower().removeprefix("www.")].append(key)
         for rule in self.rules:
             if not rule.ambiguous:
                 self._by_name[fold(rule.text)].add(rule.entity)
@@ -328,27 +397,27 @@ class Tagger:
                 if _is_word(last) and end < n and _is_word(lower[end]):
                     continue
                 for r in rule_ids:
-                    rule = self.rules[r]
-                    if (rule.not_before or rule.not_after) and not self._neighbours_ok(
-                        rule, cased, start, end
-                    ):
+                    if self._checks[r] and not self._neighbours_ok(self.rules[r], norm, start, end):
                         continue
                     out.append(_Cand(start, end, r))
         return out
 
     @staticmethod
-    def _neighbours_ok(rule: AliasRule, cased: str, start: int, end: int) -> bool:
+    def _neighbours_ok(rule: AliasRule, norm: Normalised, start: int, end: int) -> bool:
+        cased = norm.cased
         if rule.not_before:
             before = cased[max(0, start - 40) : start].rstrip(" '\"(")
             word = re.search(r"(\S+)$", before)
             if word and word.group(1).strip(".,;:") in rule.not_before:
                 return False
-        if rule.not_after:
-            after = cased[end : end + 40].lstrip(" '\")")
-            word = re.match(r"(\S+)", after)
-            if word and word.group(1).strip(".,;:") in rule.not_after:
-                return False
-        return True
+        if rule.not_after and _starts_with_any(cased[end : end + 40], rule.not_after):
+            return False
+        if (rule.need_before or rule.need_after) and not (
+            _next_to(norm.lower, end, rule.need_after, after=True)
+            or _next_to(norm.lower, start, rule.need_before, after=False)
+        ):
+            return False
+        return not (rule.not_sentence_start and _sentence_start(norm, start))
 
     @staticmethod
     def _select(cands: list[_Cand]) -> list[list[_Cand]]:
@@ -404,13 +473,25 @@ class Tagger:
             if best is None or d < best:
                 best = d
 
+        # For a body, a council word inside another body's name is no evidence: in
+        # "Sessions House, Maidstone. Kent County Council ..." Maidstone is an address.
+        check = bool(accepted) and self.entities[rule.entity].kind == AUTHORITY
+
+        def consider_word(s: int, e: int) -> None:
+            if check and any(
+                a_s <= s and e <= a_e and kind == AUTHORITY and key != rule.entity
+                for a_s, a_e, key, kind in accepted
+            ):
+                return
+            consider(s, e)
+
         cs_re, ci_re = self._context_res_for(rule.context)
         if cs_re:
             for m in cs_re.finditer(norm.cased, lo, hi):
-                consider(m.start(), m.end())
+                consider_word(m.start(), m.end())
         if ci_re:
             for m in ci_re.finditer(norm.lower, lo, hi):
-                consider(m.start(), m.end())
+                consider_word(m.start(), m.end())
         tokens = {t for t in rule.context if t.startswith("@")}
         if tokens:
             vendor = self.entities[rule.entity].vendor
@@ -450,41 +531,105 @@ class Tagger:
             norm = normalise(text)
             raw = self._raw_candidates(norm)
             groups = self._select(raw)
-            prepared.append((number, text, norm, raw, groups, offset))
+            prepared.append((number, text, norm, raw, groups, offset, _markers(norm.lower)))
             offset += len(text) + 2
             for group in groups:
-                for c in group:
-                    rule = self.rules[c.rule]
-                    if not rule.ambiguous:
-                        support.add(rule.entity)
+                for c in self._unambiguous(group, doc_date):
+                    support.add(self.rules[c.rule].entity)
 
         result = TagResult()
-        issuer, source, evidence, ev_page = self._issuer(prepared, title, metadata, support)
+        issuer, source, evidence, ev_page = self._issuer(
+            prepared, title, metadata, support, doc_date
+        )
         if issuer is not None:
             support.add(issuer)
             result.issuer, result.issuer_source = issuer, source
             result.issuer_evidence, result.issuer_page = evidence, ev_page
 
-        for number, text, norm, raw, groups, page_offset in prepared:
+        for number, text, norm, raw, groups, page_offset, markers in prepared:
             mentions = self._page_mentions(number, text, norm, raw, groups, support, doc_date)
             for m in mentions:
                 m.global_start = page_offset + m.start
-            result.mentions.extend(mentions)
+                if markers.appeal and markers.in_appeal(m.norm_start):
+                    m.rule = "boilerplate"
+                    result.boilerplate.append(m)
+                else:
+                    result.mentions.append(m)
         result.links = self._links(result)
         return result
+
+    def _unambiguous(self, group: list[_Cand], when: date | None) -> list[_Cand]:
+        """The group's unambiguous hits, one per entity, chosen by date where bodies share
+        the name."""
+        if len(group) == 1:
+            return [] if self.rules[group[0].rule].ambiguous else group
+        unamb = [c for c in group if not self.rules[c.rule].ambiguous]
+        return self._by_date(_one_per_entity(unamb, self.rules), when)
+
+    def _by_date(self, cands: list[_Cand], when: date | None) -> list[_Cand]:
+        """Of several bodies named alike (a council and its successor: "Somerset Council"),
+        the one that existed on the document's date; undated, the one whose official name
+        it is, else the one that still exists."""
+        if len(cands) < 2:
+            return cands
+
+        def key(c: _Cand) -> tuple[int, bool, bool]:
+            info = self.entities[self.rules[c.rule].entity]
+            return (
+                _date_penalty(info, when),
+                not self._official[c.rule],
+                info.end_date is not None,
+            )
+
+        best = min(key(c) for c in cands)
+        return [c for c in cands if key(c) == best]
+
+    def _resolve(self, group, norm, accepted, support, doc_date):
+        """Which entity an ambiguous name is: ("context" or "support", candidate), "tie"
+        when two entities are equally likely, or None when nothing supports any."""
+        first = self.rules[group[0].rule].entity
+        if first in support and all(self.rules[c.rule].entity == first for c in group):
+            return "support", group[0]  # nothing to choose between: no need to look around
+        best: dict[Hashable, tuple[tuple, _Cand, str]] = {}
+        for c in group:
+            rule = self.rules[c.rule]
+            info = self.entities[rule.entity]
+            if rule.entity in support:
+                sup = 0
+            elif "@vendor" in rule.context and info.vendor is not None and info.vendor in support:
+                sup = 1  # the vendor is named elsewhere in the document: its product
+            else:
+                sup = 2
+            d = self._context_distance(rule, norm, c.start, c.end, accepted)
+            if d is None and sup == 2:
+                continue
+            # The text nearby first; the date and the rest of the document break ties.
+            if d is not None:
+                score, how = (0, d, _date_penalty(info, doc_date), sup), "context"
+            else:
+                score, how = (1, 0, _date_penalty(info, doc_date), sup), "support"
+            cur = best.get(rule.entity)
+            if cur is None or score < cur[0]:
+                best[rule.entity] = (score, c, how)
+        if not best:
+            return None
+        ranked = sorted(best.values(), key=lambda t: t[0])
+        if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+            return "tie"
+        return ranked[0][2], ranked[0][1]
 
     def _page_mentions(self, number, text, norm, raw, groups, support, doc_date) -> list[Mention]:
         accepted: list[tuple[int, int, Hashable, str]] = []
         chosen: list[tuple[_Cand, str]] = []
         pending = []
         for gi, group in enumerate(groups):
-            unamb = [c for c in group if not self.rules[c.rule].ambiguous]
+            # Two entities share an unambiguous name: a council and its successor (the
+            # date decides), or a slip in the data (keep both rather than guess).
+            unamb = self._unambiguous(group, doc_date)
             if not unamb:
                 pending.append(gi)
                 continue
-            # Two entities share an unambiguous name only by a slip in the data: keep both
-            # rather than guess.
-            for c in _one_per_entity(unamb, self.rules):
+            for c in unamb:
                 chosen.append((c, "unambiguous"))
                 ent = self.entities[self.rules[c.rule].entity]
                 accepted.append((c.start, c.end, ent.key, ent.kind))
@@ -494,29 +639,11 @@ class Tagger:
         for _ in range(2):
             still = []
             for gi in pending:
-                best = None
-                for c in groups[gi]:
-                    rule = self.rules[c.rule]
-                    info = self.entities[rule.entity]
-                    if rule.entity in support:
-                        score = (0, 0, _date_penalty(info, doc_date))
-                        how = "support"
-                    elif "@vendor" in rule.context and info.vendor in support:
-                        # The vendor is named elsewhere in the document: its product.
-                        score = (0, 1, _date_penalty(info, doc_date))
-                        how = "support"
-                    else:
-                        d = self._context_distance(rule, norm, c.start, c.end, accepted)
-                        if d is None:
-                            continue
-                        score = (1, d, _date_penalty(self.entities[rule.entity], doc_date))
-                        how = "context"
-                    if best is None or score < best[0]:
-                        best = (score, c, how)
-                if best is None:
+                got = self._resolve(groups[gi], norm, accepted, support, doc_date)
+                if got is None or got == "tie":
                     still.append(gi)
                     continue
-                _, c, how = best
+                how, c = got
                 chosen.append((c, how))
                 ent = self.entities[self.rules[c.rule].entity]
                 accepted.append((c.start, c.end, ent.key, ent.kind))
@@ -555,32 +682,47 @@ class Tagger:
             snippet=snippet(text, s, e),
             rule=how,
             alias_id=rule.alias_id,
+            norm_start=start,
         )
 
     # --- issuer ------------------------------------------------------------------------------
 
-    def resolve_name(self, value: str) -> Hashable | None:
+    def resolve_name(self, value: str, when: date | None = None) -> Hashable | None:
         """An authority named exactly (official name, alias, slug or WDTK url_name)."""
         keys = [k for k in self._by_name.get(fold(value), ()) if self.entities[k].kind == AUTHORITY]
+        if len(keys) > 1:
+            keys = self._bodies_on(keys, when, fold(value))
         return keys[0] if len(keys) == 1 else None
 
-    def _domain_entity(self, domain: str) -> Hashable | None:
+    def _bodies_on(self, keys: list[Hashable], when: date | None, name: str = "") -> list:
+        """Of bodies that share a name or a domain, those that existed on the date;
+        undated, the one whose official name it is, else those that still exist."""
+        if when is not None:
+            return [k for k in keys if not _date_penalty(self.entities[k], when)]
+        named = [k for k in keys if name and fold(self.entities[k].name) == name]
+        if named:
+            return named
+        return [k for k in keys if self.entities[k].end_date is None]
+
+    def _domain_entity(self, domain: str, when: date | None = None) -> Hashable | None:
         d = domain.lower().removeprefix("www.").replace(".pnn.police.uk", ".police.uk")
         while d.count(".") >= 1:
-            key = self._by_domain.get(d)
-            if key is not None:
-                return key
+            keys = self._by_domain.get(d)
+            if keys:
+                if len(keys) > 1:
+                    keys = self._bodies_on(keys, when)
+                return keys[0] if len(keys) == 1 else None
             d = d.split(".", 1)[1]
         return None
 
-    def _issuer(self, prepared, title, metadata, support):
+    def _issuer(self, prepared, title, metadata, support, doc_date=None):
         if metadata:
             for field_name in ("authority", "public_body", "authority_url_name", "url_name"):
                 value = metadata.get(field_name)
                 if isinstance(value, dict):
                     value = value.get("url_name") or value.get("name")
                 if isinstance(value, str) and value.strip():
-                    key = self.resolve_name(value.strip())
+                    key = self.resolve_name(value.strip(), doc_date)
                     if key is not None:
                         return key, "metadata", f"Request metadata: {value.strip()}", None
         scores: dict[Hashable, float] = defaultdict(float)
@@ -594,23 +736,31 @@ class Tagger:
                 why[key] = (points, reason, page)
 
         if title:
-            for _s, _e, key, _amb in self.find(title):
-                credit(key, 4, f"Title: {title}")
+            by_span: dict[tuple[int, int], list[Hashable]] = defaultdict(list)
+            for s, e, key, _amb in self.find(title):
+                if self.entities[key].kind == AUTHORITY:
+                    by_span[(s, e)].append(key)
+            for (s, e), keys in by_span.items():
+                if len(keys) > 1:
+                    keys = self._bodies_on(keys, doc_date, fold(title[s:e]))
+                if len(keys) == 1:
+                    credit(keys[0], 4, f"Title: {title}")
         if not prepared:
             return None, "", "", None
         counts: dict[Hashable, int] = defaultdict(int)
-        markers = [_markers(norm.lower) for (_n, _t, norm, _r, _g, _o) in prepared]
         last_closing = None
-        for (number, *_rest), (_boiler, closings) in zip(prepared, markers, strict=True):
-            if closings:
-                last_closing = (number, closings[-1])
-        for idx, (number, text, norm, _raw, groups, _off) in enumerate(prepared):
+        for number, *_rest, markers in prepared:
+            if markers.closings:
+                last_closing = (number, markers.closings[-1])
+        for idx, (number, text, norm, _raw, groups, _off, markers) in enumerate(prepared):
             first = idx == 0
             is_last = idx == len(prepared) - 1
-            boiler = markers[idx][0]
+            boiler = markers.boiler
             size = len(norm.lower)
 
-            def in_boilerplate(pos: int, boiler=boiler) -> bool:
+            def in_boilerplate(pos: int, boiler=boiler, markers=markers) -> bool:
+                if markers.appeal and markers.in_appeal(pos):
+                    return True
                 i = bisect.bisect_left(boiler, pos - 250)
                 return i < len(boiler) and boiler[i] < pos
 
@@ -622,8 +772,9 @@ class Tagger:
                     for c in group:
                         scores[self.rules[c.rule].entity] -= 3
                     continue
-                keys = {self.rules[c.rule].entity for c in group}
-                amb = all(self.rules[c.rule].ambiguous for c in group)
+                unamb = self._unambiguous(group, doc_date)
+                amb = not unamb
+                keys = {self.rules[c.rule].entity for c in (group if amb else unamb)}
                 zone = _zone(s, number, size, first, is_last, last_closing)
                 for key in keys:
                     if amb and key not in support and len(keys) > 1:
@@ -635,7 +786,7 @@ class Tagger:
                         counts[key] += 1
             for at in _find_all(norm.lower, "@"):
                 m = _EMAIL_DOMAIN.match(norm.lower, at)
-                key = self._domain_entity(m.group(1)) if m else None
+                key = self._domain_entity(m.group(1), doc_date) if m else None
                 if key is not None and not in_boilerplate(at):
                     where = _zone(at, number, size, first, is_last, last_closing)
                     o = norm.to_original(at)
@@ -646,7 +797,7 @@ class Tagger:
                         number,
                     )
             for m in _URL.finditer(norm.lower):
-                key = self._domain_entity(m.group(1))
+                key = self._domain_entity(m.group(1), doc_date)
                 if key is not None and not in_boilerplate(m.start()):
                     credit(key, 1, f"Web address: {m.group(0)}", number)
         for key, n in counts.items():
@@ -666,6 +817,8 @@ class Tagger:
         positions: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
         for m in result.mentions:
             positions[m.entity].append((m.global_start, m.global_start + (m.end - m.start)))
+        for spans in positions.values():
+            spans.sort()  # already in order, as a rule: cheap
         authorities = {m.entity for m in result.mentions if m.kind == AUTHORITY}
         if result.issuer is not None:
             authorities.add(result.issuer)
@@ -673,7 +826,10 @@ class Tagger:
         links = []
         for a in sorted(authorities, key=str):
             for o in sorted(others, key=str):
-                links.append(Link(a, o, _min_distance(positions.get(a, []), positions[o])))
+                distance = _min_distance(positions.get(a, []), positions[o])
+                links.append(Link(a, o, distance, issuer=a == result.issuer))
+        # The issuer's links first (the document is its answer), then the closest pairs.
+        links.sort(key=lambda ln: (not ln.issuer, ln.distance is None, ln.distance or 0))
         return links
 
 
@@ -689,6 +845,66 @@ def _zone(pos: int, number: int, size: int, first: bool, is_last: bool, last_clo
     return ""
 
 
+@functools.lru_cache(maxsize=512)
+def _split_words(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(w for w in words if " " not in w), tuple(w for w in words if " " in w)
+
+
+def _starts_with_any(after: str, words: tuple[str, ...]) -> bool:
+    """Does the text after a match begin with one of these words (or phrases), as written?"""
+    after = after.lstrip(" '\")")
+    single, phrases = _split_words(words)
+    if after.split(" ", 1)[0].strip(".,;:") in single:
+        return True
+    return any(
+        after.startswith(w) and (len(after) == len(w) or not after[len(w)].isalnum())
+        for w in phrases
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(w) for w in words)
+
+
+def _next_to(lower: str, pos: int, words: tuple[str, ...], *, after: bool) -> bool:
+    """Is one of these words (any case) directly after (or before) this position?"""
+    if not words:
+        return False
+    if after:
+        t = lower[pos : pos + 40].lstrip(" ")
+        if t.startswith("'s "):
+            t = t[3:]
+        return any(
+            t.startswith(w) and (len(t) == len(w) or not t[len(w)].isalnum())
+            for w in _folded(words)
+        )
+    t = lower[max(0, pos - 40) : pos].rstrip(" ")
+    return any(
+        t.endswith(w) and (len(t) == len(w) or not t[-len(w) - 1].isalnum()) for w in _folded(words)
+    )
+
+
+_LEADERS = " \t\r\n\x0b\x0c'\"([*\u2022\uf0b7\u00b7\u201c\u2018-\u2013\u2014"
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+def _sentence_start(norm: Normalised, start: int) -> bool:
+    """Does a sentence, paragraph or list item begin here (looking at the original text,
+    whose line breaks normalising removed)?"""
+    o = norm.to_original(start)
+    before = norm.original[max(0, o - 200) : o]
+    i = len(before)
+    while i > 0 and before[i - 1] in _LEADERS:
+        i -= 1
+    if i == 0:
+        return True
+    gap = before[i:]
+    if "\n" in gap and (_BLANK_LINE.search(gap) or any(c in "*\u2022\uf0b7\u00b7-" for c in gap)):
+        return True
+    return before[i - 1] in ".!?:;"
+
+
 def _find_all(text: str, needle: str):
     i = text.find(needle)
     while i >= 0:
@@ -696,20 +912,55 @@ def _find_all(text: str, needle: str):
         i = text.find(needle, i + 1)
 
 
-def _markers(lower: str) -> tuple[list[int], list[int]]:
+@dataclass
+class _Markers:
+    boiler: list[int]  # words that appeal boilerplate uses ("complain", "appeal")
+    closings: list[int]  # ends of sign-offs ("Yours sincerely")
+    appeal: list[tuple[int, int]]  # spans of appeal paragraphs, sorted, not overlapping
+
+    def in_appeal(self, pos: int) -> bool:
+        if not self.appeal:
+            return False
+        i = bisect.bisect_right(self.appeal, (pos, float("inf"))) - 1
+        return i >= 0 and self.appeal[i][0] <= pos < self.appeal[i][1]
+
+
+def _markers(lower: str) -> _Markers:
     """Positions of appeal boilerplate and of closings ("Yours sincerely") in lower-cased
     normalised text, in one pass."""
     boiler: list[int] = []
     closings: list[int] = []
+    appeal: list[tuple[int, int]] = []
+    closing_lengths: list[int] = []
     for end, (length, cat) in _MARKERS.iter(lower):
         start = end - length + 1
         if start > 0 and lower[start - 1].isalnum():
             continue
         if cat == "b":
             boiler.append(start)
-        else:
+        elif cat == "c":
             closings.append(end + 1)
-    return boiler, closings
+            closing_lengths.append(length)
+        else:
+            # From the start of the phrase's sentence to a little after it.
+            lo = max(0, start - _APPEAL_BEFORE)
+            stops = [m.end() for m in _SENTENCE_END.finditer(lower, lo, start)]
+            span = (stops[-1] if stops else (0 if lo == 0 else start), end + 1 + _APPEAL_AFTER)
+            if appeal and span[0] <= appeal[-1][1]:
+                appeal[-1] = (min(appeal[-1][0], span[0]), max(appeal[-1][1], span[1]))
+            else:
+                appeal.append(span)
+    if appeal and closings:
+        # The sign-off ends the appeal paragraph: the names after it are the sender's.
+        starts = [c - n for c, n in zip(closings, closing_lengths, strict=True)]
+        clipped = []
+        for lo, hi in appeal:
+            i = bisect.bisect_right(starts, lo)
+            if i < len(starts) and starts[i] < hi:
+                hi = starts[i]
+            clipped.append((lo, hi))
+        appeal = clipped
+    return _Markers(boiler, closings, appeal)
 
 
 def _acronym(term: str) -> bool:
@@ -741,33 +992,58 @@ def _date_penalty(info: EntityInfo, when: date | None) -> int:
 
 
 def _min_distance(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int | None:
-    """Characters between the closest pair of spans, one from each list (0 if they touch)."""
+    """Characters between the closest pair of spans, one from each list (0 if they touch).
+    Both lists sorted by start: one merged sweep, no sorting."""
     if not a or not b:
         return None
-    events = sorted([(s, e, 0) for s, e in a] + [(s, e, 1) for s, e in b])
     best: int | None = None
-    last_end = [None, None]  # furthest end seen so far in each list
-    for s, e, side in events:
-        other = last_end[1 - side]
-        if other is not None:
-            d = max(0, s - other)
-            best = d if best is None else min(best, d)
-            if best == 0:
-                return 0
-        if last_end[side] is None or e > last_end[side]:
-            last_end[side] = e
+    last_a = last_b = -1  # furthest end seen so far in each list
+    i = j = 0
+    na, nb = len(a), len(b)
+    while i < na or j < nb:
+        if j >= nb or (i < na and a[i] <= b[j]):
+            s, e = a[i]
+            i += 1
+            if last_b >= 0:
+                d = s - last_b
+                if d <= 0:
+                    return 0
+                if best is None or d < best:
+                    best = d
+            if e > last_a:
+                last_a = e
+        else:
+            s, e = b[j]
+            j += 1
+            if last_a >= 0:
+                d = s - last_a
+                if d <= 0:
+                    return 0
+                if best is None or d < best:
+                    best = d
+            if e > last_b:
+                last_b = e
     return best
+
+
+_SPACE = re.compile(r"\s")
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:
     """The match with some text either side, whitespace collapsed (plain text, unescaped)."""
     lo = max(0, start - width)
     hi = min(len(text), end + width)
-    # Cut at word boundaries so the snippet never starts or ends mid-word.
-    while lo > 0 and not text[lo - 1].isspace() and start - lo < width + 20:
-        lo -= 1
-    while hi < len(text) and not text[hi].isspace() and hi - end < width + 20:
-        hi += 1
+    # Cut at word boundaries so the snippet never starts or ends mid-word (looking at
+    # most 20 characters further).
+    if lo > 0 and not text[lo - 1].isspace():
+        floor = max(0, start - width - 20)
+        m = _LAST_SPACE.search(text, floor, lo)
+        lo = m.end() if m else floor
+    if hi < len(text) and not text[hi].isspace():
+        ceil = min(len(text), end + width + 20)
+        m = _SPACE.search(text, hi, ceil)
+        hi = m.start() if m else ceil
     out = " ".join(text[lo:hi].split())
     if lo > 0:
         out = "…" + out

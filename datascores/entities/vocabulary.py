@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from .tagger import fold
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 AUTHORITY = "authority"
@@ -78,7 +80,41 @@ PLACE_NOT_AFTER = (
     "Avenue",
     "Way",
     "House",
+    "Coldfield",  # Sutton Coldfield (Birmingham)
+    "Consulting",  # Boston Consulting Group
+    "Group",
+    "Analytica",  # Cambridge Analytica
+    "St Edmunds",  # Bury St Edmunds (West Suffolk)
 )
+# Places that are ordinary English words ("Reading the report", "Down the road", "bury"),
+# or other well-known places and common surnames ("Boston Consulting Group", "Sutton
+# Coldfield", "Mr Preston"): a council word somewhere nearby is not enough. They count only
+# right next to one ("Reading council", "the borough of Bury"), and the common words never
+# at the start of a sentence, where any word has a capital.
+COMMON_WORD_PLACES = frozenset(
+    {
+        "Angus", "Brent", "Bucks", "Bury", "Craven", "Derby", "Down", "Eden", "Harrow", "Hart",
+        "Highland", "Reading", "Rother", "Rugby", "Slough", "Swale",
+    }
+)  # fmt: skip
+AMBIGUOUS_PLACES = frozenset(
+    {
+        "Bedford", "Bolton", "Boston", "Carlisle", "Christchurch", "Crawley", "Cumberland",
+        "Hastings", "Lincoln", "Mansfield", "Newcastle", "Newport", "Poole", "Preston",
+        "Selby", "Stafford", "Sutton", "Warwick", "York",
+    }
+)  # fmt: skip
+# What must stand right after (or before) such a place.
+PLACE_NEXT = (
+    "council",
+    "borough council",
+    "city council",
+    "county council",
+    "district council",
+    "borough",
+    "local authority",
+)
+PLACE_PREV = ("council of", "borough of", "city of", "county of", "district of")
 
 
 @dataclass
@@ -90,6 +126,9 @@ class AliasSpec:
     window: int = 150
     not_before: list[str] = field(default_factory=list)
     not_after: list[str] = field(default_factory=list)
+    need_before: list[str] = field(default_factory=list)
+    need_after: list[str] = field(default_factory=list)
+    not_sentence_start: bool = False
     source: str = "data"  # data | generated
 
     def resolved_case_sensitive(self) -> bool:
@@ -148,6 +187,9 @@ def _alias_from_json(item: str | dict) -> AliasSpec:
         window=int(item.get("window", 150)),
         not_before=list(item.get("not_before", [])),
         not_after=list(item.get("not_after", [])),
+        need_before=list(item.get("need_before", [])),
+        need_after=list(item.get("need_after", [])),
+        not_sentence_start=bool(item.get("not_sentence_start", False)),
     )
 
 
@@ -179,18 +221,28 @@ _ACRONYM_SUFFIX = {
 
 
 def council_aliases(name: str, place: str, council_type: str) -> list[AliasSpec]:
-    """Common written forms of a council's name, generated from its place name."""
+    """Common written forms of a council's name, generated from its place name.
+
+    ``place`` may list other spellings after semicolons ("Northamptonshire;Northants"):
+    each gets the same forms.
+    """
     out: list[AliasSpec] = []
+    seen: set[str] = {name}
 
     def add(text: str, **kw) -> None:
         # Generated forms match as written (or in capitals): "shut down council offices"
         # must not be Down District Council.
         kw.setdefault("case_sensitive", True)
-        if text and text != name:
+        if text and text not in seen:
+            seen.add(text)
             out.append(AliasSpec(text=text, source="generated", **kw))
 
-    if not place:
-        return out
+    for spelling in [p.strip() for p in place.split(";") if p.strip()]:
+        _council_forms(add, name, spelling, council_type)
+    return out
+
+
+def _council_forms(add, name: str, place: str, council_type: str) -> None:
     add(f"{place} Council")
     if council_type == "london_borough" and name.startswith(("London Borough of", "Royal Borough")):
         add(f"London Borough of {place}")
@@ -215,19 +267,20 @@ def council_aliases(name: str, place: str, council_type: str) -> list[AliasSpec]
     if "City" in name and council_type not in ("london_borough",):
         add(f"City of {place} Council")
     # The bare place name: case exact, and only with a council word nearby or the
-    # council named in full elsewhere in the document.
-    out.append(
-        AliasSpec(
-            text=place,
-            case_sensitive=True,
-            ambiguous=True,
-            context=list(PLACE_CONTEXT),
-            window=PLACE_WINDOW,
-            not_after=list(PLACE_NOT_AFTER),
-            source="generated",
-        )
+    # council named in full elsewhere in the document; right next to a council word
+    # when the place is also a common word or another well-known place.
+    strict = place in COMMON_WORD_PLACES or place in AMBIGUOUS_PLACES
+    add(
+        place,
+        case_sensitive=True,
+        ambiguous=True,
+        context=list(PLACE_CONTEXT) + (list(PLACE_NEXT + PLACE_PREV) if strict else []),
+        window=PLACE_WINDOW,
+        not_after=list(PLACE_NOT_AFTER),
+        need_after=list(PLACE_NEXT) if strict else [],
+        need_before=list(PLACE_PREV) if strict else [],
+        not_sentence_start=place in COMMON_WORD_PLACES,
     )
-    return out
 
 
 def read_councils(path: Path | None = None) -> list[EntitySpec]:
@@ -253,7 +306,7 @@ def read_councils(path: Path | None = None) -> list[EntitySpec]:
                     start_date=_date(row["start"]),
                     end_date=_date(row["end"]),
                     successors=[s for s in row["successors"].split(";") if s],
-                    domains=[row["domain"]] if row["domain"] else [],
+                    domains=[d.strip() for d in row["domain"].split(";") if d.strip()],
                 )
             )
     return specs
@@ -333,7 +386,28 @@ def load_specs(data_dir: Path | None = None) -> list[EntitySpec]:
         + read_systems(d / "systems.json")
     )
     check_specs(specs)
+    _align_shared_names(specs)
     return specs
+
+
+def _align_shared_names(specs: list[EntitySpec]) -> None:
+    """A name two bodies share across a reorganisation ("Somerset Council": the county
+    council's short form, the new council's official name) must match the same text for
+    both, or the date could never choose between them: it matches as the official name
+    does."""
+    official = {fold(s.name): s for s in specs}
+    by_text: dict[tuple[str, str], list[AliasSpec]] = {}
+    for s in specs:
+        for a in s.aliases:
+            if not a.ambiguous:
+                by_text.setdefault((s.entity_type, fold(a.text)), []).append(a)
+    for (etype, key), aliases in by_text.items():
+        owner = official.get(key)
+        if len(aliases) < 2 or owner is None or owner.entity_type != etype:
+            continue
+        case = next(a for a in owner.aliases if fold(a.text) == key).resolved_case_sensitive()
+        for a in aliases:
+            a.case_sensitive = case
 
 
 def check_specs(specs: list[EntitySpec]) -> None:
@@ -394,6 +468,9 @@ def build_vocabulary(specs: list[EntitySpec] | None = None, version: str = "file
                     window=a.window,
                     not_before=tuple(a.not_before),
                     not_after=tuple(a.not_after),
+                    need_before=tuple(a.need_before),
+                    need_after=tuple(a.need_after),
+                    not_sentence_start=a.not_sentence_start,
                 )
             )
     return Vocabulary(entities=entities, aliases=aliases, version=version)

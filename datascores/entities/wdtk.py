@@ -3,8 +3,8 @@
 WhatDoTheyKnow (Alaveteli) publishes every authority as CSV at /body/all-authorities.csv
 with the header: Name, Short name, URL name, Tags, Home page, Publication scheme,
 Disclosure log, Notes, Created at, Updated at, Version. We match each row's url_name to a
-public body: an exact official name first, then an unambiguous alias or the home page's
-domain, then a fuzzy (difflib) proposal that a person reviews in the admin.
+public body: an exact official name first, then an unambiguous alias, then proposals that
+a person reviews in the admin: the home page's domain, or a fuzzy (difflib) name.
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ class Matcher:
         aliases: list[tuple[int, str]],
         domains: dict[int, list[str]],
         url_names: dict[str, int] | None = None,
+        *,
+        ended: set[int] | None = None,
     ):
         self.names: dict[str, int] = {}
         for pk, name in bodies.items():
@@ -111,10 +113,18 @@ class Matcher:
         for pk, text in aliases:
             alias_map[fold(text)].add(pk)
         self.aliases = {k: next(iter(v)) for k, v in alias_map.items() if len(v) == 1}
-        self.domains: dict[str, int] = {}
+        # A domain several bodies share (a council and its successor, a county and its
+        # districts) points at the one still existing, or at none.
+        by_domain: dict[str, set[int]] = defaultdict(set)
         for pk, ds in domains.items():
             for d in ds:
-                self.domains[d.lower().removeprefix("www.")] = pk
+                by_domain[d.lower().removeprefix("www.")].add(pk)
+        ended = ended or set()
+        self.domains: dict[str, int] = {}
+        for d, pks in by_domain.items():
+            live = pks - ended if len(pks) > 1 else pks
+            if len(live) == 1:
+                self.domains[d] = next(iter(live))
         self.url_names = url_names or {}
         self._by_token: dict[str, set[str]] = defaultdict(set)
         for n in self.names:

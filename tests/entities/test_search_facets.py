@@ -50,3 +50,18 @@ def test_vocabulary_edit_changes_facet_counts(make_document, django_capture_on_c
         set_tag_status(DocumentTag.objects.get(document=doc, entity=acme), TagStatus.REJECTED)
     assert "Acme Analytics" not in facet("company")
     assert hits('company:"Acme Analytics"') == set()
+
+
+def test_renaming_an_entity_reaches_the_facets(make_document, django_capture_on_commit_callbacks):
+    doc = make_document(["Records are kept in iBase by Kent County Council."])
+    api.tag_document(doc)
+    indexer.index_documents([doc.pk])
+    assert facet("system") == {"iBase": 1}
+    from datascores.entities.models import System
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ibase = System.objects.get(name="iBase")
+        ibase.name = "IBM i2 iBase"
+        ibase.save()
+    assert facet("system") == {"IBM i2 iBase": 1}
+    assert hits('system:"IBM i2 iBase"') == {doc.pk}

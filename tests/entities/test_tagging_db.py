@@ -94,19 +94,30 @@ def test_tag_document_and_the_api(make_document):
     doc = make_document([LETTER], title="Response to CRN00166467")
     assert api.tag_document(doc) is True  # first tagging changes the tags
     tags = api.document_tags(doc)
+    # The Information Commissioner, named only in the appeal boilerplate, is not a tag.
     assert tags == {
         "issuing_authority": "Bristol City Council",
-        "authorities": ["Bristol City Council", "Information Commissioner's Office"],
+        "authorities": ["Bristol City Council"],
         "companies": ["Experian", "Qlik"],
         "systems": ["Mosaic (Experian)", "Qlik Sense", "SPSS", "Think Family Database"],
+        "authority_kinds": {"Bristol City Council": "council"},
     }
     evidence = api.document_evidence(doc)
     assert {e["kind"] for e in evidence} == {"authority", "company", "system"}
     for e in evidence:
-        assert set(e) == {"kind", "name", "page", "snippet"}
+        assert set(e) == {"kind", "name", "page", "snippet", "text", "start", "end"}
         assert e["page"] == 1 and e["snippet"]
+        # The matched text and where it is on the page.
+        assert LETTER[e["start"] : e["end"]] == e["text"]
+        assert " ".join(e["text"].split()) in e["snippet"]
     spss = next(e for e in evidence if e["name"] == "SPSS")
-    assert "SPSS" in spss["snippet"]
+    assert spss["text"] == "SPSS" and "SPSS" in spss["snippet"]
+    mosaic = next(e for e in evidence if e["name"] == "Mosaic (Experian)")
+    assert mosaic["text"] == "Experian Mosaic"
+    # The boilerplate mention is kept, marked, for a reviewer to see.
+    ico = Mention.objects.get(document=doc, entity__name="Information Commissioner's Office")
+    assert ico.rule == "boilerplate"
+    assert not Link.objects.filter(document=doc, authority=ico.entity_id).exists()
     # Links: authority <-> system with a distance in characters.
     link = Link.objects.get(
         document=doc, authority__name="Bristol City Council", entity__name="SPSS"
@@ -178,8 +189,9 @@ def test_issuer_from_request_metadata(make_document):
     assert tag.issuer_source == "metadata"
     assert api.document_evidence(doc) == [
         {"kind": "authority", "name": "Gwent Police", "page": None,
-         "snippet": "Request metadata: Gwent Police"},
+         "snippet": "Request metadata: Gwent Police", "text": None, "start": None, "end": None},
     ]  # fmt: skip
+    assert api.document_tags(doc)["authority_kinds"] == {"Gwent Police": "police"}
 
 
 def test_issuer_from_wdtk_url_name_in_metadata(make_document):
@@ -204,9 +216,9 @@ def test_vocabulary_edit_retags_affected_documents(
     assert api.document_tags(doc)["companies"] == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        acme = Company.objects.create(name="Acme Analytics", slug="acme-analytics")
+        acme = Company.objects.create(name="Acme Analytics Ltd", slug="acme-analytics")
         Alias.objects.create(entity=acme, text="Acme Analytics")
-    assert api.document_tags(doc)["companies"] == ["Acme Analytics"]
+    assert api.document_tags(doc)["companies"] == ["Acme Analytics Ltd"]
     job = next(j for j in TagJob.objects.all() if acme.pk in j.entity_ids)
     assert job.status == "done" and job.total == job.done >= 1
     assert other.pk not in job.document_ids  # only documents that may name it
@@ -294,3 +306,106 @@ def test_admin_review_actions_and_escaped_evidence(make_document, admin_client):
         "/admin/entities/authoritymatch/",
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+# --- names, renames and what a vocabulary edit re-tags ------------------------------------------
+
+
+def test_an_entity_made_in_the_admin_is_found_by_its_own_name_and_follows_renames(
+    make_document, django_capture_on_commit_callbacks
+):
+    doc = make_document(["Acme Analytics built the model; Acme Data Labs hosts it."])
+    api.tag_document(doc)
+    with django_capture_on_commit_callbacks(execute=True):
+        acme = Company.objects.create(name="Acme Analytics", slug="acme-analytics")  # no alias
+    assert api.document_tags(doc)["companies"] == ["Acme Analytics"]
+    with django_capture_on_commit_callbacks(execute=True):
+        acme.name = "Acme Data Labs"
+        acme.save()
+    assert api.document_tags(doc)["companies"] == ["Acme Data Labs"]
+    evidence = [e for e in api.document_evidence(doc) if e["kind"] == "company"]
+    assert [e["text"] for e in evidence] == ["Acme Data Labs"]
+
+
+def test_renaming_an_entity_tells_the_index_about_every_document_tagged_with_it(
+    make_document, django_capture_on_commit_callbacks, monkeypatch
+):
+    tagged = [make_document([f"Records are kept in iBase ({i})."]) for i in range(2)]
+    untagged = make_document(["Nothing relevant."])
+    for d in (*tagged, untagged):
+        api.tag_document(d)
+    told = []
+    monkeypatch.setattr("datascores.entities.services.mark_dirty", told.extend)
+    ibase = System.objects.get(name="iBase")
+    with django_capture_on_commit_callbacks(execute=True):
+        ibase.description = "no rename"
+        ibase.save()
+    assert told == []  # nothing a facet shows changed
+    with django_capture_on_commit_callbacks(execute=True):
+        ibase.name = "IBM i2 iBase"
+        ibase.save()
+    assert sorted(told) == sorted(d.pk for d in tagged)
+    assert api.document_tags(tagged[0])["systems"] == ["IBM i2 iBase"]
+
+
+def test_editing_a_council_only_retags_documents_that_may_name_it(make_document):
+    from datascores.entities.services import _search_tokens, affected_documents
+
+    kent = PublicBody.objects.get(name="Kent County Council")
+    named = make_document(["KENT COUNTY COUNCIL - freedom of information response"])
+    others = [
+        make_document(["Bristol City Council replied to the borough and the district."]),
+        make_document(["The Metropolitan Police Service and an NHS Trust."]),
+    ]
+    tokens = {t.casefold() for t in _search_tokens([kent.pk])}
+    assert "kent" in tokens
+    assert not tokens & {"council", "county", "borough", "city", "district"}
+    affected = affected_documents([kent.pk])
+    assert named.pk in affected
+    assert not {d.pk for d in others} & set(affected)
+
+
+def test_issuer_links_are_flagged_and_listed_first(make_document):
+    doc = make_document(
+        [
+            "Bristol City Council\nPO Box 3176\n\nDear Requester,\n"
+            + "Filler sentence. " * 20
+            + "Avon and Somerset Constabulary runs SPSS.\n\nKind regards\nfoi@bristol.gov.uk"
+        ]
+    )
+    api.tag_document(doc)
+    links = [(ln.authority.name, ln.issuer) for ln in Link.objects.filter(document=doc)]
+    assert links == [("Bristol City Council", True), ("Avon and Somerset Constabulary", False)]
+
+
+# --- the document admin's inline ----------------------------------------------------------------
+
+
+def test_document_page_reviews_tags_through_set_tag_status(
+    make_document, admin_client, admin_user, monkeypatch
+):
+    doc = make_document(["Kent County Council uses SPSS."])
+    api.tag_document(doc)
+    told = []
+    monkeypatch.setattr("datascores.entities.services.mark_dirty", told.extend)
+    tag = DocumentTag.objects.get(document=doc, entity__name="SPSS")
+    page = admin_client.get(f"/admin/documents/document/{doc.pk}/change/").content.decode()
+    assert 'name="entity_tags-0-status"' not in page  # not editable in the inline
+    review = f"/admin/entities/documenttag/{tag.pk}/review/rejected/"
+    assert review in page
+    confirm = admin_client.get(review)
+    assert confirm.status_code == 200 and "SPSS" in confirm.content.decode()
+    tag.refresh_from_db()
+    assert tag.status == TagStatus.AUTO  # asking changes nothing
+    resp = admin_client.post(review, {"next": f"/admin/documents/document/{doc.pk}/change/"})
+    assert resp.status_code == 302 and resp["Location"].endswith(f"/document/{doc.pk}/change/")
+    tag.refresh_from_db()
+    assert tag.status == TagStatus.REJECTED
+    assert tag.reviewed_by == admin_user and tag.reviewed_at is not None
+    assert not Link.objects.filter(document=doc, entity=tag.entity).exists()
+    assert told == [doc.pk]  # the index was told
+    # Going elsewhere than this site after the decision is refused.
+    resp = admin_client.post(
+        f"/admin/entities/documenttag/{tag.pk}/review/confirmed/", {"next": "https://evil.test/"}
+    )
+    assert not resp["Location"].startswith("https://evil.test")

@@ -146,3 +146,40 @@ def test_default_case_sensitivity():
     assert default_case_sensitive("DfE")
     assert not default_case_sensitive("Defra")
     assert not default_case_sensitive("Home Office")
+
+
+def test_generated_forms_for_every_spelling_of_a_place():
+    texts = {
+        a.text
+        for a in council_aliases(
+            "Northamptonshire County Council", "Northamptonshire;Northants", "county_council"
+        )
+    }
+    assert {"Northants County Council", "Northants CC", "Northamptonshire CC"} <= texts
+
+
+def test_common_word_places_must_stand_next_to_a_council_word():
+    def place(name, place, kind):
+        return next(a for a in council_aliases(name, place, kind) if a.text == place)
+
+    reading = place("Reading Borough Council", "Reading", "unitary_authority")
+    assert "council" in reading.need_after and "borough of" in reading.need_before
+    assert reading.not_sentence_start
+    sutton = place("London Borough of Sutton", "Sutton", "london_borough")
+    assert sutton.need_after and not sutton.not_sentence_start  # a place, not a word
+    kent = place("Kent County Council", "Kent", "county_council")
+    assert not kent.need_after and not kent.need_before  # a council word nearby will do
+
+
+def test_former_county_councils_have_their_short_forms_and_shared_domains(specs):
+    by_name = _by_name(specs)
+    for name, form in (
+        ("Somerset County Council", "Somerset CC"),
+        ("Dorset County Council", "Dorset CC"),
+        ("Buckinghamshire County Council", "Bucks CC"),
+        ("North Yorkshire County Council", "North Yorkshire CC"),
+    ):
+        assert form in {a.text for a in by_name[(AUTHORITY, name)].aliases}, name
+    # dorsetforyou.gov.uk served Dorset's county and district councils alike.
+    sharing = {s.name for s in specs if "dorsetforyou.gov.uk" in s.domains}
+    assert {"Dorset County Council", "West Dorset District Council"} <= sharing

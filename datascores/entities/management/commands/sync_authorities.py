@@ -9,8 +9,8 @@ from datascores.entities.wdtk import DEFAULT_URL
 class Command(BaseCommand):
     help = (
         "Read WhatDoTheyKnow's all-authorities.csv through the project's fetcher and match its "
-        "url_names to public bodies: exact name, then alias or home-page domain, then fuzzy "
-        "proposals for review in the admin."
+        "url_names to public bodies: exact name or alias; home-page domain and fuzzy name "
+        "matches are proposals for review in the admin."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"{run.rows} authorities read: {run.matched_exact} matched by name, "
-            f"{run.matched_alias} by alias or domain, {run.proposed} fuzzy proposals to review, "
+            f"{run.matched_alias} by alias, {run.proposed} proposals (home-page domain or similar "
+            "name) to review, "
             f"{run.unmatched} not in our vocabulary."
         )
