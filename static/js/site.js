@@ -231,7 +231,10 @@
       box.appendChild(strong);
       box.appendChild(line);
       m.bindPopup(box);
-      m.bindTooltip(p.name + ": " + p.count);
+      // Leaflet writes a string tooltip as HTML: hand it a text node instead.
+      var tip = document.createElement("span");
+      tip.textContent = p.name + ": " + p.count;
+      m.bindTooltip(tip);
     });
   }
 
