@@ -11,6 +11,10 @@ routing, middleware, view, search, template), measured with the test client; no
 network. CSV export is measured on the streamed response body: rows per second, and
 peak Python memory (tracemalloc) for growing row counts, which must stay flat.
 Targets: /search p95 <= 100 ms; export >= 50,000 rows/s, memory flat in the row count.
+
+First, on the first ``--rebuild-docs`` documents stored as rows with entity tags, it
+measures ``search_index rebuild`` from the database: documents read per second, and
+database queries per chunk, with tags read per document (the old path) and in bulk.
 """
 
 from __future__ import annotations
@@ -100,6 +104,68 @@ def store_rows(docs) -> None:
         )
 
 
+def tag_rows(n: int) -> int:
+    """Entity tags on documents 1..n from the loaded vocabulary (1-4 each, an issuer
+    among them), as the tagger leaves them; returns how many."""
+    import random
+
+    from datascores.entities.models import DocumentTag, Entity, EntityType, TagRole
+
+    rng = random.Random(3)
+    authority = EntityType.AUTHORITY
+    bodies = list(Entity.objects.filter(entity_type=authority).values_list("pk", flat=True))
+    others = list(Entity.objects.exclude(entity_type=authority).values_list("pk", flat=True))
+    tags = []
+    for doc_id in range(1, n + 1):
+        issuer = rng.choice(bodies)
+        tags.append(DocumentTag(document_id=doc_id, entity_id=issuer, role=TagRole.ISSUER))
+        for entity in set(rng.sample(others, rng.randint(0, 3))):
+            tags.append(DocumentTag(document_id=doc_id, entity_id=entity))
+    DocumentTag.objects.bulk_create(tags, batch_size=2000)
+    return len(tags)
+
+
+def rebuild_from_database(n: int) -> list[str]:
+    """``search_index rebuild`` over n stored, tagged documents; and reading them into
+    IndexDocs with tags per document (the old path) against in bulk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search import indexer
+
+    tags = tag_rows(n)
+    print(f"{n:,} documents stored with {tags:,} entity tags", flush=True)
+    ids = list(range(1, n + 1))
+    chunks = [ids[i : i + indexer.CHUNK] for i in range(0, n, indexer.CHUNK)]
+
+    def per_document(chunk):
+        return [indexer.build_index_doc(d) for d in indexer._documents(chunk)]
+
+    def bulk(chunk):
+        return list(indexer.build_index_docs(chunk))
+
+    out = []
+    paths = (("tags read per document (before)", per_document), ("tags read in bulk", bulk))
+    for label, read in paths:
+        with CaptureQueriesContext(connection) as ctx:
+            read(chunks[0])
+        queries = len(ctx.captured_queries)
+        t = time.perf_counter()
+        built = sum(len(read(chunk)) for chunk in chunks)
+        rate = built / (time.perf_counter() - t)
+        out.append(f"| read into IndexDocs, {label} | {built:,} | {rate:,.0f} | {queries} |")
+        print(out[-1], flush=True)
+    t = time.perf_counter()
+    report = indexer.rebuild()
+    seconds = time.perf_counter() - t
+    out.append(
+        f"| `search_index rebuild` (read, index, swap, reconcile) | {report['indexed']:,} "
+        f"| {report['indexed'] / seconds:,.0f} | |"
+    )
+    print(out[-1], flush=True)
+    return out
+
+
 def table_row(label: str, n: int, times: list[float]) -> str:
     median, p95 = statistics.median(times), percentile(times, 0.95)
     return f"| {label} | {n} | {median:.1f} ms | {p95:.1f} ms |"
@@ -150,6 +216,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rebuild-docs", type=int, default=5000)
     args = parser.parse_args()
 
     bench = load_search_benchmark()
@@ -165,11 +232,14 @@ def main() -> None:
     t = time.perf_counter()
     docs = corpus.docs(args.docs)
     print(f"{args.docs:,} documents generated in {time.perf_counter() - t:.0f} s", flush=True)
+    first = min(args.rebuild_docs, len(docs))
+    store_rows(docs[:first])
+    rebuild_rows = rebuild_from_database(first)
     t = time.perf_counter()
     get_backend().rebuild(docs)
     print(f"indexed in {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
-    store_rows(docs)
+    store_rows(docs[first:])
     print(f"stored as database rows in {time.perf_counter() - t:.0f} s", flush=True)
 
     client = Client()
@@ -223,6 +293,9 @@ def main() -> None:
 
     layer_rows = site_layer_export()
 
+    print("\n| rebuild from the database | documents | docs/s | queries per chunk |")
+    print("|---|---:|---:|---:|")
+    print("\n".join(rebuild_rows))
     print("\n| /search and /documents | requests | median | p95 |\n|---|---:|---:|---:|")
     print("\n".join(rows))
     print("\n| export | rows | rows/s | peak Python memory |\n|---|---:|---:|---:|")

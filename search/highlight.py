@@ -1,27 +1,46 @@
-"""Find where a parsed query matches page text, for engines that do not say.
+"""Where a parsed query matches page text: the one highlighter, for every engine and page.
 
-tantivy's SnippetGenerator gives one fragment per field, nothing for prefix, fuzzy
-or regex queries, and no page boundaries; so the embedded backend finds the match
-spans itself with this module, and snippets.py cuts fragments from them.
+The embedded backend finds snippet marks and match counts with it (tantivy's snippet
+generator gives one fragment per field, nothing for prefix, fuzzy or regex queries,
+and no page boundaries), and the document page marks every hit with it, so a result
+saying "12 matches" opens on a page saying "12 hits".
 
-Matching follows the index: text is compared lower-cased and accent-folded; a bare
-word matches the indexed forms sharing its English stem (the caller says which, from
-the term dictionary); phrases match their words in order, at most ``slop`` words
-apart (or, for a sloppy phrase, all its words on the page); prefixes and fuzzy words
-match whole words. Literal words are found with ``str.find`` (C speed); regular
-expressions only confirm a candidate at a known position.
+The rules are the index's (see search/analysis.py): text is compared lower-cased and
+accent-folded; a bare word matches every word with the same English stem; phrases
+match their words in order, at most ``slop`` words apart (a sloppy phrase also matches
+its words out of order, as in Lucene, if the page holds them all); prefixes and fuzzy
+words (transpositions cost one edit) match whole unstemmed words. Only the query's
+positive words on the text fields count (not negated words, not ``title:`` words).
+
+``query_spans(query, text)`` is the stable entry point: the hits a reader would count,
+sorted, with the words of one phrase joined into one hit.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import lru_cache
 
-from search.query import Fuzzy, Phrase, Prefix, Term, fold, text_leaves, words
-from search.snippets import PageMatches, page_score
+from search.analysis import stem, stem_prefixes
+from search.query import (
+    Fuzzy,
+    Node,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    QueryError,
+    Term,
+    fold,
+    parse,
+    text_leaves,
+    words,
+)
+from search.snippets import PageMatches, merge_spans, page_score
 
 MAX_ANALYZED_CHARS = 1_000_000  # per page, as Elasticsearch's highlighter default
 _W = r"[^\W_]"  # a word character as the tokenisers see it
+_START = rf"(?<!{_W})"
 _END = rf"(?!{_W})"
 _SEP = r"[\W_]+"
 _WORD_REST = re.compile(rf"{_W}*")
@@ -79,52 +98,75 @@ def _starts(text: str, word: str, *, whole: bool) -> Iterable[int]:
         i = text.find(word, i + 1)
 
 
+def join_adjacent(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Spans sorted and merged, and words separated by a space or two joined, so
+    "predictive analytics" is one hit, not two."""
+    out: list[list[int]] = []
+    for s, e in merge_spans(spans):
+        if out and 0 < s - out[-1][1] <= 2 and text[out[-1][1] : s].isspace():
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
 class Highlighter:
-    """Match spans of a query's positive text leaves in page text.
+    """Match spans of a query's positive text words in page text."""
 
-    ``forms(word)`` gives the folded word forms a bare word should mark (its stem's
-    family in the index); by default a word marks only itself.
-    """
-
-    def __init__(self, node, forms: Callable[[str], Iterable[str]] | None = None):
-        self._forms = forms or (lambda w: [fold(w)])
-        self.literals: set[str] = set()
+    def __init__(self, node: Node):
+        self.stems: set[str] = set()
+        self.literals: set[str] = set()  # one-word phrases: that exact word
         # (first word, anchored pattern, per-word fallbacks for a sloppy phrase)
         self.phrases: list[tuple[str, re.Pattern, list[str]]] = []
         self.prefixes: list[str] = []
         self.fuzzy: list[tuple[str, int, re.Pattern]] = []
         for leaf in text_leaves(node):
             self._add(leaf)
+        # Every word with one of these stems starts with one of these prefixes.
+        self._stem_starts = sorted({p for s in self.stems for p in stem_prefixes(s)})
 
     @property
     def empty(self) -> bool:
-        return not (self.literals or self.phrases or self.prefixes or self.fuzzy)
+        return not (self.stems or self.literals or self.phrases or self.prefixes or self.fuzzy)
 
     def _add(self, leaf) -> None:
         ws = words(fold(leaf.text))
         if not ws:
             return
         if isinstance(leaf, Term) and len(ws) == 1:
-            self.literals.update(self._forms(leaf.text))
+            target = stem(ws[0])
+            if target:
+                self.stems.add(target)
         elif isinstance(leaf, Prefix) and len(ws) == 1:
             self.prefixes.append(ws[0])
         elif isinstance(leaf, Fuzzy):
             w, d = ws[0], leaf.distance
             lo, hi = max(1, len(w) - d), len(w) + d
-            self.fuzzy.append((w, d, re.compile(rf"(?<!{_W}){_W}{{{lo},{hi}}}{_END}")))
-        elif len(ws) == 1:  # a one-word phrase: that exact word
+            self.fuzzy.append((w, d, re.compile(rf"{_START}{_W}{{{lo},{hi}}}{_END}")))
+        elif len(ws) == 1:
             self.literals.add(ws[0])
-        else:
+        else:  # a phrase, a word with punctuation (e-mail) or a phrase prefix
             slop = leaf.slop if isinstance(leaf, Phrase) else 0
             loose = ws if slop else []
             self.phrases.append((ws[0], _phrase_re(ws, slop, isinstance(leaf, Prefix)), loose))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """Character spans in ``text`` that the query matched."""
+        """Every matched word in ``text`` (unsorted; phrase words one by one)."""
         if self.empty or not text:
             return []
         folded = fold_same_length(text[:MAX_ANALYZED_CHARS])
         out: list[tuple[int, int]] = []
+        if self._stem_starts:
+            # Candidates found with str.find (C speed), then stemmed (cached).
+            stems, seen = self.stems, set()
+            for p in self._stem_starts:
+                for i in _starts(folded, p, whole=False):
+                    if i in seen:
+                        continue
+                    seen.add(i)
+                    end = _WORD_REST.match(folded, i + len(p)).end()
+                    if stem(folded[i:end]) in stems:
+                        out.append((i, end))
         for w in self.literals:
             out.extend((i, i + len(w)) for i in _starts(folded, w, whole=True))
         for p in self.prefixes:
@@ -137,8 +179,6 @@ class Highlighter:
                 if m:
                     found.extend(m.span(g) for g in range(1, pattern.groups + 1))
             if not found and loose:
-                # A sloppy phrase also matches its words out of order (as in Lucene);
-                # then mark the words, if the page has them all.
                 per_word = [
                     [(i, i + len(w)) for i in _starts(folded, w, whole=True)] for w in loose
                 ]
@@ -155,6 +195,10 @@ class Highlighter:
                     out.append(m.span())
         return out
 
+    def hits(self, text: str) -> list[tuple[int, int]]:
+        """The hits a reader counts: sorted, merged, a phrase's words joined."""
+        return join_adjacent(self.spans(text), text)
+
     def pages(self, pages: list[tuple[int, str]]) -> list[PageMatches]:
         """PageMatches for every page with at least one match."""
         found = []
@@ -163,6 +207,36 @@ class Highlighter:
             if spans:
                 found.append(PageMatches(number, text, spans, page_score(text, spans)))
         return found
+
+
+def count_hits(pages: list[PageMatches]) -> int:
+    """How many hits these pages hold, counted as ``Highlighter.hits`` counts them."""
+    return sum(len(join_adjacent(p.spans, p.text)) for p in pages)
+
+
+_EMPTY = Highlighter(parse("").node)
+
+
+@lru_cache(maxsize=256)
+def _for_text(query: str) -> Highlighter:
+    try:
+        return Highlighter(parse(query).node)
+    except QueryError:
+        return _EMPTY
+
+
+def highlighter_for(query: str | ParsedQuery | Node) -> Highlighter:
+    """A Highlighter for a raw query (an unusable one highlights nothing), parsed query or AST."""
+    if isinstance(query, str):
+        return _for_text(query.strip())
+    if isinstance(query, ParsedQuery):
+        return Highlighter(query.node)
+    return Highlighter(query)
+
+
+def query_spans(query: str | ParsedQuery | Node, text: str) -> list[tuple[int, int]]:
+    """Spans of a query's hits in ``text``, by the rules the engines match with."""
+    return highlighter_for(query).hits(text)
 
 
 def _phrase_re(ws: list[str], slop: int, prefix_last: bool) -> re.Pattern:

@@ -7,6 +7,9 @@ searchable; anything else is removed from the index.
 
 Flags are cleared *before* a document is read: a change committed while it is being
 indexed marks it dirty again, and the next sweep picks it up.
+
+Documents are read a chunk at a time in a fixed number of queries (the documents,
+their pages, their sources, their entity tags), whatever the chunk's size.
 """
 
 from __future__ import annotations
@@ -37,11 +40,25 @@ def document_tags(document: Document) -> dict[str, Any]:
     return tags(document) or {}
 
 
-def build_index_doc(document: Document) -> IndexDoc:
-    """Document (with its pages, sources and entity tags) -> IndexDoc."""
+def chunk_tags(documents: list[Document]) -> dict[int, dict[str, Any]]:
+    """Entity tags for many documents in one query ({} while entities cannot say)."""
+    try:
+        from datascores.entities.api import documents_tags
+    except ImportError:
+        return {}
+    return documents_tags(documents)
+
+
+def build_index_doc(document: Document, tags: dict[str, Any] | None = None) -> IndexDoc:
+    """Document (with its pages, sources and entity tags) -> IndexDoc.
+
+    ``tags`` are the document's entity tags when the caller read them in bulk;
+    otherwise they are read here (one query).
+    """
     sources = list(document.sources.all())
     pages = [(p.number, p.text) for p in sorted(document.pages.all(), key=lambda p: p.number)]
-    tags = document_tags(document)
+    if tags is None:
+        tags = document_tags(document)
     issuer = tags.get("issuing_authority") or ""
     councils = list(tags.get("authorities") or [])
     if issuer:
@@ -75,6 +92,14 @@ def _documents(ids: Iterable[int]):
     )
 
 
+def build_index_docs(ids: Iterable[int]) -> Iterator[IndexDoc]:
+    """IndexDocs for the searchable documents among ``ids``, in a fixed number of queries."""
+    documents = list(_documents(ids))
+    tags = chunk_tags(documents)
+    for document in documents:
+        yield build_index_doc(document, tags.get(document.pk, {}))
+
+
 def mark_dirty(document_ids: Iterable[int], *, only_done: bool = False) -> int:
     """Flag documents for re-indexing and queue an index task after commit."""
     ids = sorted({int(i) for i in document_ids})
@@ -98,7 +123,7 @@ def index_documents(document_ids: Iterable[int]) -> tuple[int, int]:
         return 0, 0
     Document.objects.filter(pk__in=ids).update(index_dirty=False, indexed_at=timezone.now())
     try:
-        docs = [build_index_doc(d) for d in _documents(ids)]
+        docs = list(build_index_docs(ids))
         backend = get_backend()
         if docs:
             backend.index(docs)
@@ -155,8 +180,7 @@ def rebuild(*, chunk: int = CHUNK, progress: Progress = None) -> dict[str, int]:
         for ids in _chunks(Document.objects.filter(status=Status.DONE), chunk):
             Document.objects.filter(pk__in=ids).update(index_dirty=False, indexed_at=started)
             cleared.extend(ids)
-            for d in _documents(ids):
-                yield build_index_doc(d)
+            yield from build_index_docs(ids)
             if progress:
                 progress(len(ids))
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from search.backends.base import Snippet
 
 FRAGMENT_CHARS = 200
-_SPACE = re.compile(r"\s+")
 _MARK = re.compile(r"(<mark>|</mark>)")
 _SPACE_AT = re.compile(r"\s")
 
@@ -81,36 +80,41 @@ def render(text: str, spans: list[tuple[int, int]], size: int = FRAGMENT_CHARS) 
         end = cut if cut != -1 else last
     pieces = []
     pos = start
+    escape = html.escape
     for s, e in spans:
-        pieces.append(_escape(text[pos:s]))
-        pieces.append(f"<mark>{_escape(text[s:e])}</mark>")
+        pieces.append(escape(text[pos:s], quote=False))
+        pieces.append(f"<mark>{escape(text[s:e], quote=False)}</mark>")
         pos = e
-    pieces.append(_escape(text[pos:end]))
-    body = "".join(pieces).strip()
+    pieces.append(escape(text[pos:end], quote=False))
+    body = " ".join("".join(pieces).split())  # whitespace collapsed once, tags hold none
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
-
-
-def _escape(text: str) -> str:
-    return _SPACE.sub(" ", html.escape(text, quote=False))
 
 
 def select(pages: list[PageMatches], limit: int, size: int = FRAGMENT_CHARS) -> list[Snippet]:
     """Up to ``limit`` snippets: the best fragment of each of the best pages first,
-    then second fragments; returned in page order."""
+    then second fragments; returned in page order. A page's fragments are worked out
+    only when it is reached (a scan asking for one snippet reads one page's)."""
     if limit <= 0:
         return []
     ranked = sorted((p for p in pages if p.spans), key=lambda p: (-p.score, p.page))
-    prepared = []
-    for p in ranked:
-        spans = merge_spans(p.spans)
-        prepared.append((p, spans, windows(p.text, spans, size)))
+    prepared: list[tuple | None] = [None] * len(ranked)
     chosen: list[tuple[int, int, str]] = []
     depth = 0
-    while len(chosen) < limit and any(depth < len(w) for _, _, w in prepared):
-        for p, spans, wins in prepared:
-            if depth < len(wins) and len(chosen) < limit:
+    while len(chosen) < limit:
+        found = False
+        for k, p in enumerate(ranked):
+            if len(chosen) >= limit:
+                break
+            if prepared[k] is None:
+                spans = merge_spans(p.spans)
+                prepared[k] = (spans, windows(p.text, spans, size))
+            spans, wins = prepared[k]
+            if depth < len(wins):
+                found = True
                 _, i, j = wins[depth]
                 chosen.append((p.page, spans[i][0], render(p.text, spans[i : j + 1], size)))
+        if not found:
+            break
         depth += 1
     chosen.sort()
     return [Snippet(page=page, html=frag) for page, _, frag in chosen]

@@ -28,6 +28,9 @@ SORTS = ("relevance", "newest", "oldest")
 MAX_WINDOW = 10_000  # deepest result a page may reach; scan() has no limit
 MAX_PAGE_SIZE = 100
 MAX_SNIPPETS = 10
+# Match counts read the highlights of at most this many matching pages per hit
+# (Elasticsearch's default index.max_inner_result_window); past it a count is a floor.
+MAX_COUNTED_PAGES = 100
 
 
 @dataclass
@@ -107,7 +110,13 @@ def _unique(values: Iterable[str] | None) -> list[str]:
 
 @dataclass
 class SearchRequest:
-    """A parsed query plus filters, date range, sort and paging."""
+    """A parsed query plus filters, date range, sort and paging.
+
+    ``size=0`` asks for the total and facets only: no hit is fetched. ``after`` pages
+    by key instead of by number: the ``sort_values`` of the last hit already seen, so
+    the hits come after it in the same order, with no window limit (``page`` is then
+    ignored). Sort values are opaque and belong to the backend that gave them.
+    """
 
     query: ParsedQuery | str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
@@ -119,6 +128,7 @@ class SearchRequest:
     snippets: int = 3  # per hit
     facets: bool = True
     facet_size: int = 30
+    after: list | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.query, str):
@@ -137,9 +147,15 @@ class SearchRequest:
             if not v.isdigit():
                 raise QueryError(f"A year filter expects a year such as 2019, not “{v}”.")
         self.page = max(1, int(self.page))
-        self.size = min(max(1, int(self.size)), MAX_PAGE_SIZE)
+        self.size = min(max(0, int(self.size)), MAX_PAGE_SIZE)
         self.snippets = min(max(0, int(self.snippets)), MAX_SNIPPETS)
-        if self.page * self.size > MAX_WINDOW:
+        if self.after is not None:
+            after = list(self.after)
+            if not after or len(after) > 3 or not all(_is_number(v) for v in after):
+                raise QueryError("This cursor is not valid; start again without it.")
+            self.after = after
+            self.page = 1
+        elif self.page * self.size > MAX_WINDOW:
             raise QueryError(
                 f"Results beyond the first {MAX_WINDOW:,} cannot be paged through; "
                 "narrow the search or export it."
@@ -157,13 +173,17 @@ class SearchRequest:
         return self.query
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @dataclass
 class Snippet:
     page: int
     html: str  # escaped text; only the engine's matches are wrapped in <mark>
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     id: int
     score: float | None = None
@@ -171,6 +191,13 @@ class Hit:
     fields: dict[str, Any] = field(default_factory=dict)
     snippets: list[Snippet] = field(default_factory=list)
     matched_pages: int | None = None  # pages where a query word matched
+    # Hits of the query's text words in the document ("12 matches"), counted as the
+    # document page counts them (search.highlight.query_spans); None when not counted
+    # (snippets=0, or a scan). ``matches_capped``: counted on the first
+    # MAX_COUNTED_PAGES matching pages only, so the true count may be higher.
+    matches: int | None = None
+    matches_capped: bool = False
+    sort_values: list | None = None  # pass as SearchRequest.after for the next page
 
 
 @dataclass
@@ -221,11 +248,17 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def search(self, request: SearchRequest) -> SearchResult:
-        """One page of hits with snippets, the exact total and multi-select facets."""
+        """One page of hits with snippets and match counts, the exact total and
+        multi-select facets. Relevance ties are broken by id, ascending."""
 
     @abstractmethod
     def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
-        """Every match in ascending id order, without the paging window limit."""
+        """Every match in ascending id order, without the paging window limit.
+
+        With ``fields``, each hit has its title and display fields and, when the request
+        asks for snippets, up to ``request.snippets`` of them. Memory stays flat in the
+        number of matches.
+        """
 
     @abstractmethod
     def count(self, request: SearchRequest | None = None) -> int:

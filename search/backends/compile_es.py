@@ -14,9 +14,10 @@ phrases, prefixes and fuzzy words.
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from typing import Any
 
-from search.backends.base import FACETS, IndexDoc, SearchRequest
+from search.backends.base import FACETS, MAX_COUNTED_PAGES, IndexDoc, SearchRequest
 from search.query import (
     And,
     Boost,
@@ -253,36 +254,22 @@ def filters(request: SearchRequest) -> tuple[list[dict], dict[str, dict]]:
 
 
 def search_body(request: SearchRequest) -> dict[str, Any]:
-    """The full search request: query, multi-select facets, page of hits, page snippets."""
+    """The full search request: query, multi-select facets, page of hits, page snippets.
+
+    Each hit brings the highlights of up to MAX_COUNTED_PAGES of its best pages: the
+    first ``snippets`` of them give the snippets, all of them the match count. With
+    ``request.after`` the page starts after that hit (``search_after``), one hit more
+    is asked for in case the server repeats the cursor's own hit.
+    """
     text = compile_query(request.parsed.node)
     base, facet_filters = filters(request)
     query: dict[str, Any] = {"bool": {"must": [text]}}
     if base:
         query["bool"]["filter"] = base
-    pages = page_query(request.parsed.node) if request.snippets > 0 else None
-    if pages is not None:
-        query["bool"]["should"] = [
-            {
-                "nested": {
-                    "path": "pages",
-                    "query": pages,
-                    "score_mode": "max",
-                    "boost": 0,  # pages choose snippets; they do not change the ranking
-                    "inner_hits": {
-                        "size": request.snippets,
-                        "_source": False,
-                        "highlight": {
-                            "encoder": "html",
-                            "pre_tags": ["<mark>"],
-                            "post_tags": ["</mark>"],
-                            "fields": {
-                                f: {"number_of_fragments": 0} for f in _highlight_fields(request)
-                            },
-                        },
-                    },
-                }
-            }
-        ]
+    if request.size > 0:
+        pages = page_hits(request, MAX_COUNTED_PAGES)
+        if pages is not None:
+            query["bool"]["should"] = [pages]
     body: dict[str, Any] = {
         "query": query,
         "track_total_hits": True,
@@ -291,6 +278,10 @@ def search_body(request: SearchRequest) -> dict[str, Any]:
         "sort": SORTS[request.sort],
         "_source": {"excludes": ["pages"]},
     }
+    if request.after is not None:
+        del body["from"]
+        body["search_after"] = search_after(request.sort, request.after)
+        body["size"] = request.size + 1 if request.size else 0
     if facet_filters:
         # Hits obey every facet filter; each facet's counts obey the others only.
         body["post_filter"] = {"bool": {"filter": list(facet_filters.values())}}
@@ -300,6 +291,32 @@ def search_body(request: SearchRequest) -> dict[str, Any]:
             for f in FACETS
         }
     return body
+
+
+def page_hits(request: SearchRequest, size: int) -> dict[str, Any] | None:
+    """A score-neutral clause bringing each hit's best matching pages, highlighted whole
+    (html-encoded, marks only), or None when snippets are off or nothing is a text word."""
+    pages = page_query(request.parsed.node) if request.snippets > 0 else None
+    if pages is None:
+        return None
+    return {
+        "nested": {
+            "path": "pages",
+            "query": pages,
+            "score_mode": "max",
+            "boost": 0,  # pages choose snippets; they do not change the ranking
+            "inner_hits": {
+                "size": max(size, request.snippets),
+                "_source": False,
+                "highlight": {
+                    "encoder": "html",
+                    "pre_tags": ["<mark>"],
+                    "post_tags": ["</mark>"],
+                    "fields": {f: {"number_of_fragments": 0} for f in _highlight_fields(request)},
+                },
+            },
+        }
+    }
 
 
 def scan_query(request: SearchRequest) -> dict[str, Any]:
@@ -312,11 +329,55 @@ def scan_query(request: SearchRequest) -> dict[str, Any]:
     return {"bool": {"must": [text], "filter": every}}
 
 
+def scan_snippet_query(request: SearchRequest) -> dict[str, Any]:
+    """The scan query, also bringing the best ``request.snippets`` pages of each hit."""
+    query = scan_query(request)
+    pages = page_hits(request, request.snippets)
+    if pages is None:
+        return query
+    return {"bool": {"must": [query], "should": [pages]}}
+
+
 SORTS = {
     "relevance": ["_score", {"doc_id": "asc"}],
     "newest": [{"date": {"order": "desc", "missing": "_last"}}, {"doc_id": "desc"}],
     "oldest": [{"date": {"order": "asc", "missing": "_last"}}, {"doc_id": "asc"}],
 }
+# Per sort, +1 for each ascending sort value and -1 for each descending one.
+SORT_DIRECTIONS = {"relevance": (-1, 1), "newest": (-1, -1), "oldest": (1, 1)}
+
+
+def sort_position(sort: str, values: list) -> tuple:
+    """A hit's sort values as a tuple that grows along the sort order."""
+    return tuple(d * v for d, v in zip(SORT_DIRECTIONS[sort], values, strict=True))
+
+
+def search_after(sort: str, after: list) -> list:
+    """The ``search_after`` values for a cursor, a little before it on relevance.
+
+    A score comes back as a float32 in decimal, which a server may have rounded from a
+    more precise score (osmem-server does): sent as is, the documents tied with the
+    cursor's own could be skipped. So the score sent is the next float32 above it, the
+    server returns the whole tie group from its start, and the caller drops the hits
+    at or before the cursor (``sort_position``).
+    """
+    values = list(after)
+    if sort == "relevance":
+        values[0] = float32_above(float(values[0]))
+    return values
+
+
+def float32_above(x: float) -> float:
+    """The smallest float32 strictly above ``x``."""
+    (value,) = struct.unpack("<f", struct.pack("<f", x))  # x rounded to a float32
+    while value <= x:
+        if value == 0:
+            bits = 1  # the smallest positive float32
+        else:
+            (bits,) = struct.unpack("<I", struct.pack("<f", value))
+            bits = bits + 1 if value > 0 else bits - 1  # sign and magnitude
+        (value,) = struct.unpack("<f", struct.pack("<I", bits))
+    return value
 
 
 def _highlight_fields(request: SearchRequest) -> list[str]:

@@ -10,16 +10,22 @@ positions; a bare word is expanded to every indexed word with the same English s
 (``family`` -> ``families``, ``family``) found in the term dictionary. Matching is the
 same as with a second, stemmed copy of the text, which cost 2.7x the indexing CPU
 per document on the benchmark corpus (benchmarks/search.py) and missed the rebuild
-target; phrases, prefixes and fuzzy words use the unstemmed words directly, and
-snippets know exactly which forms to mark.
+target; phrases, prefixes and fuzzy words use the unstemmed words directly. The
+analysers and the stemmer live in search/analysis.py, shared with the highlighter.
 
-Fields:
+Two indexes make one generation (see embedded.py). ``SCHEMA`` is the searchable one:
   ``title`` ``text``             words, lower-cased and accent-folded, with positions
   ``council`` ``company`` ``system`` ``source_type`` ``foi_status`` ``file_type``
                                  whole values, fast: facets and filters
   ``*_text``                     the names split into words, for ``council:bristol``
-  ``year`` ``date``              ranges; ``sort_new``/``sort_old`` date sort keys
-  ``store``                      JSON of what hits show, including page texts
+  ``year`` ``date``              ranges; ``sort_new``/``sort_old`` date sort keys,
+                                 unique (the id breaks ties), fast
+  ``meta``                       JSON of what a hit shows (title, display fields), stored
+
+``PAGES_SCHEMA`` holds each document's page texts (``id``, stored ``pages`` JSON), read
+only for the hits that need snippets. Stored fields are read a whole document at a
+time, so keeping page texts out of the searchable index lets a scan read every hit's
+display fields at about ten times the rate.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ import datetime as dt
 import re
 
 import tantivy
-from tantivy import Filter, Occur, Query, TextAnalyzerBuilder, Tokenizer
+from tantivy import Occur, Query
 
+from search.analysis import EXACT_ANALYZER, stem, stem_prefixes
 from search.query import (
     And,
     Boost,
@@ -45,21 +52,6 @@ from search.query import (
     Term,
 )
 
-STEM_ANALYZER = (
-    TextAnalyzerBuilder(Tokenizer.simple())
-    .filter(Filter.remove_long(100))
-    .filter(Filter.lowercase())
-    .filter(Filter.ascii_fold())
-    .filter(Filter.stemmer("english"))
-    .build()
-)
-EXACT_ANALYZER = (
-    TextAnalyzerBuilder(Tokenizer.simple())
-    .filter(Filter.remove_long(100))
-    .filter(Filter.lowercase())
-    .filter(Filter.ascii_fold())
-    .build()
-)
 ANALYZERS = {"ds_words": EXACT_ANALYZER}
 
 # Facet name -> fast field holding whole values.
@@ -81,6 +73,7 @@ TEXT_TARGETS = {
 NAME_TARGETS = {"council": "council_text", "company": "company_text", "system": "system_text"}
 KEYWORD_TARGETS = {"status": "foi_status", "type": "file_type"}
 MISSING_SORT_KEY = -(2**62)  # documents without a date sort last either way
+_LOW = 0xFFFFFFFF
 
 
 def build_schema() -> tantivy.Schema:
@@ -96,49 +89,37 @@ def build_schema() -> tantivy.Schema:
     sb.add_date_field("date", indexed=True, fast=True)
     sb.add_integer_field("sort_new", fast=True)
     sb.add_integer_field("sort_old", fast=True)
-    sb.add_bytes_field("store", stored=True)
+    sb.add_bytes_field("meta", stored=True)
+    return sb.build()
+
+
+def build_pages_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", indexed=True, fast=True)
+    sb.add_bytes_field("pages", stored=True)
     return sb.build()
 
 
 SCHEMA = build_schema()
+PAGES_SCHEMA = build_pages_schema()
 
 
 def sort_keys(date: dt.date | None, doc_id: int) -> tuple[int, int]:
-    """Descending keys for newest-first and oldest-first, ties broken by id."""
+    """Keys for newest-first and oldest-first, both read in descending order.
+
+    Every key is unique, so "the hits after this key" is exact. Dated documents come
+    first either way, ties broken by id as Elasticsearch's sorts break them (newest:
+    id descending; oldest: id ascending); undated ones follow, newest: id descending,
+    oldest: id ascending.
+    """
+    low = doc_id & _LOW
     if date is None:
-        return MISSING_SORT_KEY, MISSING_SORT_KEY
+        return MISSING_SORT_KEY + low, MISSING_SORT_KEY - low
     base = date.toordinal() << 32
-    low = doc_id & 0xFFFFFFFF
     return base + low, -(base + low)
 
 
-_STEMS: dict[str, str | None] = {}
-
-
-def stem(word: str) -> str | None:
-    """The English stem of one word (None if the analyser drops it); cached."""
-    try:
-        return _STEMS[word]
-    except KeyError:
-        pass
-    tokens = STEM_ANALYZER.analyze(word)
-    if len(_STEMS) > 2_000_000:  # stems never change; only bound the memory
-        _STEMS.clear()
-    _STEMS[word] = result = tokens[0] if tokens else None
-    return result
-
-
 SHORT_PREFIX_LIMIT = 5000
-
-# Snowball changes only the last letter of a stem relative to the word (family ->
-# famili, using -> use, capability -> capabl); these few change more.
-_IRREGULAR = {"die": ("dy",), "lie": ("ly",), "tie": ("ty",)}
-
-
-def stem_prefixes(s: str) -> tuple[str, ...]:
-    """Prefixes every word with stem ``s`` starts with (checked on 250,000 words)."""
-    base = s[:-1] if len(s) > 1 and s[-1] in "iel" else s
-    return (base, *_IRREGULAR.get(s, ()))
 
 
 class Expander:

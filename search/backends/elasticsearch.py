@@ -30,6 +30,8 @@ from search.backends.base import (
     SearchResult,
     facet_order,
 )
+from search.highlight import count_hits
+from search.query import QueryError
 from search.snippets import PageMatches, merge_spans, parse_highlighted, select
 
 log = logging.getLogger(__name__)
@@ -183,6 +185,8 @@ class ElasticsearchBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResult:
         notes = list(request.parsed.notes)
+        if request.after is not None and len(request.after) != 2:
+            raise QueryError("This cursor is not valid; start again without it.")
         body = ce.search_body(request)
         try:
             resp = self.es.search(index=self.alias, **body).body
@@ -196,8 +200,23 @@ class ElasticsearchBackend(SearchBackend):
                 else {}
             )
             return SearchResult(0, [], facets, notes)
+        raw_hits = resp["hits"]["hits"]
+        if request.after is not None and request.size:
+            # The server starts at or a little before the cursor (see ce.search_after):
+            # keep what comes strictly after it, asking for more if ties ate the page.
+            cursor = ce.sort_position(request.sort, request.after)
+            while True:
+                page = [h for h in raw_hits if ce.sort_position(request.sort, h["sort"]) > cursor][
+                    : request.size
+                ]
+                if len(page) == request.size or len(raw_hits) < body["size"]:
+                    break
+                body = {**body, "size": body["size"] * 4}
+                resp = self.es.search(index=self.alias, **body).body
+                raw_hits = resp["hits"]["hits"]
+            raw_hits = page
         total = resp["hits"]["total"]["value"]
-        hits = [self._hit(h, request) for h in resp["hits"]["hits"]]
+        hits = [self._hit(h, request) for h in raw_hits]
         facets: dict[str, list[FacetValue]] = {}
         for f in FACETS if request.facets else ():
             agg = resp["aggregations"][f]
@@ -207,21 +226,24 @@ class ElasticsearchBackend(SearchBackend):
             facets[f] = facet_order(counts, request.filters.get(f, []), f, request.facet_size)
         return SearchResult(total, hits, facets, notes)
 
-    def _hit(self, raw: dict[str, Any], request: SearchRequest) -> Hit:
+    def _hit(self, raw: dict[str, Any], request: SearchRequest, *, count: bool = True) -> Hit:
         src = raw.get("_source", {})
         hit = Hit(
             id=int(src.get("doc_id", raw["_id"])),
             score=raw.get("_score") if request.sort == "relevance" else None,
             title=src.get("title", ""),
             fields=ce.display_fields(src),
+            sort_values=raw.get("sort"),
         )
         inner = raw.get("inner_hits", {}).get("pages")
         if inner is not None:
             numbers = src.get("page_numbers", [])
             pages = []
+            seen_pages = set()
             for page_hit in inner["hits"]["hits"]:
                 offset = page_hit["_nested"]["offset"]
                 page_no = numbers[offset] if offset < len(numbers) else offset + 1
+                seen_pages.add(page_no)
                 # One whole-page highlight per field (stemmed, exact): same text,
                 # different marks; their spans are merged.
                 text, spans = None, []
@@ -233,21 +255,27 @@ class ElasticsearchBackend(SearchBackend):
                     pages.append(
                         PageMatches(page_no, text, merge_spans(spans), page_hit.get("_score") or 0)
                     )
-            hit.matched_pages = inner["hits"]["total"]["value"]
+            returned = len(inner["hits"]["hits"])
+            total = inner["hits"]["total"]["value"]
+            # Long pages are indexed in sections: count pages, not sections, when all came.
+            hit.matched_pages = len(seen_pages) if returned >= total else total
             hit.snippets = select(pages, request.snippets)
+            if count:
+                hit.matches = count_hits(pages)
+                hit.matches_capped = returned < total
         return hit
 
     def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
         if not self._indices():
             return
-        query = ce.scan_query(request)
+        query = ce.scan_snippet_query(request) if fields else ce.scan_query(request)
         source: Any = {"excludes": ["pages"]} if fields else ["doc_id"]
         try:
             pit = self.es.open_point_in_time(index=self.alias, keep_alive=KEEP_ALIVE).body["id"]
         except ApiError as exc:
             if exc.status_code not in (400, 404, 405):
                 raise
-            yield from self._scan_scroll(query, source, fields)
+            yield from self._scan_scroll(query, source, request, fields)
             return
         try:
             after = None
@@ -267,7 +295,7 @@ class ElasticsearchBackend(SearchBackend):
                 pit = resp.get("pit_id", pit)
                 rows = resp["hits"]["hits"]
                 for raw in rows:
-                    yield _scan_hit(raw, fields)
+                    yield self._scan_hit(raw, request, fields)
                 if len(rows) < self.scan_batch:
                     return
                 after = rows[-1]["sort"]
@@ -275,7 +303,16 @@ class ElasticsearchBackend(SearchBackend):
             with contextlib.suppress(ApiError, TransportError):
                 self.es.close_point_in_time(id=pit)
 
-    def _scan_scroll(self, query: dict, source: Any, fields: bool) -> Iterator[Hit]:
+    def _scan_hit(self, raw: dict[str, Any], request: SearchRequest, fields: bool) -> Hit:
+        if not fields:
+            return Hit(id=int(raw.get("_source", {}).get("doc_id", raw["_id"])))
+        hit = self._hit(raw, request, count=False)
+        hit.score = hit.sort_values = None
+        return hit
+
+    def _scan_scroll(
+        self, query: dict, source: Any, request: SearchRequest, fields: bool
+    ) -> Iterator[Hit]:
         resp = self.es.search(
             index=self.alias,
             query=query,
@@ -288,7 +325,7 @@ class ElasticsearchBackend(SearchBackend):
         try:
             while resp["hits"]["hits"]:
                 for raw in resp["hits"]["hits"]:
-                    yield _scan_hit(raw, fields)
+                    yield self._scan_hit(raw, request, fields)
                 resp = self.es.scroll(scroll_id=scroll_id, scroll=KEEP_ALIVE).body
                 scroll_id = resp.get("_scroll_id", scroll_id)
         finally:
@@ -321,11 +358,3 @@ class ElasticsearchBackend(SearchBackend):
 
     def close(self) -> None:
         self.es.close()
-
-
-def _scan_hit(raw: dict[str, Any], fields: bool) -> Hit:
-    src = raw.get("_source", {})
-    doc_id = int(src.get("doc_id", raw["_id"]))
-    if not fields:
-        return Hit(id=doc_id)
-    return Hit(id=doc_id, title=src.get("title", ""), fields=ce.display_fields(src))

@@ -3,9 +3,18 @@
 Layout under ``path``::
 
     current -> gen-20260101120000-1234-ab12cd   symlink to the live generation
-    gen-…/                                       tantivy index folders
+    gen-…/docs/                                  the searchable tantivy index
+    gen-…/pages/                                 page texts by id (for snippets)
     building-<pid>-…/                            a rebuild in progress
     write.lock                                   flock held by whoever writes
+
+A generation is two tantivy indexes because tantivy reads stored fields a whole
+document at a time: with page texts beside the display fields, a scan reading every
+hit's title and fields decoded ~5 KB per hit and managed ~22,000 hits/s; with them
+apart it reads ~300 bytes per hit. Page texts are read by id for the hits that show
+snippets (a page of results, or the rows of a scan that asks for snippets). Both
+indexes are written under the same lock, page texts first, so a document's text is
+never older than its entry.
 
 Several Celery worker processes and the web server share the folder. Writers take
 ``write.lock`` (waiting up to ``lock_timeout``), open a short-lived tantivy writer on
@@ -49,16 +58,19 @@ from search.backends.base import (
     SearchResult,
     facet_order,
 )
-from search.highlight import Highlighter
-from search.snippets import select
+from search.highlight import Highlighter, count_hits, highlighter_for
+from search.query import QueryError
+from search.snippets import PageMatches, select
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Each segment counts every value exactly and passes on its top SEGMENT_BUCKETS, so
 # counts are exact while a facet has fewer distinct values than that per segment.
 SEGMENT_BUCKETS = 10_000
-SCAN_BATCH = 50_000
+SCAN_BATCH = 5_000  # ids per scan query; only one batch is held at a time
+PAGES_BATCH = 200  # documents whose page texts are read at once
+RELEVANCE_FETCH = 512  # hits fetched at least, to order score ties by id (see _by_relevance)
 
 
 class IndexBusy(RuntimeError):
@@ -84,7 +96,7 @@ class EmbeddedBackend(SearchBackend):
         self.rebuild_threads = rebuild_threads or min(4, os.cpu_count() or 1)
         self._mutex = threading.Lock()
         self._generation: str | None = None
-        self._index: tantivy.Index | None = None
+        self._indexes: _Pair | None = None
 
     # --- generations and locking ---------------------------------------------------------
 
@@ -98,23 +110,35 @@ class EmbeddedBackend(SearchBackend):
         except FileNotFoundError:
             return None
 
-    def _open_index(self) -> tantivy.Index | None:
-        """The live generation's Index, reopened when the symlink has moved."""
+    def _open_indexes(self) -> _Pair | None:
+        """The live generation's indexes, reopened when the symlink has moved."""
         name = self._current_name()
         if name is None:
             return None
         with self._mutex:
-            if name != self._generation or self._index is None:
-                self._index = _open(self.root / name)
+            if name != self._generation or self._indexes is None:
+                self._indexes = _open(self.root / name)
                 self._generation = name
-            return self._index
+            return self._indexes
+
+    def _searchers(self):
+        """(documents searcher, page texts searcher getter) on the live generation,
+        freshly reloaded; the page texts are reloaded only when asked for."""
+        indexes = self._open_indexes()
+        if indexes is None:
+            return None
+        docs, pages = indexes
+        docs.reload()  # picks up commits made by other processes
+
+        def page_searcher() -> tantivy.Searcher:
+            pages.reload()
+            return pages.searcher()
+
+        return docs.searcher(), page_searcher
 
     def _searcher(self) -> tantivy.Searcher | None:
-        index = self._open_index()
-        if index is None:
-            return None
-        index.reload()  # ~25 µs: picks up commits made by other processes
-        return index.searcher()
+        found = self._searchers()
+        return found[0] if found else None
 
     @contextlib.contextmanager
     def _write_lock(self):
@@ -150,17 +174,10 @@ class EmbeddedBackend(SearchBackend):
             if name is None:
                 name = self._create_generation()
                 self._swap(name)
-            index = _open(self.root / name)
-            writer = index.writer(heap_size=self.writer_heap, num_threads=1)
-            try:
-                n = apply(writer)
-                writer.commit()
-            except BaseException:
-                writer.rollback()
-                raise
-            finally:
-                writer.wait_merging_threads()
-        return n
+            docs, pages = _open(self.root / name)
+            doc_writer = docs.writer(heap_size=self.writer_heap, num_threads=1)
+            page_writer = pages.writer(heap_size=self.writer_heap, num_threads=1)
+            return _commit_both(doc_writer, page_writer, apply)
 
     def _create_generation(self) -> str:
         name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -185,11 +202,11 @@ class EmbeddedBackend(SearchBackend):
         if not docs:
             return 0
 
-        def apply(writer: tantivy.IndexWriter) -> int:
+        def apply(doc_writer: tantivy.IndexWriter, page_writer: tantivy.IndexWriter) -> int:
             # Deletes apply to documents added before them, so replace = delete, then add.
-            writer.delete_documents_by_query(_ids_query([d.id for d in docs]))
+            _remove(doc_writer, page_writer, [d.id for d in docs])
             for doc in docs:
-                writer.add_document(to_tantivy(doc))
+                _add(doc_writer, page_writer, doc)
             return len(docs)
 
         return self._write(apply)
@@ -201,8 +218,8 @@ class EmbeddedBackend(SearchBackend):
         if self._current_name() is None:
             return 0
 
-        def apply(writer: tantivy.IndexWriter) -> int:
-            writer.delete_documents_by_query(_ids_query(ids))
+        def apply(doc_writer: tantivy.IndexWriter, page_writer: tantivy.IndexWriter) -> int:
+            _remove(doc_writer, page_writer, ids)
             return len(ids)
 
         return self._write(apply)
@@ -213,22 +230,23 @@ class EmbeddedBackend(SearchBackend):
         building = self.root / f"building-{token}"
         building.mkdir()
         try:
-            index = _open(building, create=True)
-            writer = index.writer(heap_size=self.rebuild_heap, num_threads=self.rebuild_threads)
+            doc_index, page_index = _open(building, create=True)
+            doc_writer = doc_index.writer(
+                heap_size=self.rebuild_heap, num_threads=self.rebuild_threads
+            )
+            page_writer = page_index.writer(heap_size=max(self.rebuild_heap // 4, 64_000_000))
             seen: set[int] = set()
-            try:
+
+            def apply(doc_writer: tantivy.IndexWriter, page_writer: tantivy.IndexWriter) -> int:
                 for doc in docs:
                     if doc.id in seen:
-                        writer.delete_documents_by_query(_ids_query([doc.id]))
+                        _remove(doc_writer, page_writer, [doc.id])
                     seen.add(doc.id)
-                    writer.add_document(to_tantivy(doc))
-                writer.commit()
-            except BaseException:
-                writer.rollback()
-                raise
-            finally:
-                writer.wait_merging_threads()
-            del writer, index
+                    _add(doc_writer, page_writer, doc)
+                return len(seen)
+
+            _commit_both(doc_writer, page_writer, apply)
+            del doc_writer, page_writer, doc_index, page_index
             name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{token}"
             with self._write_lock():
                 old = self._current_name()
@@ -253,10 +271,11 @@ class EmbeddedBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResult:
         notes = list(request.parsed.notes)
-        searcher = self._searcher()
-        if searcher is None:
+        searchers = self._searchers()
+        if searchers is None:
             facets = _empty_facets(request) if request.facets else {}
             return SearchResult(0, [], facets, notes)
+        searcher, page_searcher = searchers
         expander = ct.Expander.from_searcher(searcher)
         base, facet_filters = self._queries(request, expander)
         main = ct.conjunction(base + list(facet_filters.values()))
@@ -283,46 +302,48 @@ class EmbeddedBackend(SearchBackend):
         else:
             total = searcher.search(main, 1, count=True).count
 
+        if request.size == 0:
+            return SearchResult(total, [], facets, notes)
         if request.sort == "relevance":
-            found = searcher.search(main, request.size, count=False, offset=request.offset)
+            ranked = _by_relevance(searcher, main, request)
         else:
-            key = "sort_new" if request.sort == "newest" else "sort_old"
-            found = searcher.search(
-                main,
-                request.size,
-                count=False,
-                offset=request.offset,
-                order_by_field=key,
-                order=Order.Desc,
-            )
-        highlighter = None
-        if request.snippets > 0:
-            highlighter = Highlighter(
-                request.parsed.node, lambda word: expander.forms("text", word)
-            )
+            ranked = _by_date(searcher, main, request)
         hits = []
-        for score, address in found.hits:
-            stored = _stored(searcher, address)
-            hit = Hit(
-                id=stored["id"],
-                score=float(score) if request.sort == "relevance" else None,
-                title=stored["title"],
-                fields=stored["fields"],
+        for score, address, sort_values in ranked:
+            meta = _meta(searcher, address)
+            hits.append(
+                Hit(
+                    id=meta["id"],
+                    score=score,
+                    title=meta["title"],
+                    fields=meta["fields"],
+                    sort_values=sort_values,
+                )
             )
-            if highlighter is not None and not highlighter.empty:
-                matches = highlighter.pages(stored["pages"])
-                hit.matched_pages = len(matches)
-                hit.snippets = select(matches, request.snippets)
-            hits.append(hit)
+        if request.snippets > 0 and hits:
+            highlighter = highlighter_for(request.parsed)
+            if not highlighter.empty:
+                texts = _page_texts(page_searcher(), [h.id for h in hits])
+                for hit in hits:
+                    matches = _fill_snippets(
+                        hit, highlighter, texts.get(hit.id, []), request.snippets
+                    )
+                    hit.matches = count_hits(matches)
         return SearchResult(total, hits, facets, notes)
 
     def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
-        searcher = self._searcher()
-        if searcher is None:
+        searchers = self._searchers()
+        if searchers is None:
             return
+        searcher, page_searcher = searchers
         base, facet_filters = self._queries(request, ct.Expander.from_searcher(searcher))
         main = ct.conjunction(base + list(facet_filters.values()))
+        highlighter = None
+        if fields and request.snippets > 0:
+            highlighter = highlighter_for(request.parsed)
+            highlighter = None if highlighter.empty else highlighter
         last: int | None = None
+        page_texts = None
         while True:
             q = main
             if last is not None:
@@ -330,19 +351,32 @@ class EmbeddedBackend(SearchBackend):
                     ct.SCHEMA, "id", tantivy.FieldType.Unsigned, last + 1, None
                 )
                 q = ct.conjunction([main, after])
-            found = searcher.search(
+            rows = searcher.search(
                 q, SCAN_BATCH, count=False, order_by_field="id", order=Order.Asc
-            )
-            rows = found.hits
-            for doc_id, address in rows:
-                if fields:
-                    stored = _stored(searcher, address)
-                    yield Hit(id=doc_id, title=stored["title"], fields=stored["fields"])
-                else:
-                    yield Hit(id=doc_id)
+            ).hits
+            if not fields:
+                for doc_id, _ in rows:
+                    yield Hit(doc_id)
+            else:
+                for start in range(0, len(rows), PAGES_BATCH):
+                    chunk = rows[start : start + PAGES_BATCH]
+                    texts = {}
+                    if highlighter is not None:
+                        if page_texts is None:
+                            page_texts = page_searcher()
+                        texts = _page_texts(page_texts, [doc_id for doc_id, _ in chunk])
+                    for doc_id, address in chunk:
+                        meta = _meta(searcher, address)
+                        hit = Hit(doc_id, None, meta["title"], meta["fields"])
+                        if highlighter is not None:
+                            _fill_snippets(
+                                hit, highlighter, texts.get(doc_id, []), request.snippets
+                            )
+                        yield hit
             if len(rows) < SCAN_BATCH:
                 return
             last = rows[-1][0]
+            del rows  # the next batch replaces this one
 
     def count(self, request: SearchRequest | None = None) -> int:
         searcher = self._searcher()
@@ -372,26 +406,33 @@ class EmbeddedBackend(SearchBackend):
 
     def close(self) -> None:
         with self._mutex:
-            self._index = None
+            self._indexes = None
             self._generation = None
 
 
 # --- helpers -----------------------------------------------------------------------------
 
+_Pair = tuple[tantivy.Index, tantivy.Index]
 
-def _open(path: Path, *, create: bool = False) -> tantivy.Index:
+
+def _open(path: Path, *, create: bool = False) -> _Pair:
+    """A generation's two indexes (documents, page texts)."""
     marker = path / "datascores-schema"
-    if not create and marker.exists() and marker.read_text().strip() != SCHEMA_VERSION:
+    if not create and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
         raise RuntimeError(
             f"The search index at {path} was built by another version; "
             "run `manage.py search_index rebuild`."
         )
-    index = tantivy.Index(ct.SCHEMA, path=str(path), reuse=not create)
+    if create:
+        (path / "docs").mkdir(exist_ok=True)
+        (path / "pages").mkdir(exist_ok=True)
+    docs = tantivy.Index(ct.SCHEMA, path=str(path / "docs"), reuse=not create)
     for name, analyzer in ct.ANALYZERS.items():
-        index.register_tokenizer(name, analyzer)
+        docs.register_tokenizer(name, analyzer)
+    pages = tantivy.Index(ct.PAGES_SCHEMA, path=str(path / "pages"), reuse=not create)
     if create:
         marker.write_text(SCHEMA_VERSION)
-    return index
+    return docs, pages
 
 
 def _alive(pid: int) -> bool:
@@ -405,7 +446,7 @@ def _alive(pid: int) -> bool:
 
 
 def to_tantivy(doc: IndexDoc) -> tantivy.Document:
-    """IndexDoc -> tantivy Document (every field in the schema's terms)."""
+    """IndexDoc -> the searchable tantivy Document (every field in the schema's terms)."""
     d = tantivy.Document()
     d.add_unsigned("id", doc.id)
     if doc.title:
@@ -433,26 +474,159 @@ def to_tantivy(doc: IndexDoc) -> tantivy.Document:
     new, old = ct.sort_keys(doc.date, doc.id)
     d.add_integer("sort_new", new)
     d.add_integer("sort_old", old)
-    stored = {
-        "id": doc.id,
-        "title": doc.title,
-        "fields": doc.display_fields(),
-        "pages": doc.pages,
-    }
-    d.add_bytes("store", json.dumps(stored, separators=(",", ":")).encode())
+    meta = {"id": doc.id, "title": doc.title, "fields": doc.display_fields()}
+    d.add_bytes("meta", json.dumps(meta, separators=(",", ":")).encode())
     return d
 
 
-def _ids_query(ids: list[int]) -> Query:
+def to_pages(doc: IndexDoc) -> tantivy.Document:
+    """IndexDoc -> its page texts, keyed by id."""
+    d = tantivy.Document()
+    d.add_unsigned("id", doc.id)
+    d.add_bytes("pages", json.dumps(doc.pages, separators=(",", ":")).encode())
+    return d
+
+
+def _commit_both(doc_writer: tantivy.IndexWriter, page_writer: tantivy.IndexWriter, apply):
+    """Run ``apply(doc_writer, page_writer)`` and commit both, page texts first (an
+    entry never outruns its text); on any failure neither index changes."""
+    try:
+        n = apply(doc_writer, page_writer)
+        page_writer.commit()
+        doc_writer.commit()
+    except BaseException:
+        page_writer.rollback()
+        doc_writer.rollback()
+        raise
+    finally:
+        page_writer.wait_merging_threads()
+        doc_writer.wait_merging_threads()
+    return n
+
+
+def _add(doc_writer: tantivy.IndexWriter, page_writer: tantivy.IndexWriter, doc: IndexDoc):
+    doc_writer.add_document(to_tantivy(doc))
+    page_writer.add_document(to_pages(doc))
+
+
+def _remove(doc_writer: tantivy.IndexWriter, page_writer: tantivy.IndexWriter, ids: list[int]):
+    doc_writer.delete_documents_by_query(_ids_query(ids))
+    page_writer.delete_documents_by_query(_ids_query(ids, ct.PAGES_SCHEMA))
+
+
+def _ids_query(ids: list[int], schema: tantivy.Schema = ct.SCHEMA) -> Query:
     # delete_documents_by_term() turns a Python int into an i64 term, which never
     # matches the u64 id field; a term-set query built from the schema does.
-    return Query.term_set_query(ct.SCHEMA, "id", list(ids))
+    return Query.term_set_query(schema, "id", list(ids))
 
 
-def _stored(searcher: tantivy.Searcher, address) -> dict[str, Any]:
-    data = json.loads(bytes(searcher.doc(address).get_first("store")))
-    data["pages"] = [(int(n), t) for n, t in data["pages"]]
-    return data
+def _meta(searcher: tantivy.Searcher, address) -> dict[str, Any]:
+    return json.loads(searcher.doc(address).get_first("meta"))
+
+
+def _page_texts(searcher: tantivy.Searcher, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Page texts of these documents, by id (one query)."""
+    if not ids:
+        return {}
+    found = searcher.search(
+        _ids_query(ids, ct.PAGES_SCHEMA),
+        len(ids),
+        count=False,
+        order_by_field="id",
+        order=Order.Asc,
+    ).hits
+    out = {}
+    for doc_id, address in found:
+        pages = json.loads(searcher.doc(address).get_first("pages"))
+        out[doc_id] = [(int(n), t) for n, t in pages]
+    return out
+
+
+def _fill_snippets(hit: Hit, highlighter: Highlighter, pages, limit: int) -> list[PageMatches]:
+    matches = highlighter.pages(pages)
+    hit.matched_pages = len(matches)
+    hit.snippets = select(matches, limit)
+    return matches
+
+
+def _cursor(after: list, length: int) -> list:
+    if len(after) != length:
+        raise QueryError("This cursor is not valid; start again without it.")
+    return after
+
+
+def _by_relevance(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
+    """One page of (score, address, sort values), best first, ties broken by id.
+
+    tantivy breaks score ties by the document's address, which moves when segments
+    merge; to page by key (and to agree with Elasticsearch) ties go by id. The top
+    hits are fetched until the page's last score is strictly above the lowest score
+    fetched, so no tied document left unfetched could belong on the page. A query
+    without words scores every document alike, so it is read in id order directly.
+    Sort values are (score, id, rank); the rank only says how deep to start looking.
+    """
+    size, after = request.size, request.after
+    if request.parsed.is_match_all:
+        q, first = query, request.offset
+        if after is not None:
+            after = _cursor(after, 3)
+            low = Query.range_query(
+                ct.SCHEMA, "id", tantivy.FieldType.Unsigned, int(after[1]) + 1, None
+            )
+            q, first = ct.conjunction([query, low]), int(after[2]) + 1
+        rows = searcher.search(
+            q,
+            size,
+            count=False,
+            order_by_field="id",
+            order=Order.Asc,
+            offset=0 if after is not None else request.offset,
+        ).hits
+        return [(1.0, a, [1.0, i, first + n]) for n, (i, a) in enumerate(rows)]
+    key = None
+    first = request.offset
+    if after is not None:
+        after = _cursor(after, 3)
+        key = (-float(after[0]), int(after[1]))
+        first = max(0, int(after[2]) + 1)
+    # Re-running the query costs more than fetching more hits at once: start wide.
+    limit = max(first + size + 1, RELEVANCE_FETCH)
+    while True:
+        found = searcher.search(query, limit, count=False).hits  # score descending
+        exhausted = len(found) < limit
+        lowest = found[-1][0] if found else 0.0
+        if key is not None:  # documents scoring above the cursor came before it
+            found = [h for h in found if -h[0] >= key[0]]
+        ids = searcher.fast_field_values("id", [a for _, a in found])
+        ranked = sorted(
+            (-score, doc_id, address) for (score, address), doc_id in zip(found, ids, strict=True)
+        )
+        if key is not None:
+            page = [h for h in ranked if (h[0], h[1]) > key][:size]
+        else:
+            page = ranked[first : first + size]
+        if exhausted or (len(page) == size and -page[-1][0] > lowest):
+            return [
+                (-neg, address, [-neg, doc_id, first + n])
+                for n, (neg, doc_id, address) in enumerate(page)
+            ]
+        limit *= 8
+
+
+def _by_date(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
+    """One page of (None, address, sort values) in date order (keys are unique)."""
+    field = "sort_new" if request.sort == "newest" else "sort_old"
+    q, offset = query, request.offset
+    if request.after is not None:
+        (key,) = _cursor(request.after, 1)
+        below = Query.range_query(
+            ct.SCHEMA, field, tantivy.FieldType.Integer, None, int(key), include_upper=False
+        )
+        q, offset = ct.conjunction([query, below]), 0
+    rows = searcher.search(
+        q, request.size, count=False, order_by_field=field, order=Order.Desc, offset=offset
+    ).hits
+    return [(None, address, [key]) for key, address in rows]
 
 
 def _facet_aggs(facet: str, request: SearchRequest) -> dict[str, Any]:

@@ -1,5 +1,10 @@
 """The JSON API: /api/search (same parameters as /search, cursor pagination) and
-/api/documents/<id>. Documented in docs/api.md."""
+/api/documents/<id>. Documented in docs/api.md.
+
+A cursor holds the sort values of the last hit returned (the backend's search-after
+key), so following ``next`` pages through every match, past the 10,000 results that
+numbered pages can reach, in the same order as the pages.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from .rows import request_url
 
 log = logging.getLogger(__name__)
 
-API_VERSION = 1
+API_VERSION = 2
 _SALT = "datascores.api.cursor"
 
 
@@ -48,22 +53,27 @@ def state_key(state: SearchState) -> str:
     return hashlib.sha256(state.with_(page=1).query_string().encode()).hexdigest()[:16]
 
 
-def make_cursor(state: SearchState, page: int) -> str:
-    return signing.dumps({"v": API_VERSION, "k": state_key(state), "p": page}, salt=_SALT)
+def make_cursor(state: SearchState, after: list, seen: int) -> str:
+    """A signed cursor: the last hit's sort values and how many hits came before."""
+    data = {"v": API_VERSION, "k": state_key(state), "a": after, "n": seen}
+    return signing.dumps(data, salt=_SALT)
 
 
-def read_cursor(cursor: str, state: SearchState) -> int:
-    """The page a cursor points at; ValueError if it is forged or for another search."""
+def read_cursor(cursor: str, state: SearchState) -> tuple[list, int]:
+    """(sort values to search after, hits already returned); ValueError if the cursor
+    is forged, from an older version, or for another search."""
     try:
         data = signing.loads(cursor, salt=_SALT)
     except signing.BadSignature as exc:
         raise ValueError("The cursor is not valid.") from exc
-    if not isinstance(data, dict) or data.get("k") != state_key(state):
+    if not isinstance(data, dict) or data.get("v") != API_VERSION:
+        raise ValueError("The cursor is not valid; start again without it.")
+    if data.get("k") != state_key(state):
         raise ValueError("The cursor belongs to a different search; start again without it.")
-    page = data.get("p")
-    if not isinstance(page, int) or page < 1:
+    after, seen = data.get("a"), data.get("n")
+    if not isinstance(after, list) or not after or not isinstance(seen, int) or seen < 0:
         raise ValueError("The cursor is not valid.")
-    return page
+    return after, seen
 
 
 def hit_json(hit, base_url: str) -> dict[str, Any]:
@@ -87,6 +97,7 @@ def hit_json(hit, base_url: str) -> dict[str, Any]:
         "whatdotheyknow_request_url": request_url(urls) or None,
         "page_count": f.get("page_count"),
         "matched_pages": hit.matched_pages,
+        "matches": hit.matches,
         "snippets": [
             {"page": s.page, "html": str(safe_snippet(s.html)), "text": plain_snippet(s.html)}
             for s in hit.snippets
@@ -97,35 +108,37 @@ def hit_json(hit, base_url: str) -> dict[str, Any]:
 @require_GET
 def api_search(request: HttpRequest) -> HttpResponse:
     state = SearchState.from_params(request.GET, max_size=MAX_PAGE_SIZE)
-    page = state.page
+    after, seen = None, (state.page - 1) * state.size
     cursor = request.GET.get("cursor")
     if cursor:
         try:
-            page = read_cursor(cursor, state)
+            after, seen = read_cursor(cursor, state)
         except ValueError as exc:
             return _error(str(exc))
-    want_facets = request.GET.get("facets", "1") not in ("0", "false", "no")
-    if page * state.size > MAX_WINDOW:
+    elif state.page * state.size > MAX_WINDOW:
         return _error(
-            f"Only the first {MAX_WINDOW:,} results can be paged through; "
-            "use /search.csv for the whole result set, or narrow the search."
+            f"Numbered pages stop at {MAX_WINDOW:,} results; follow `next` (the cursor) "
+            "from the first page to go further, or use /search.csv for the whole set."
         )
+    want_facets = request.GET.get("facets", "1") not in ("0", "false", "no")
     try:
-        result = engine.search(state, page=page, facets=want_facets, facet_size=200)
+        result = engine.search(
+            state,
+            page=1 if after is not None else state.page,
+            after=after,
+            facets=want_facets,
+            facet_size=200,
+        )
     except engine.QueryError as exc:
         return _error(str(exc))
     except Exception:
         log.exception("api: search backend failed")
         return _error("The search index is unavailable right now; try again later.", 503)
     base_url = request.build_absolute_uri("/").rstrip("/")
-    more = page * state.size < result.total
-    reachable = (page + 1) * state.size <= MAX_WINDOW
-    next_cursor = make_cursor(state, page + 1) if more and reachable else None
-    notes = list(result.notes)
-    if more and not reachable:
-        notes.append(
-            f"Paging stops at {MAX_WINDOW:,} results; the csv link has the whole result set."
-        )
+    returned = seen + len(result.hits)
+    more = len(result.hits) == state.size and returned < result.total
+    last = result.hits[-1].sort_values if result.hits else None
+    next_cursor = make_cursor(state, last, returned) if more and last else None
     params = state.with_(page=1).params()
     next_url = None
     if next_cursor:
@@ -145,11 +158,11 @@ def api_search(request: HttpRequest) -> HttpResponse:
             "sort": state.sort,
         },
         "total": result.total,
-        "page": page,
+        "page": seen // state.size + 1 if state.size else 1,
         "size": state.size,
         "next_cursor": next_cursor,
         "next": next_url,
-        "notes": notes,
+        "notes": list(result.notes),
         "hits": [hit_json(h, base_url) for h in result.hits],
         "facets": {
             name: [{"value": v.value, "count": v.count, "selected": v.selected} for v in values]

@@ -47,9 +47,7 @@ def run_batch(lines: list[str], *, split: bool) -> list[dict]:
                 row["councils"] = {v.value: v.count for v in res.facets.get("council", [])}
                 row["total"] = res.total
             else:
-                row["total"] = engine.backend().count(
-                    engine.request_for(state, size=1, snippets=0, facets=False)
-                )
+                row["total"] = engine.count(state)
         except engine.QueryError as exc:
             row["error"] = str(exc)
         except Exception:

@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 
-from datascores.documents.models import Document, Page, Source, SourceKind
+from datascores.documents.models import Document, Source, SourceKind
+from search.highlight import highlighter_for
 
 from .forms import MAX_QUERY_LENGTH, SearchState
-from .highlight import HitMatcher, mark_spans
+from .highlight import mark_spans
 from .labels import file_type_label, foi_status_label, source_type_label
 from .rows import request_url
 
@@ -121,34 +122,6 @@ def related_for(doc: Document, foi_url: str) -> list[dict]:
     return out
 
 
-MATCH_COUNT_CHARS = 2_000_000  # per document; beyond this the count is shown as "N+"
-
-
-def match_counts(q: str, doc_ids: list[int]) -> dict[int, tuple[int, bool]]:
-    """How many hits each document's text holds for a query: {id: (count, truncated)}.
-
-    The same matcher as the document page, so a result saying "12 matches" opens on a
-    page saying "Hit 1 of 12". One query for the whole page of results.
-    """
-    matcher = HitMatcher.for_query(q)
-    if matcher.empty or not doc_ids:
-        return {}
-    counts: dict[int, list] = {i: [0, 0, False] for i in doc_ids}  # count, chars, truncated
-    rows = (
-        Page.objects.filter(document_id__in=doc_ids)
-        .order_by("document_id", "number")
-        .values_list("document_id", "text")
-    )
-    for doc_id, text in rows.iterator(chunk_size=200):
-        c = counts[doc_id]
-        if c[1] >= MATCH_COUNT_CHARS:
-            c[2] = True
-            continue
-        c[0] += len(matcher.spans(text))
-        c[1] += len(text)
-    return {i: (c[0], c[2]) for i, c in counts.items()}
-
-
 def document_context(request: HttpRequest, doc: Document) -> dict:
     """Everything the document template needs, with the query's hits marked."""
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
@@ -158,8 +131,9 @@ def document_context(request: HttpRequest, doc: Document) -> dict:
     requested_page = max(0, _int(request.GET.get("p")))
 
     pages = list(doc.pages.only("number", "text", "method", "ocr_confidence").order_by("number"))
-    matcher = HitMatcher.for_query(q) if q else None
-    spans = {p.number: (matcher.spans(p.text) if matcher else []) for p in pages}
+    # The engines' matching rules, and the counting the search results' "N matches" uses.
+    matcher = highlighter_for(q) if q else None
+    spans = {p.number: (matcher.hits(p.text) if matcher else []) for p in pages}
     first_hit: dict[int, int] = {}
     total_hits = 0
     for p in pages:

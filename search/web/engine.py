@@ -12,7 +12,7 @@ from search.query import QueryError
 
 from .forms import FACETS, SearchState
 
-__all__ = ["QueryError", "backend", "facet_only", "request_for", "scan", "search"]
+__all__ = ["QueryError", "backend", "count", "facet_only", "request_for", "scan", "search"]
 
 
 def backend():
@@ -31,6 +31,7 @@ def request_for(
     facets: bool = True,
     facet_size: int = 30,
     overrides: dict[str, list[str]] | None = None,
+    after: list | None = None,
 ) -> SearchRequest:
     """The backend request for a URL state; raises QueryError for what cannot be honoured."""
     filters = {FACETS[name][1]: list(values) for name, values in state.filters.items()}
@@ -50,10 +51,11 @@ def request_for(
         date_to=state.date_to,
         sort=sort,
         page=page or state.page,
-        size=size or state.size,
+        size=state.size if size is None else size,
         snippets=snippets,
         facets=facets,
         facet_size=facet_size,
+        after=after,
     )
 
 
@@ -62,16 +64,22 @@ def search(state: SearchState, **kwargs) -> SearchResult:
 
 
 def facet_only(state: SearchState, *, facet_size: int = 30, overrides=None) -> SearchResult:
-    """Totals and facet counts without hits worth showing (one hit, no snippets)."""
+    """The total and facet counts only: no hit is fetched."""
     req = request_for(
-        state, page=1, size=1, snippets=0, facets=True, facet_size=facet_size, overrides=overrides
+        state, page=1, size=0, snippets=0, facets=True, facet_size=facet_size, overrides=overrides
     )
     return backend().search(req)
 
 
-def scan(state: SearchState) -> Iterator[Hit]:
-    """Every match with its display fields, in a stable order, without the paging window."""
-    req = request_for(state, page=1, size=1, snippets=1, facets=False)
+def count(state: SearchState) -> int:
+    """How many documents match."""
+    return backend().count(request_for(state, page=1, size=0, snippets=0, facets=False))
+
+
+def scan(state: SearchState, *, snippets: int = 1) -> Iterator[Hit]:
+    """Every match with its display fields (and its first ``snippets`` snippets), in id
+    order, without the paging window."""
+    req = request_for(state, page=1, size=0, snippets=snippets, facets=False)
     return backend().scan(req, fields=True)
 
 

@@ -70,6 +70,34 @@ def csv_line(cells: Sequence[Any]) -> str:
     return csv.writer(_Line()).writerow([neutralise(c) for c in cells])
 
 
+# The export's fast path (see stream_csv): cells joined by a character that never occurs
+# in them, then one regular expression looks for anything that needs work.
+_SEP = "\x1f"
+_TRIGGER_AFTER_SEP = re.compile("\x1f[" + re.escape("".join(FORMULA_TRIGGERS)) + "]")
+
+
+def _safe_joined(row: Sequence[Any]) -> str | None:
+    """The row's cells joined by _SEP when every one is a string that needs no
+    neutralising and no cutting; None when the row needs the general path."""
+    try:
+        joined = _SEP.join(row)
+    except TypeError:  # numbers, None, booleans: neutralise() formats them
+        return None
+    if (
+        len(joined) > MAX_CELL
+        or joined[:1] in _TRIGGER_CHARS
+        or _TRIGGER_AFTER_SEP.search(joined)
+        or joined.count(_SEP) != len(row) - 1
+    ):
+        return None
+    return joined
+
+
+def _needs_quotes(joined: str) -> bool:
+    # Four C-speed scans beat one character-class regex over non-ASCII text.
+    return '"' in joined or "," in joined or "\n" in joined or "\r" in joined
+
+
 def stream_csv(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = False, batch: int = 500
 ) -> Iterator[str]:
@@ -77,20 +105,30 @@ def stream_csv(
 
     Memory holds one batch, never the result set: the caller's ``rows`` is consumed
     lazily, so a streaming response over a backend scan stays flat however long it is.
+    Every cell is neutralised. The output is exactly csv.writer's over neutralised
+    cells; most rows of an export (strings, nothing to neutralise, no comma, quote or
+    line break) take a shortcut that costs one join and one search per row, not a
+    Python step per cell: this loop runs for every row of a 100,000-row export.
     """
     out = io.StringIO()
     writer = csv.writer(out)
     if bom:
         out.write(BOM)
     writer.writerow(list(header))
-    pending: list[list[str]] = []
+    n = 0
     for row in rows:
-        pending.append([neutralise(c) for c in row])
-        if len(pending) >= batch:
-            writer.writerows(pending)
-            pending.clear()
+        joined = _safe_joined(row) if len(row) > 1 else None
+        if joined is None:
+            writer.writerow([neutralise(c) for c in row])
+        elif _needs_quotes(joined):
+            writer.writerow(row)  # safe cells; the writer quotes them
+        else:
+            out.write(joined.replace(_SEP, ","))
+            out.write("\r\n")
+        n += 1
+        if n >= batch:
+            n = 0
             yield out.getvalue()
             out.seek(0)
             out.truncate()
-    writer.writerows(pending)
     yield out.getvalue()

@@ -132,18 +132,38 @@ def bars(values: list[FacetValue], state: SearchState, param: str, limit: int = 
     ]
 
 
+LABEL_EVERY_YEAR = 20  # up to this many years, every one is labelled on the x axis
+
+
+def year_labels(first: int, last: int) -> dict[int, str]:
+    """The x-axis label of each year: every year when there are few, else every n-th
+    year (on round numbers) plus the first and the last, so labels never crowd."""
+    span = last - first + 1
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 50, 100):
+        step = candidate
+        if span / candidate <= LABEL_EVERY_YEAR:
+            break
+    return {
+        y: str(y) if step == 1 or y in (first, last) or y % step == 0 else ""
+        for y in range(first, last + 1)
+    }
+
+
 def years(values: list[FacetValue], state: SearchState) -> list[dict]:
     """Documents per year, gaps filled with zero so the histogram's x axis is honest."""
     counts = {int(v.value): v.count for v in values if v.value.isdigit()}
     if not counts:
         return []
     peak = max(counts.values()) or 1
+    labels = year_labels(min(counts), max(counts))
     out = []
     for y in range(min(counts), max(counts) + 1):
         n = counts.get(y, 0)
         out.append(
             {
                 "year": y,
+                "label": labels[y],
                 "count": n,
                 "pct": max(1, round(100 * n / peak)) if n else 0,
                 "url": _search_url(state, year=[str(y)]),
@@ -231,7 +251,7 @@ def insights_csv(request: HttpRequest) -> HttpResponse:
     state = SearchState.from_params(request.GET)
     by = request.GET.get("by") if request.GET.get("by") in BY else "company"
     try:
-        hits = engine.scan(state)
+        hits = engine.scan(state, snippets=0)
         counts = pair_counts(hits, by)
     except engine.QueryError as exc:
         return HttpResponse(

@@ -1,20 +1,20 @@
-"""One search hit as one CSV row, and the first matching snippet for every hit."""
+"""One search hit as one CSV row.
+
+The backend's scan brings each hit's display fields and its first matching snippet,
+so a row costs no database read; this runs once per exported row and is kept lean.
+"""
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.urls import reverse
 
-from datascores.documents.models import Page
 from search.backends.base import Hit
-from search.snippets import PageMatches, page_score, select
 
-from .export import join_values
-from .highlight import HitMatcher, plain_snippet
+from .highlight import plain_snippet
 
 CSV_HEADER = (
     "id",
@@ -32,9 +32,7 @@ CSV_HEADER = (
     "pages",
     "first_matching_snippet",
 )
-SNIPPET_BATCH = 200
-
-_WDTK = re.compile(r"^(https?://(?:www\.)?whatdotheyknow\.com/request/[^/?#]+)", re.IGNORECASE)
+_WDTK = re.compile(r"https?://(?:www\.)?whatdotheyknow\.com/request/[^/?#]+", re.IGNORECASE)
 
 
 def request_url(urls: Iterable[str]) -> str:
@@ -42,7 +40,7 @@ def request_url(urls: Iterable[str]) -> str:
     for u in urls or ():
         m = _WDTK.match(u or "")
         if m:
-            return m.group(1)
+            return m.group()
     return ""
 
 
@@ -58,55 +56,28 @@ class DocumentPaths:
 
 
 def csv_row(hit: Hit, base_url: str = "", paths: DocumentPaths | None = None) -> list[Any]:
-    """The export columns for one hit (see CSV_HEADER)."""
+    """The export columns for one hit (see CSV_HEADER).
+
+    Lists come from the index already stripped and de-duplicated (IndexDoc does it), so
+    they are joined as they are; numbers are written as text, as csv would write them.
+    """
     f = hit.fields or {}
-    urls = f.get("urls") or []
+    urls = f.get("urls") or ()
     path = paths(hit.id) if paths else reverse("document", args=[hit.id])
+    page_count = f.get("page_count")
     return [
-        hit.id,
+        str(hit.id),
         hit.title,
         base_url + path,
-        join_values(urls),
+        "; ".join(urls),
         f.get("source_type") or "",
         f.get("issuing_authority") or "",
-        join_values(f.get("councils") or []),
-        join_values(f.get("companies") or []),
-        join_values(f.get("systems") or []),
+        "; ".join(f.get("councils") or ()),
+        "; ".join(f.get("companies") or ()),
+        "; ".join(f.get("systems") or ()),
         f.get("date") or "",
         f.get("foi_status") or "",
         request_url(urls),
-        f.get("page_count") if f.get("page_count") is not None else "",
+        "" if page_count is None else str(page_count),
         plain_snippet(hit.snippets[0].html) if hit.snippets else "",
     ]
-
-
-def with_first_snippet(hits: Iterable[Hit], q: str) -> Iterator[Hit]:
-    """Give each hit its best snippet when the backend's scan did not.
-
-    Pages are read from the database in batches of SNIPPET_BATCH documents, so memory
-    stays flat; a query without words to find (filters only) costs nothing here.
-    """
-    matcher = HitMatcher.for_query(q) if q else None
-    if matcher is None or matcher.empty:
-        yield from hits
-        return
-    it = iter(hits)
-    while chunk := list(itertools.islice(it, SNIPPET_BATCH)):
-        need = [h.id for h in chunk if not h.snippets]
-        if need:
-            pages: dict[int, list[PageMatches]] = {}
-            rows = (
-                Page.objects.filter(document_id__in=need)
-                .order_by("document_id", "number")
-                .values_list("document_id", "number", "text")
-            )
-            for doc_id, number, text in rows.iterator(chunk_size=2000):
-                spans = matcher.spans(text)
-                if spans:
-                    pages.setdefault(doc_id, []).append(
-                        PageMatches(number, text, spans, page_score(text, spans))
-                    )
-            for h in chunk:
-                if not h.snippets and h.id in pages:
-                    h.snippets = select(pages[h.id], 1)
-        yield from chunk

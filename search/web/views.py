@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET
 from datascores.documents.models import Document, Status
 
 from . import engine
-from .documents import document_context, match_counts
+from .documents import document_context
 from .export import stream_csv
 from .forms import FACETS, SORTS, SearchState
 from .labels import BADGE_CLASSES, facet_label, foi_status_label, source_type_label
-from .rows import CSV_HEADER, DocumentPaths, csv_row, with_first_snippet
+from .rows import CSV_HEADER, DocumentPaths, csv_row
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +87,7 @@ def search(request: HttpRequest) -> HttpResponse:
         result = None
     if result is not None:
         pager = engine.Pager(state.page, state.size, result.total)
-        counts = match_counts(state.q, [h.id for h in result.hits]) if state.q else {}
         hits = [_hit_view(h, state) for h in result.hits]
-        for hit in hits:
-            hit["matches"], hit["matches_truncated"] = counts.get(hit["id"], (0, False))
         ctx.update(
             result=result,
             hits=hits,
@@ -149,6 +146,9 @@ def _hit_view(hit, state: SearchState) -> dict:
             for s in hit.snippets
         ],
         "matched_pages": hit.matched_pages,
+        # Counted by the backend as the document page counts its hits.
+        "matches": hit.matches or 0,
+        "matches_truncated": hit.matches_capped,
         "score": hit.score,
     }
 
@@ -237,7 +237,7 @@ def search_csv(request: HttpRequest) -> HttpResponse:
         )
     base = request.build_absolute_uri("/").rstrip("/")
     paths = DocumentPaths()
-    rows = (csv_row(hit, base, paths) for hit in with_first_snippet(hits, state.q))
+    rows = (csv_row(hit, base, paths) for hit in hits)
     bom = request.GET.get("bom", "1") != "0"
     response = StreamingHttpResponse(
         stream_csv(CSV_HEADER, rows, bom=bom), content_type="text/csv; charset=utf-8"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
 
 from search.backends import compile_es as ce
-from search.backends.base import FACETS, IndexDoc, SearchRequest
+from search.backends.base import FACETS, MAX_COUNTED_PAGES, IndexDoc, SearchRequest
 from search.query import parse
 
 ALL = {"match_all": {}}
@@ -158,7 +159,8 @@ def test_search_body_multi_select_facets():
     assert body["aggs"]["company"]["aggs"]["values"]["terms"]["size"] == 5
     nested = body["query"]["bool"]["should"][0]["nested"]
     assert nested["path"] == "pages" and nested["boost"] == 0
-    assert nested["inner_hits"]["size"] == 2
+    # the best pages of each hit, enough to count its matches (snippets come from the first)
+    assert nested["inner_hits"]["size"] == MAX_COUNTED_PAGES
     highlight = nested["inner_hits"]["highlight"]
     assert highlight["encoder"] == "html" and highlight["pre_tags"] == ["<mark>"]
     assert highlight["fields"] == {"pages.text": {"number_of_fragments": 0}}
@@ -169,6 +171,48 @@ def test_search_body_without_snippets_or_facets():
     assert body["query"] == {"bool": {"must": [ALL]}}
     assert "aggs" not in body and "post_filter" not in body
     assert body["sort"] == [{"date": {"order": "desc", "missing": "_last"}}, {"doc_id": "desc"}]
+
+
+def test_counts_only_body_fetches_no_hits_and_no_pages():
+    body = ce.search_body(SearchRequest("mosaic", size=0))
+    assert body["size"] == 0 and body["from"] == 0
+    assert "should" not in body["query"]["bool"]  # no page highlights for no hits
+    assert set(body["aggs"]) == set(FACETS)
+
+
+def test_search_after_replaces_from_and_starts_just_above_the_score():
+    body = ce.search_body(SearchRequest("mosaic", size=10, after=[1.5, 42]))
+    assert "from" not in body and body["size"] == 11
+    # the next float32 above the score, so a server that rounded scores skips no tie
+    assert body["search_after"] == [1.5 + 2**-23, 42]
+    assert body["sort"] == ["_score", {"doc_id": "asc"}]
+    dated = ce.search_body(SearchRequest("", sort="newest", size=10, after=[1700000000000, 7]))
+    assert dated["search_after"] == [1700000000000, 7]
+
+
+def test_float32_above():
+    for x in (0.0, 1e-45, 0.016493604, 1.0, 3.0475123, -1.5):
+        above = ce.float32_above(x)
+        assert above > x
+        assert ce.float32_above(above) > above
+        assert struct.unpack("<f", struct.pack("<f", above))[0] == above  # a float32
+
+
+def test_sort_positions_grow_along_each_sort():
+    assert ce.sort_position("relevance", [2.0, 9]) < ce.sort_position("relevance", [1.0, 1])
+    assert ce.sort_position("relevance", [1.0, 1]) < ce.sort_position("relevance", [1.0, 2])
+    assert ce.sort_position("newest", [200, 1]) < ce.sort_position("newest", [100, 9])
+    assert ce.sort_position("newest", [100, 9]) < ce.sort_position("newest", [100, 8])
+    assert ce.sort_position("oldest", [100, 9]) < ce.sort_position("oldest", [200, 1])
+
+
+def test_scan_with_snippets_adds_the_best_pages_only():
+    plain = ce.scan_query(SearchRequest("mosaic", filters={"year": ["2019"]}))
+    body = ce.scan_snippet_query(SearchRequest("mosaic", filters={"year": ["2019"]}, snippets=1))
+    assert body["bool"]["must"] == [plain]
+    assert body["bool"]["should"][0]["nested"]["inner_hits"]["size"] == 1
+    no_words = SearchRequest("year:2019", snippets=1)
+    assert ce.scan_snippet_query(no_words) == ce.scan_query(no_words)
 
 
 def test_highlight_fields_follow_the_query():

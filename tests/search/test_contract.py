@@ -443,3 +443,108 @@ def test_snippet_deep_in_a_very_long_page(make_backend):
     assert [s.page for s in hit.snippets] == [2]
     assert "<mark>quokka</mark>" in hit.snippets[0].html
     assert len(hit.snippets[0].html) < 400
+
+
+# --- counts only, match counts, snippets in scans, paging by key ------------------------
+
+
+def test_counts_only_fetches_no_hits(loaded):
+    backend, docs = loaded
+    full = backend.search(SearchRequest("analytics", facet_size=100))
+    counts = backend.search(SearchRequest("analytics", size=0, facet_size=100))
+    assert counts.hits == []
+    assert counts.total == full.total == len(having(docs, "analytics"))
+    assert _facets(counts) == _facets(full)
+    assert backend.search(SearchRequest("", size=0, facets=False)).total == len(docs)
+
+
+def _count_words(doc: IndexDoc, forms: set[str]) -> int:
+    return sum(
+        1 for _, text in doc.pages for w in re.findall(r"[^\W_]+", text) if w.lower() in forms
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "forms"),
+    [
+        ("analytics", {"analytics"}),
+        ("families", {"families", "family"}),
+        ("algorithm", {"algorithm"}),
+        ("chatbot OR xantura", {"chatbot", "xantura"}),
+    ],
+)
+def test_match_counts_per_document(loaded, query, forms):
+    backend, docs = loaded
+    by_id = {d.id: d for d in docs}
+    hits = backend.search(SearchRequest(query, size=100)).hits
+    assert hits
+    for hit in hits:
+        assert hit.matches == _count_words(by_id[hit.id], forms), hit.id
+        assert not hit.matches_capped
+
+
+def test_a_phrase_counts_once_and_title_only_matches_count_zero(loaded):
+    backend, _ = loaded
+    hits = {h.id: h for h in backend.search(SearchRequest('"predictive analytics"')).hits}
+    assert {i: h.matches for i, h in hits.items()} == {1: 1, 4: 1}
+    hits = {h.id: h for h in backend.search(SearchRequest("algorithm")).hits}
+    assert hits[17].matches == 0  # "Algorithmic" is in its title only
+    assert hits[15].matches == 2 and hits[15].matched_pages == 2
+    assert backend.search(SearchRequest("algorithm", snippets=0)).hits[0].matches is None
+
+
+def test_scan_fills_snippets_when_asked(loaded):
+    backend, docs = loaded
+    rows = list(backend.scan(SearchRequest("chatbot OR algorithm", snippets=1), fields=True))
+    assert [r.id for r in rows] == [14, 15, 17]
+    by_id = {r.id: r for r in rows}
+    assert [s.page for s in by_id[14].snippets] == [4]
+    assert "<mark>chatbot</mark>" in by_id[14].snippets[0].html
+    assert len(by_id[15].snippets) == 1 and "<mark>algorithm</mark>" in by_id[15].snippets[0].html
+    assert by_id[17].snippets == []  # matched on its title only
+    assert by_id[14].fields == next(d for d in docs if d.id == 14).display_fields()
+    (script,) = [
+        r for r in backend.scan(SearchRequest("script", snippets=1), fields=True) if r.id == 13
+    ]
+    assert "&lt;<mark>script</mark>&gt;" in script.snippets[0].html
+    # no words to mark (filters only), or snippets not asked for: no snippets
+    for request in (SearchRequest("year:2019", snippets=1), SearchRequest("chatbot", snippets=0)):
+        assert all(not r.snippets for r in backend.scan(request, fields=True))
+
+
+def _walk(backend, query: str, sort: str, size: int = 7) -> list:
+    hits, after = [], None
+    while True:
+        page = backend.search(
+            SearchRequest(query, sort=sort, size=size, after=after, facets=False, snippets=0)
+        ).hits
+        hits += page
+        if len(page) < size:
+            return hits
+        after = page[-1].sort_values
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("query", ["", "analytics OR experian OR families", "source:foi"])
+def test_paging_by_key_visits_every_match_once_in_order(loaded, sort, query):
+    backend, _ = loaded
+    walked = _walk(backend, query, sort)
+    by_number = []
+    for page in range(1, 10):
+        by_number += backend.search(
+            SearchRequest(query, sort=sort, page=page, size=7, facets=False, snippets=0)
+        ).hits
+    total = backend.count(SearchRequest(query))
+    assert len(walked) == total == len({h.id for h in walked})
+    assert [h.id for h in walked] == [h.id for h in by_number]  # one order, either way
+    if sort == "relevance":  # best first, ties by id
+        keys = [(-h.score, h.id) for h in walked]
+        assert keys == sorted(keys)
+
+
+def test_a_cursor_from_nowhere_is_refused(loaded):
+    backend, _ = loaded
+    with pytest.raises(QueryError, match="cursor"):
+        backend.search(SearchRequest("", after=["x"]))
+    with pytest.raises(QueryError, match="cursor"):
+        backend.search(SearchRequest("", sort="newest", after=[1, 2, 3, 4]))

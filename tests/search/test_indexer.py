@@ -206,14 +206,14 @@ def test_rebuild_replays_writes_made_during_the_build(monkeypatch):
     real_build = indexer.build_index_doc
     changed, deleted = docs[0], docs[1]
 
-    def build(document):
+    def build(document, tags=None):
         if document.pk == docs[3].pk:
             # While the new index is built, workers update and delete documents that
             # were already read; their writes land in the old index.
             Document.objects.filter(pk=changed.pk).update(title="Renamed")
             indexer.index_documents([changed.pk])
             Document.objects.get(pk=deleted.pk).delete()
-        return real_build(document)
+        return real_build(document, tags)
 
     monkeypatch.setattr(indexer, "build_index_doc", build)
     report = indexer.rebuild(chunk=2)
@@ -228,7 +228,7 @@ def test_failed_rebuild_marks_documents_dirty_again(monkeypatch):
     docs = [make_document([f"eta {i}"], dirty=False) for i in range(3)]
     indexer.index_documents([d.pk for d in docs])
 
-    def broken(document):
+    def broken(document, tags=None):
         raise RuntimeError("bad row")
 
     monkeypatch.setattr(indexer, "build_index_doc", broken)
@@ -236,6 +236,76 @@ def test_failed_rebuild_marks_documents_dirty_again(monkeypatch):
         indexer.rebuild(chunk=2)
     assert ids("eta") == {d.pk for d in docs}  # the old index still answers
     assert Document.objects.filter(index_dirty=True).count() >= 1
+
+
+# --- reading documents in bulk ----------------------------------------------------------
+
+
+@pytest.fixture
+def tagged(db):
+    """Documents with tags of every kind and role, one of them rejected by a reviewer."""
+    from datascores.entities.models import DocumentTag, Entity, EntityType, TagRole, TagStatus
+
+    # transactional tests flush the vocabulary the migration loaded: load it again
+    call_command("load_vocabularies", no_retag=True, verbosity=0)
+    bodies = list(Entity.objects.filter(entity_type=EntityType.AUTHORITY).order_by("pk")[:3])
+    company = Entity.objects.filter(entity_type=EntityType.COMPANY).order_by("pk").first()
+    system = Entity.objects.filter(entity_type=EntityType.SYSTEM).order_by("pk").first()
+    docs = [make_document([f"iota {i}"], title=f"Tagged {i}") for i in range(6)]
+    for i, doc in enumerate(docs):
+        DocumentTag.objects.create(
+            document=doc, entity=bodies[i % 3], role=TagRole.ISSUER, status=TagStatus.AUTO
+        )
+        DocumentTag.objects.create(document=doc, entity=bodies[(i + 1) % 3])
+        if i % 2:
+            DocumentTag.objects.create(document=doc, entity=company)
+        if i % 3 == 0:
+            DocumentTag.objects.create(document=doc, entity=system, status=TagStatus.REJECTED)
+    # a confirmed issuer wins over an automatic one
+    DocumentTag.objects.filter(document=docs[0], entity=bodies[1]).update(
+        role=TagRole.ISSUER, status=TagStatus.CONFIRMED
+    )
+    return docs
+
+
+def test_bulk_tags_equal_the_tags_of_each_document(tagged):
+    from datascores.entities.api import document_tags, documents_tags
+
+    untagged = make_document(["kappa"])
+    bulk = documents_tags([*tagged, untagged])
+    for doc in [*tagged, untagged]:
+        assert bulk[doc.pk] == document_tags(doc), doc.pk
+    assert bulk[untagged.pk]["authorities"] == []
+    assert bulk[tagged[0].pk]["issuing_authority"] == document_tags(tagged[0])["issuing_authority"]
+    assert not any(t["systems"] for t in bulk.values())  # the rejected tag stays out
+
+
+def test_a_chunk_is_read_in_a_fixed_number_of_queries(tagged):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    more = tagged + [make_document([f"iota more {i}"]) for i in range(14)]
+
+    def queries(docs) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            built = list(indexer.build_index_docs([d.pk for d in docs]))
+        assert [b.id for b in built] == sorted(d.pk for d in docs)
+        return len(ctx.captured_queries)
+
+    assert queries(tagged[:2]) == queries(more) <= 5  # documents, pages, sources, tags, kinds
+    built = {b.id: b for b in indexer.build_index_docs([d.pk for d in tagged])}
+    one = indexer.build_index_doc(tagged[1])  # the per-document path agrees
+    assert built[tagged[1].pk] == one and one.councils and one.companies
+
+
+def test_rebuild_indexes_tags_read_in_bulk(tagged):
+    indexer.rebuild(chunk=4)
+    rows = {h.id: h for h in get_backend().scan(SearchRequest("iota"), fields=True)}
+    assert set(rows) == {d.pk for d in tagged}
+    for doc in tagged:
+        expected = indexer.build_index_doc(doc)  # tags read one document at a time
+        assert rows[doc.pk].fields == expected.display_fields()
+        assert rows[doc.pk].fields["councils"]
 
 
 # --- management commands ----------------------------------------------------------------

@@ -1,75 +1,10 @@
-"""Snippet fragments and the embedded backend's highlighter (pure functions)."""
+"""Snippet fragments (pure functions); the highlighter is tested in test_highlight.py."""
 
 from __future__ import annotations
 
 import re
 
-from search.backends.compile_tantivy import Expander
-from search.highlight import Highlighter, fold_same_length, osa_distance
-from search.query import parse
 from search.snippets import PageMatches, merge_spans, parse_highlighted, render, select
-
-
-def marked(text: str, query: str) -> list[str]:
-    # forms of a bare word come from the index's term dictionary; here, the text's words
-    vocabulary = Expander.from_words([text])
-    h = Highlighter(parse(query).node, lambda w: vocabulary.forms("text", w))
-    return [text[s:e] for s, e in sorted(h.spans(text))]
-
-
-# --- highlighter ----------------------------------------------------------------------
-
-
-def test_words_match_by_stem():
-    text = "Scoring, scores and a Score; scorecard is different."
-    assert marked(text, "score") == ["Scoring", "scores", "Score"]
-    assert marked("families and a family", "family") == ["families", "family"]
-    assert marked("underscore score_card", "score") == ["score"]  # whole words only
-
-
-def test_without_forms_a_word_marks_itself():
-    h = Highlighter(parse("score").node)
-    text = "Score scores"
-    assert [text[s:e] for s, e in h.spans(text)] == ["Score"]
-
-
-def test_phrase_marks_only_the_phrase():
-    text = "families troubled. The troubled families. troubled, working families"
-    assert marked(text, '"troubled families"') == ["troubled", "families"]
-    assert marked(text, '"troubled families"~1') == ["troubled", "families", "troubled", "families"]
-
-
-def test_sloppy_phrase_out_of_order_marks_its_words():
-    assert marked("families were troubled", '"troubled families"~3') == ["families", "troubled"]
-
-
-def test_prefix_fuzzy_and_accents():
-    assert marked("Café cafeteria café", "cafe*") == ["Café", "cafeteria", "café"]
-    assert marked("Experian and Experion and Expert", "experain~") == ["Experian", "Experion"]
-    assert marked("Experian and Experion", "experain~1") == ["Experian"]
-
-
-def test_negated_title_and_field_words_are_not_marked():
-    text = "mosaic covid contract kent"
-    assert marked(text, "mosaic -covid title:contract council:kent") == ["mosaic"]
-
-
-def test_punctuated_phrase():
-    assert marked("send an e-mail or mail", "e-mail") == ["e", "mail"]
-
-
-def test_fold_keeps_offsets():
-    text = "Ærø ÉCOLE straße"
-    folded = fold_same_length(text)
-    assert len(folded) == len(text)
-    assert folded.startswith("ærø ecole")
-
-
-def test_osa_distance():
-    assert osa_distance("experain", "experian", 2) == 1  # one transposition
-    assert osa_distance("experion", "experain", 2) == 2
-    assert osa_distance("abc", "xyz123", 2) == 3  # stops past the limit
-
 
 # --- fragments ---------------------------------------------------------------------------
 

@@ -78,3 +78,63 @@ def test_api_document(client, corpus):
     assert data["download_url"].endswith(f"/documents/{doc.pk}/original")
     assert "pages" not in client.get(f"/api/documents/{doc.pk}?pages=0").json()
     assert client.get("/api/documents/999999").status_code == 404
+
+
+def walk(client, url: str) -> tuple[list[dict], int]:
+    hits: list[dict] = []
+    requests = 0
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200, r.content[:300]
+        data = r.json()
+        hits += data["hits"]
+        url = data["next"]
+        requests += 1
+    return hits, data["total"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sort", ["newest", "relevance"])
+def test_the_cursor_pages_past_ten_thousand_results(client, sort):
+    """10,250 matches: the cursor walks them all, each once, in the order of the pages."""
+    from datetime import date
+
+    from search.backends import IndexDoc
+
+    from .conftest import index_docs
+
+    n = 10_250
+    docs = [
+        IndexDoc(
+            id=i,
+            title=f"Record {i}",
+            # a varying number of "grant" words, so relevance scores vary and tie too
+            pages=[(1, " ".join(["grant"] * (1 + i % 7)) + f" note {i}")],
+            source_type="foi",
+            date=date(2000 + i % 25, 1 + i % 12, 1) if i % 50 else None,
+        )
+        for i in range(1, n + 1)
+    ]
+    for start in range(0, n, 5000):
+        index_docs(docs[start : start + 5000])
+    hits, total = walk(client, f"/api/search?q=grant&sort={sort}&size=100&facets=0")
+    ids = [h["id"] for h in hits]
+    assert total == n and len(ids) == n and set(ids) == set(range(1, n + 1))
+    first_page = client.get(f"/api/search?q=grant&sort={sort}&size=100&page=7&facets=0").json()
+    assert [h["id"] for h in first_page["hits"]] == ids[600:700]  # numbered pages agree
+    if sort == "relevance":
+        keys = [(-h["score"], h["id"]) for h in hits]
+        assert keys == sorted(keys)
+    else:
+        dates = [h["date"] for h in hits if h["date"]]
+        assert dates == sorted(dates, reverse=True)
+        assert all(h["date"] is None for h in hits[len(dates) :])  # undated last
+    r = client.get("/api/search?q=grant&size=100&page=101")
+    assert r.status_code == 400 and "next" in r.json()["error"]
+
+
+def test_hits_carry_their_match_counts(client, indexed):
+    data = client.get("/api/search?q=analytics+OR+risk&size=100").json()
+    by_id = {h["id"]: h for h in data["hits"]}
+    assert {h["matches"] for h in data["hits"]} == {1, 2}
+    assert by_id[2]["matches"] == 2 and by_id[3]["matches"] == 1  # analytics + risk; risk

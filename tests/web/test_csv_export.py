@@ -81,6 +81,20 @@ def test_export_columns(client, corpus):
     assert set(by_id) == {corpus[k].pk for k in ("bristol", "hackney", "media")}
 
 
+def test_snippets_come_from_the_index_without_a_database_read(
+    client, indexed, django_assert_num_queries
+):
+    """The index-only collection has no Page rows: every snippet comes from the scan."""
+    with django_assert_num_queries(0):
+        _, rows = read_csv(client.get("/search.csv?q=analytics"))
+    assert len(rows) == 15
+    for row in rows:
+        expected = f"Page one of {row['id']} about predictive analytics."
+        assert row["first_matching_snippet"] == expected
+    _, rows = read_csv(client.get("/search.csv?council=Kent+County+Council"))
+    assert rows and all(r["first_matching_snippet"] == "" for r in rows)  # no words: none
+
+
 def test_export_without_bom_and_with_no_matches(client, corpus):
     body, rows = read_csv(client.get("/search.csv?q=zebra&bom=0"))
     assert body.startswith("id,title,")

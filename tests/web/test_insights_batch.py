@@ -67,14 +67,32 @@ def test_tops_years_and_map_data(client, indexed):
         for li in soup.select("#h-companies ~ ul.bars li")
     }
     assert companies == dict(Counter(d.companies[0] for d in indexed))
-    years = [a["title"] for a in soup.select(".histogram a")]
+    years = [a["aria-label"] for a in soup.select(".histogram a")]
     assert years[0].startswith("2015:") and years[-1].startswith("2019:")
+    # every year is labelled on the axis (a few years: no thinning), and no bar or
+    # label relies on a style attribute, which the Content-Security-Policy blocks
+    labels = [s.get_text() for s in soup.select(".histogram .year")]
+    assert labels == ["2015", "2016", "2017", "2018", "2019"]
+    assert not soup.select("main [style]")
     # Map markers come from the vocabulary's coordinates, sized by document counts.
     points = json.loads(soup.select_one("#map-data").string)
     by_name = {p["name"]: p for p in points}
     assert by_name["Kent County Council"]["count"] == 10
     assert 50 < by_name["Kent County Council"]["lat"] < 52
     assert by_name["Kent County Council"]["url"] == "/search?council=Kent+County+Council"
+
+
+def test_year_labels_thin_out_only_past_twenty_years():
+    from search.web.insights import year_labels
+
+    assert list(year_labels(2010, 2029).values()) == [str(y) for y in range(2010, 2030)]
+    many = year_labels(1989, 2026)  # 38 years: every second, plus both ends
+    shown = [y for y, label in many.items() if label]
+    assert shown == [1989, *range(1990, 2027, 2)]
+    assert all(many[y] == str(y) for y in shown)
+    century = year_labels(1900, 2026)
+    assert [y for y, label in century.items() if label] == [*range(1900, 2021, 10), 2026]
+    assert year_labels(2019, 2019) == {2019: "2019"}
 
 
 def test_insights_respects_filters_and_bad_queries(client, indexed):
@@ -159,3 +177,21 @@ def test_batch_as_a_shareable_get(client, indexed):
     r = client.get("/batch?terms=analytics%0Arisk")
     soup = soup_of(r)
     assert [tr.th.get_text() for tr in soup.select("tbody tr")] == ["analytics", "risk"]
+
+
+def test_counts_only_pages_fetch_no_hits(client, indexed, monkeypatch):
+    """Insights and batch only need totals and facets: they ask the engine for no hits."""
+    from search.web import engine
+
+    backend = engine.backend()
+    sizes = []
+    real = backend.search
+
+    def spy(request):
+        sizes.append(request.size)
+        return real(request)
+
+    monkeypatch.setattr(backend, "search", spy)
+    assert client.get("/insights?q=risk").status_code == 200
+    assert client.post("/batch", {"terms": "analytics\nrisk", "split": "on"}).status_code == 200
+    assert sizes and set(sizes) == {0}

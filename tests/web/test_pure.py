@@ -9,10 +9,11 @@ from datetime import date
 from django.http import QueryDict
 
 from search.backends.base import Hit
+from search.highlight import highlighter_for, query_spans
 from search.web.engine import Pager, page_numbers
 from search.web.export import BOM, csv_line, join_values, neutralise, stream_csv
 from search.web.forms import SearchState, decode_upload, parse_terms
-from search.web.highlight import HitMatcher, mark_spans, merge_spans, plain_snippet, safe_snippet
+from search.web.highlight import mark_spans, plain_snippet, safe_snippet
 from search.web.insights import heat, pair_counts
 from search.web.rows import request_url
 
@@ -124,6 +125,42 @@ def test_stream_csv_starts_with_an_optional_bom_and_keeps_every_row():
     assert not "".join(stream_csv(["a"], [], bom=False)).startswith(BOM)
 
 
+def test_stream_csv_shortcut_writes_what_csv_writer_writes():
+    """Rows that take the shortcut and rows that do not come out exactly as csv.writer
+    writes neutralised cells."""
+    import random
+
+    rng = random.Random(3)
+    pieces = [
+        "plain",
+        "a, comma",
+        'a "quote"',
+        "two\nlines",
+        "=1+1",
+        "-3",
+        "@x",
+        "+",
+        "\tt",
+        "\x1f",
+        "",
+        " spaced ",
+        "café …",
+        "x" * 40_000,
+        "\r=cr",
+    ]
+    rows = [
+        [rng.choice([*pieces, 7, -2, None, True, 1.5]) for _ in range(rng.randint(1, 6))]
+        for _ in range(3000)
+    ]
+    rows += [["only"], [""], ["a", "b"], ["a", ""]]
+    expected = io.StringIO()
+    reference = csv.writer(expected)
+    reference.writerow(["h1", "h2"])
+    for row in rows:
+        reference.writerow([neutralise(c) for c in row])
+    assert "".join(stream_csv(["h1", "h2"], rows, batch=7)) == expected.getvalue()
+
+
 def test_join_values_deduplicates_in_order():
     assert join_values(["B", "A", "B", "", None, " A "]) == "B; A"
 
@@ -161,31 +198,24 @@ def test_plain_snippet_strips_marks_and_unescapes():
     assert plain_snippet("a &lt;b&gt;  <mark>risk</mark>\n&amp; c") == "a <b> risk & c"
 
 
-def test_hit_matcher_follows_the_query_language():
+def test_document_page_hits_follow_the_query_language():
     text = "The Troubled Families programme scored families; councils use scoring. Covid data."
-    words = lambda q: [text[s:e] for s, e in HitMatcher.for_query(q).spans(text)]  # noqa: E731
+    words = lambda q: [text[s:e] for s, e in query_spans(q, text)]  # noqa: E731
     assert words("council") == ["councils"]  # stemmed
-    assert words('"troubled families"') == ["Troubled Families"]  # phrase
+    assert words('"troubled families"') == ["Troubled Families"]  # phrase: one hit
     assert words("scor*") == ["scored", "scoring"]  # prefix
     assert words("families -covid") == ["Families", "families"]  # negated words are not hits
     assert words("title:covid") == []  # a title-only query marks nothing in the text
-    assert HitMatcher.for_query("a*b").empty  # an unparseable query marks nothing
+    assert highlighter_for("a*b").empty  # an unparseable query marks nothing
 
 
 def test_mark_spans_escapes_text_and_numbers_hits():
     text = '<script>alert(1)</script> risk "><img src=x onerror=alert(1)> risk'
-    spans = HitMatcher.for_query("risk").spans(text)
+    spans = query_spans("risk", text)
     html = str(mark_spans(text, spans, first_hit=5, current=6))
     assert "<script>" not in html and "<img" not in html
     assert '<mark id="hit-5">risk</mark>' in html
     assert '<mark id="hit-6" class="current">risk</mark>' in html
-
-
-def test_adjacent_words_merge_into_one_hit():
-    text = "predictive analytics and predictive  models"
-    spans = [(0, 10), (11, 20), (25, 35)]
-    assert merge_spans(spans, text) == [(0, 20), (25, 35)]
-    assert merge_spans([(0, 5), (3, 8)]) == [(0, 8)]
 
 
 # --- paging and insights -----------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_query_finds_matching_documents_with_snippets_and_page_numbers(client, i
     assert snippet.select_one("a.page").get_text() == "p. 1"
     assert snippet.select_one("mark").get_text().lower() == "analytics"
     assert "#page-1" in snippet.select_one("a.page")["href"]
-    assert "Matches on 1 page" in first.get_text()
+    assert "1 match in this document, on 1 page" in first.get_text()  # counted by the backend
     # Result metadata: source type, issuing authority, date, FOI status.
     meta = first.select_one(".meta").get_text(" ", strip=True)
     doc = next(d for d in indexed if d.id == result_ids(soup)[0])
