@@ -37,6 +37,9 @@ MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
 MAX_FUZZY_DISTANCE = 2
 MAX_BOOST = 100.0
+# Highlighting a sloppy phrase costs about (slop+1)^(words-1) steps per first word; a
+# wider window would let one query tie up a CPU on a long page.
+MAX_SLOP = 10
 
 
 class QueryError(ValueError):
@@ -232,6 +235,17 @@ def parse(text: str | None) -> ParsedQuery:
     if not text:
         return ParsedQuery(text, MatchAll())
     notes: list[str] = []
+    try:
+        return _parse(text, notes)
+    except QueryError:
+        raise
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # luqum and the date arithmetic raise these for values out of any sane range
+        # ("a b"~1.5, ~99999999999, date:>9999-12-31): say so instead of failing.
+        raise QueryError(f"This query cannot be read: {exc}.") from None
+
+
+def _parse(text: str, notes: list[str]) -> ParsedQuery:
     try:
         tree = _luqum_parser.parse(_symbolic_operators(text))
     except (ParseError, IllegalCharacterError) as exc:
@@ -445,6 +459,10 @@ class _Normaliser:
             return None
         if fld in KEYWORD_FIELDS:
             return Term(value.strip(), fld)
+        if slop > MAX_SLOP:
+            raise QueryError(
+                f"Proximity ~{slop} is wider than this search allows (at most ~{MAX_SLOP})."
+            )
         return Phrase(value, fld, max(0, slop))
 
     def fuzzy(self, n: lq.Fuzzy, fld: str | None) -> Node | None:

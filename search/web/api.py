@@ -189,7 +189,9 @@ def api_document(request: HttpRequest, pk: int) -> HttpResponse:
         "url": base_url + doc.get_absolute_url(),
         "download_url": base_url + reverse("document_original", args=[doc.pk]),
         "status": doc.status,
-        "failure_reason": doc.failure_reason or None,
+        # The public label of the failure; the full reason (paths, library errors) is for
+        # the admin only.
+        "failure_reason": doc.get_failure_code_display() if doc.failure_code else None,
         "source_type": doc.source_type,
         "file_type": doc.file_type,
         "mime_type": doc.blob.mime_type,

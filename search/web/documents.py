@@ -124,7 +124,7 @@ def related_for(doc: Document, foi_url: str) -> list[dict]:
 
 def document_context(request: HttpRequest, doc: Document) -> dict:
     """Everything the document template needs, with the query's hits marked."""
-    q = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    q = (request.GET.get("q") or "").strip()[: MAX_QUERY_LENGTH + 1]
     state = SearchState.from_params(request.GET)
     requested_hit = max(0, _int(request.GET.get("hit")))
     requested_part = max(0, _int(request.GET.get("part")))

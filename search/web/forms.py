@@ -69,7 +69,9 @@ class SearchState:
     @classmethod
     def from_params(cls, params: QueryDict, *, max_size: int = PAGE_SIZE) -> SearchState:
         """Read the state from request parameters; unknown or bad values are dropped."""
-        q = (params.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+        # One past the limit: the parser then says the query is too long, rather than
+        # quietly searching for a cut-off query.
+        q = (params.get("q") or "").strip()[: MAX_QUERY_LENGTH + 1]
         filters: dict[str, tuple[str, ...]] = {}
         for name in FACETS:
             values: list[str] = []
@@ -253,12 +255,15 @@ def parse_terms(text: str, *, csv_like: bool = False) -> list[str]:
 
     out: list[str] = []
     if csv_like:
-        for row in csv.reader(io.StringIO(text)):
-            if row and row[0].strip() and not row[0].lstrip().startswith("#"):
-                out.append(row[0].strip()[:MAX_QUERY_LENGTH])
+        try:
+            for row in csv.reader(io.StringIO(text)):
+                if row and row[0].strip() and not row[0].lstrip().startswith("#"):
+                    out.append(row[0].strip()[: MAX_QUERY_LENGTH + 1])
+        except csv.Error as exc:
+            raise forms.ValidationError(f"The file could not be read as CSV ({exc}).") from None
         return out
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            out.append(line[:MAX_QUERY_LENGTH])
+            out.append(line[: MAX_QUERY_LENGTH + 1])
     return out

@@ -181,3 +181,17 @@ def test_text_leaves_skip_negations_titles_and_metadata():
 
 def test_fold():
     assert fold("Café Ñandú") == "cafe nandu"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"a b c"~1000', '"a b"~99999999999', '"a b"~1.5', "date:>9999-12-31", "date:<0001-01-01"],
+)
+def test_out_of_range_values_are_a_clear_query_error(text):
+    with pytest.raises(QueryError) as err:
+        parse(text)
+    assert str(err.value)
+
+
+def test_proximity_up_to_the_limit_is_allowed():
+    assert parse('"troubled families"~10')

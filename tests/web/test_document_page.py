@@ -129,10 +129,11 @@ def test_back_to_results_keeps_the_search_state(client, corpus):
 
 def test_failed_documents_show_why_and_pending_ones_are_not_public(client, db):
     failed = make_document("Broken file", [], status=Status.FAILED)
-    failed.failure_reason = "The file is encrypted."
+    failed.failure_code = "encrypted"
+    failed.failure_reason = "The PDF is password-protected (pdfium error 4)."
     failed.save()
     soup = get(client, f"/documents/{failed.pk}")
-    assert "The file is encrypted." in soup.get_text()
+    assert "could not be read (encrypted)" in soup.get_text()
     pending = make_document("Not yet", ["x"], status=Status.PENDING)
     get(client, f"/documents/{pending.pk}", status=404)
     get(client, "/documents/999999", status=404)

@@ -195,3 +195,20 @@ def test_counts_only_pages_fetch_no_hits(client, indexed, monkeypatch):
     assert client.get("/insights?q=risk").status_code == 200
     assert client.post("/batch", {"terms": "analytics\nrisk", "split": "on"}).status_code == 200
     assert sizes and set(sizes) == {0}
+
+
+@pytest.mark.django_db
+def test_a_csv_upload_that_is_not_csv_gets_a_clear_error(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("terms.csv", b'"' + b"x" * 200_000 + b"\n", content_type="text/csv")
+    resp = client.post("/batch", {"file": bad})
+    assert resp.status_code in (200, 400)
+    assert "could not be read as CSV" in resp.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_over_long_query_is_refused_not_cut(client):
+    resp = client.get("/search", {"q": "council " * 200})
+    assert resp.status_code == 400
+    assert "too long" in resp.content.decode()

@@ -113,3 +113,19 @@ def test_api_is_json_with_markup_escaped(client, hostile):
         data = json.loads(r.content)
         titles += [h["title"] for h in data.get("hits", [])] + [data.get("title")]
     assert HOSTILE in titles  # the data itself comes through intact
+
+
+@pytest.mark.django_db
+def test_public_pages_show_a_failure_label_not_internal_details(client):
+    from datascores.documents.models import FailureCode, Status
+
+    doc = make_document(title="Broken one", pages=[])
+    doc.status = Status.FAILED
+    doc.failure_code = FailureCode.ERROR
+    doc.failure_reason = "The stored original could not be read: [Errno 2] '/data/blobs/ab/cd'"
+    doc.save()
+    page = client.get(f"/documents/{doc.pk}").content.decode()
+    api = client.get(f"/api/documents/{doc.pk}").json()
+    assert "/data/blobs" not in page and "Errno" not in page
+    assert "unexpected error" in page.lower()
+    assert api["failure_reason"] == "Unexpected error"
