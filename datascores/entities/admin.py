@@ -210,15 +210,18 @@ class DocumentTagAdmin(admin.ModelAdmin):
         n = sum(set_tag_status(t, status, request.user) for t in queryset)
         self.message_user(request, f"{n} tag(s) now {status}.", messages.SUCCESS)
 
-    @admin.action(description="Confirm selected tags")
+    @admin.action(description="Confirm selected tags", permissions=["change"])
     def confirm(self, request, queryset):
         self._set(request, queryset, TagStatus.CONFIRMED)
 
-    @admin.action(description="Reject selected tags (they stay rejected when re-tagged)")
+    @admin.action(
+        description="Reject selected tags (they stay rejected when re-tagged)",
+        permissions=["change"],
+    )
     def reject(self, request, queryset):
         self._set(request, queryset, TagStatus.REJECTED)
 
-    @admin.action(description="Reset selected tags to automatic")
+    @admin.action(description="Reset selected tags to automatic", permissions=["change"])
     def reset_to_auto(self, request, queryset):
         self._set(request, queryset, TagStatus.AUTO)
 
@@ -312,7 +315,7 @@ class AuthorityMatchAdmin(admin.ModelAdmin):
     autocomplete_fields = ("public_body",)
     actions = ["accept", "reject"]
 
-    @admin.action(description="Accept: this url_name is the public body")
+    @admin.action(description="Accept: this url_name is the public body", permissions=["change"])
     def accept(self, request, queryset):
         from .sync import accept_match
 
@@ -322,7 +325,10 @@ class AuthorityMatchAdmin(admin.ModelAdmin):
             n += 1
         self.message_user(request, f"{n} match(es) accepted.", messages.SUCCESS)
 
-    @admin.action(description="Reject selected matches (they stay rejected on the next sync)")
+    @admin.action(
+        description="Reject selected matches (they stay rejected on the next sync)",
+        permissions=["change"],
+    )
     def reject(self, request, queryset):
         from .sync import reject_match
 

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from . import engine
 from .export import stream_csv
-from .forms import BatchForm, SearchState
+from .forms import MAX_BATCH_UPLOAD, BatchForm, SearchState
 
 log = logging.getLogger(__name__)
 
 SPLIT_COLUMNS_HTML = 10
+# Room for the form's other fields and the multipart boundaries around the file.
+MAX_BATCH_FORM_OVERHEAD = 64 * 1024
 SPLIT_COLUMNS_CSV = 500
 
 
@@ -81,6 +83,14 @@ def csv_rows(rows: list[dict], columns: list[str], base_url: str):
 def batch(request: HttpRequest) -> HttpResponse:
     """Paste or upload terms (POST, CSRF-protected), or share a batch as a GET URL."""
     if request.method == "POST":
+        # Refuse an oversized body before Django spools the upload to disk.
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > MAX_BATCH_UPLOAD + MAX_BATCH_FORM_OVERHEAD:
+            return HttpResponse(
+                "That upload is too large: a batch is at most 256 KB of terms.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         form = BatchForm(request.POST, request.FILES)
     elif request.GET.get("terms"):
         form = BatchForm(request.GET)

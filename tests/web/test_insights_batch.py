@@ -212,3 +212,12 @@ def test_an_over_long_query_is_refused_not_cut(client):
     resp = client.get("/search", {"q": "council " * 200})
     assert resp.status_code == 400
     assert "too long" in resp.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_oversized_batch_upload_is_refused_before_it_is_read(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("terms.txt", b"xantura\n" * 100_000)  # 800 KB
+    resp = client.post("/batch", {"file": big})
+    assert resp.status_code == 413
