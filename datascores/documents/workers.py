@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
 
+from datascores.processes import pid_alive
+
 
 def pidfile() -> Path:
     return settings.HOME / "worker.pid"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def worker_available() -> bool:
@@ -31,7 +22,7 @@ def worker_available() -> bool:
             pid = int(pidfile().read_text().strip())
         except (OSError, ValueError):
             return False
-        return _alive(pid)
+        return pid_alive(pid)
     from datascores.celery import app
 
     try:

@@ -47,6 +47,7 @@ from typing import Any
 import tantivy
 from tantivy import Order, Query
 
+from datascores.processes import pid_alive
 from search.backends import compile_tantivy as ct
 from search.backends.base import (
     FACETS,
@@ -192,7 +193,7 @@ class EmbeddedBackend(SearchBackend):
                 shutil.rmtree(child, ignore_errors=True)
             elif child.name.startswith("building-"):
                 pid = child.name.split("-")[1]
-                if pid.isdigit() and not _alive(int(pid)):
+                if pid.isdigit() and not pid_alive(int(pid)):
                     shutil.rmtree(child, ignore_errors=True)
 
     # --- writing -----------------------------------------------------------------------
@@ -433,16 +434,6 @@ def _open(path: Path, *, create: bool = False) -> _Pair:
     if create:
         marker.write_text(SCHEMA_VERSION)
     return docs, pages
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def to_tantivy(doc: IndexDoc) -> tantivy.Document:

@@ -24,9 +24,23 @@ def test_django_suite_passes_on_postgresql():
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     env = {**os.environ, "DATABASE_URL": PG_URL}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
-         "-m", "not slow and not browser and not integration", "--create-db"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=1200,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not slow and not browser and not integration",
+            "--create-db",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     tail = "\n".join(run.stdout.splitlines()[-40:])
     assert run.returncode == 0, f"the suite failed on PostgreSQL:\n{tail}\n{run.stderr[-2000:]}"
