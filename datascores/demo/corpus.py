@@ -208,6 +208,19 @@ def _hex(colour: str):
     return colors.HexColor(colour)
 
 
+def _address_right(
+    canvas, lines: list[str], right: float, top: float, step: float | None = None
+) -> None:
+    """A letterhead's address block, right-aligned, one line under another."""
+    from reportlab.lib.units import mm
+
+    step = 3.6 * mm if step is None else step
+    y = top
+    for line in lines:
+        canvas.drawRightString(right, y, line)
+        y -= step
+
+
 def _pdf_first_page(letter: Letter, canvas, doc) -> None:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
@@ -228,10 +241,7 @@ def _pdf_first_page(letter: Letter, canvas, doc) -> None:
         canvas.drawString(left, height - 24 * mm, org.unit)
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.setFont("Helvetica", 8)
-        y = height - 36 * mm
-        for line in address:
-            canvas.drawRightString(right, y, line)
-            y -= 3.8 * mm
+        _address_right(canvas, address, right, height - 36 * mm, step=3.8 * mm)
     elif org.style == "centre":
         canvas.setStrokeColor(colour)
         canvas.setFillColor(colour)
@@ -264,10 +274,7 @@ def _pdf_first_page(letter: Letter, canvas, doc) -> None:
         canvas.drawString(left, height - 20.5 * mm, org.unit)
         canvas.setFillColor(colors.HexColor("#333333"))
         canvas.setFont("Helvetica", 8)
-        y = height - 36 * mm
-        for line in address:
-            canvas.drawRightString(right, y, line)
-            y -= 3.6 * mm
+        _address_right(canvas, address, right, height - 36 * mm)
     elif org.style == "nhs":
         canvas.setFillColor(colour)
         canvas.setFont("Helvetica-Bold", 15)
@@ -276,10 +283,7 @@ def _pdf_first_page(letter: Letter, canvas, doc) -> None:
         canvas.drawRightString(right, height - 26 * mm, org.unit)
         canvas.setFillColor(colors.HexColor("#425563"))
         canvas.setFont("Helvetica", 8)
-        y = height - 32 * mm
-        for line in address:
-            canvas.drawRightString(right, y, line)
-            y -= 3.6 * mm
+        _address_right(canvas, address, right, height - 32 * mm)
     else:  # rule
         canvas.setFillColor(colour)
         canvas.setFont("Helvetica-Bold", 17)
@@ -288,10 +292,7 @@ def _pdf_first_page(letter: Letter, canvas, doc) -> None:
         canvas.drawString(left, height - 28 * mm, org.unit)
         canvas.setFillColor(colors.HexColor("#333333"))
         canvas.setFont("Helvetica", 8)
-        y = height - 16 * mm
-        for line in address:
-            canvas.drawRightString(right, y, line)
-            y -= 3.6 * mm
+        _address_right(canvas, address, right, height - 16 * mm)
         canvas.setStrokeColor(colour)
         canvas.setLineWidth(2)
         canvas.line(left, height - 42 * mm, right, height - 42 * mm)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import hashlib
 import logging
 import statistics
@@ -226,6 +227,7 @@ def read_blob(blob: Blob) -> bytes:
         return f.read()
 
 
+@functools.cache
 def _preload_extractors() -> None:
     """Import every format module here, once, so forked extraction children inherit them
     instead of each importing (and mapping) pdfium, tesseract and friends again."""

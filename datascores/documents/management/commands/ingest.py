@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -57,10 +58,7 @@ class Command(BaseCommand):
             total=len(files), desc="ingest", unit="file", disable=quiet, file=sys.stderr
         ) as bar:
             for f in files:
-                if inline:
-                    with inline_processing():
-                        outcome = ingest_path(f, source_type=opts["source_type"])
-                else:
+                with inline_processing() if inline else contextlib.nullcontext():
                     outcome = ingest_path(f, source_type=opts["source_type"])
                 doc = outcome.document
                 dup = None
