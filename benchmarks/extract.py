@@ -114,7 +114,7 @@ def ocr_figure(docs: list[tuple[Path, bytes]]) -> tuple[int, float, float, list[
     """OCR of every page the extractors flag as needing it, at the default 300 dpi."""
     from datascores.documents.extract import extract
     from datascores.documents.extract.base import Context, ExtractionError
-    from datascores.documents.extract.ocr import ocr_pages
+    from datascores.documents.ocr import ocr_pages
     from datascores.documents.sniff import sniff_mime
 
     jobs = []

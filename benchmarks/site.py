@@ -312,8 +312,8 @@ def site_layer_export() -> list[str]:
     stream through: the same peak for 10 thousand and 1 million rows.
     """
     from search.backends.base import Hit, Snippet
-    from search.web.export import stream_csv
-    from search.web.rows import CSV_HEADER, DocumentPaths, csv_row
+    from web.export import stream_csv
+    from web.rows import CSV_HEADER, DocumentPaths, csv_row
 
     def hits(n: int):
         for i in range(1, n + 1):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "datascores.documents",
     "datascores.entities",
+    "datascores.jobs",
     "scrapers",
     "foi",
     "search",

@@ -81,6 +81,10 @@ class Document(models.Model):
     # dirty, and a periodic sweep re-indexes every dirty document.
     index_dirty = models.BooleanField(default=True, db_index=True)
     indexed_at = models.DateTimeField(null=True, blank=True)
+    # A worker that claims a document holds it until `lease_until`; a lease that ran out
+    # means the worker died, and the sweep hands the document to another worker.
+    lease_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    lease_owner = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -130,11 +134,40 @@ class Page(models.Model):
         return f"{self.document_id} p.{self.number}"
 
 
+class Version(models.Model):
+    """One state of a document whose source changes over time (a re-fetched web page).
+
+    The document's `blob` is always its latest version; earlier versions keep their blobs.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="versions")
+    fetched_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True, help_text="The text as extracted then, for diffs.")
+    url = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"
+
+
 class SourceKind(models.TextChoices):
     UPLOAD = "upload", "Uploaded or ingested file"
     URL = "url", "Fetched URL"
     FOI = "foi", "WhatDoTheyKnow request"
     MEMBER = "member", "Member of an archive or e-mail"
+
+
+class SourceStatus(models.TextChoices):
+    LIVE = "live", "Live"
+    GONE = "gone", "Gone"
 
 
 class Source(models.Model):
@@ -151,6 +184,13 @@ class Source(models.Model):
     etag = models.CharField(max_length=255, blank=True)
     last_modified = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A URL that now answers 404/410 is marked gone; the document stays searchable.
+    status = models.CharField(
+        max_length=8, choices=SourceStatus.choices, default=SourceStatus.LIVE, db_index=True
+    )
+    gone_since = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    referrer = models.TextField(blank=True, help_text="The page that linked to this URL.")
 
     class Meta:
         ordering = ["created_at", "id"]

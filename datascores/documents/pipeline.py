@@ -235,8 +235,9 @@ def _preload_extractors() -> None:
 
     from . import extract
 
-    for name in {*extract._MODULES.values(), "ocr"}:
+    for name in set(extract._MODULES.values()):
         importlib.import_module(f"{extract.__name__}.{name}")
+    importlib.import_module(f"{__package__}.ocr")
 
 
 def process_document(doc_id: int, *, force: bool = False) -> Document | None:
@@ -350,7 +351,7 @@ def _good_title(title: str) -> bool:
 
 def ocr_document(doc_id: int) -> Document | None:
     """OCR the pages that have no usable text layer, then finish the document."""
-    from .extract.ocr import ocr_pages
+    from .ocr import ocr_pages
     from .isolation import run_isolated
 
     doc = Document.objects.select_related("blob").filter(pk=doc_id).first()

@@ -46,7 +46,7 @@ def build_matcher() -> Matcher:
 def sync_authorities(url: str = DEFAULT_URL, fetcher=None) -> SyncRun:
     """Fetch (conditionally), match and store; returns the recorded run."""
     if fetcher is None:
-        from scrapers.fetcher import get_fetcher
+        from datascores.fetch.fetcher import get_fetcher
 
         fetcher = get_fetcher()
     last = SyncRun.objects.filter(url=url, not_modified=False, status=200).first()

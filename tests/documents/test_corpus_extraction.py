@@ -15,7 +15,7 @@ import pytest
 
 from datascores.documents import quality
 from datascores.documents.extract import Context, extract
-from datascores.documents.extract.ocr import ocr_pages
+from datascores.documents.ocr import ocr_pages
 from datascores.documents.sniff import file_type_for, sniff_mime
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from datascores.documents.extract import Context, ExtractionError, FailureCode
-from datascores.documents.extract.ocr import ocr_pages, tessdata_dir
+from datascores.documents.ocr import ocr_pages, tessdata_dir
 
 from . import fixtures
 from .helpers import run

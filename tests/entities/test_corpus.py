@@ -39,7 +39,7 @@ def _text_pages(path) -> list[tuple[int, str]]:
     need = [p.number for p in result.pages if p.needs_ocr]
     if need:
         try:
-            from datascores.documents.extract.ocr import ocr_pages
+            from datascores.documents.ocr import ocr_pages
         except ImportError:  # no OCR available: those pages stay as extracted
             ocr_pages = None
         if ocr_pages is not None:

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.backends import IndexDoc
-from search.web.rows import CSV_HEADER
+from web.rows import CSV_HEADER
 
 from .conftest import index_docs, make_document, tag_and_index
 

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from datascores.documents.models import Status
-from search.web.documents import PAGES_PER_VIEW
+from web.documents import PAGES_PER_VIEW
 
 from .conftest import make_document, tag_and_index
 

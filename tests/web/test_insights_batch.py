@@ -83,7 +83,7 @@ def test_tops_years_and_map_data(client, indexed):
 
 
 def test_year_labels_thin_out_only_past_twenty_years():
-    from search.web.insights import year_labels
+    from web.insights import year_labels
 
     assert list(year_labels(2010, 2029).values()) == [str(y) for y in range(2010, 2030)]
     many = year_labels(1989, 2026)  # 38 years: every second, plus both ends
@@ -181,7 +181,7 @@ def test_batch_as_a_shareable_get(client, indexed):
 
 def test_counts_only_pages_fetch_no_hits(client, indexed, monkeypatch):
     """Insights and batch only need totals and facets: they ask the engine for no hits."""
-    from search.web import engine
+    from web import engine
 
     backend = engine.backend()
     sizes = []

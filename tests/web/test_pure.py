@@ -10,12 +10,12 @@ from django.http import QueryDict
 
 from search.backends.base import Hit
 from search.highlight import highlighter_for, query_spans
-from search.web.engine import Pager, page_numbers
-from search.web.export import BOM, csv_line, join_values, neutralise, stream_csv
-from search.web.forms import SearchState, decode_upload, parse_terms
-from search.web.highlight import mark_spans, plain_snippet, safe_snippet
-from search.web.insights import heat, pair_counts
-from search.web.rows import request_url
+from web.engine import Pager, page_numbers
+from web.export import BOM, csv_line, join_values, neutralise, stream_csv
+from web.forms import SearchState, decode_upload, parse_terms
+from web.highlight import mark_spans, plain_snippet, safe_snippet
+from web.insights import heat, pair_counts
+from web.rows import request_url
 
 
 def state(qs: str) -> SearchState:

@@ -214,7 +214,7 @@ def test_static_pages_and_404(client):
 
 
 def test_a_broken_index_is_a_clear_503_everywhere(client, monkeypatch):
-    from search.web import engine
+    from web import engine
 
     def broken():
         raise RuntimeError("index built by another version")

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-from ._common import clean_text, corrupt
-from .base import Context, ExtractionError, FailureCode, PageText
+from .extract._common import clean_text, corrupt
+from .extract.base import Context, ExtractionError, FailureCode, PageText
 
 PDF = "application/pdf"
 # Bound the bitmap for absurd page sizes (a 5 m poster at 300 dpi would be gigapixels).
@@ -90,7 +90,7 @@ def _pdf_images(data: bytes, numbers: list[int], ctx: Context):
     """Render each requested page once, grey, at ctx.ocr_dpi (less for enormous pages)."""
     import pypdfium2 as pdfium
 
-    from .pdf import open_pdf
+    from .extract.pdf import open_pdf
 
     try:
         pdf = open_pdf(data)

@@ -3,7 +3,7 @@
 It identifies itself (User-Agent), obeys robots.txt, waits between requests to one host,
 sends conditional GETs, caps body size (also after gzip/deflate decoding), retries 429/503
 as the server asks, and refuses URLs that lead to private, loopback or otherwise internal
-addresses unless allowed (see `scrapers.netguard`). Standard library only.
+addresses unless allowed (see `datascores.fetch.netguard`). Standard library only.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.signals import setting_changed
 
-from scrapers import netguard
-from scrapers.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules, rules_from_response
+from datascores.fetch import netguard
+from datascores.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules, rules_from_response
 
 MAX_REDIRECTS = 5
 MAX_CRAWL_DELAY = 60.0  # a robots.txt may not park a worker for longer than this per request

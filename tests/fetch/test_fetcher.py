@@ -15,8 +15,8 @@ from email.utils import format_datetime
 import pytest
 from django.test import override_settings
 
-from scrapers import netguard
-from scrapers.fetcher import (
+from datascores.fetch import netguard
+from datascores.fetch.fetcher import (
     BlockedAddress,
     Fetcher,
     FetchError,
@@ -27,8 +27,8 @@ from scrapers.fetcher import (
     parse_retry_after,
     read_body,
 )
-from scrapers.robots import rules_from_response
-from tests.scrapers.conftest import LocalServer, Reply
+from datascores.fetch.robots import rules_from_response
+from tests.fetch.conftest import LocalServer, Reply
 
 LOOPBACK_ONLY = [ipaddress.ip_network("127.0.0.1/32")]
 UA = "TestBot/1.0 (+https://data-scores.org/about)"

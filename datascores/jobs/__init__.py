@@ -1,0 +1,1 @@
+"""One run/progress model for every long job: scrape, import, re-tag, rebuild."""
