@@ -1,1 +1,1 @@
-"""The one outbound fetcher every source uses (core service: sources import it, never the reverse)."""
+"""The one outbound fetcher every source uses: a core service, so sources import it."""
