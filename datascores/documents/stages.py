@@ -1,0 +1,218 @@
+"""The processing stages: extract a document's text, then OCR the pages that need it.
+
+Each stage takes a document's primary key, re-reads it and converges when re-run, so a
+task that is delivered twice or swept up after a crash does no harm. The Celery tasks in
+tasks.py are thin wrappers around these functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from .dispatch import enqueue
+from .extract.base import Context, Extracted, ExtractionError
+from .finish import fail_document, finish, record_unreadable
+from .ingest import ingest_bytes
+from .models import Blob, Document, FailureCode, Page, PageMethod, SourceKind, SourceType, Status
+from .sniff import file_type_for
+
+log = logging.getLogger(__name__)
+
+
+def context_for(doc: Document) -> Context:
+    depth = 0
+    parent = doc.parent
+    while parent is not None and depth <= settings.MAX_NESTING_DEPTH:
+        depth += 1
+        parent = parent.parent
+    source = doc.sources.first()
+    return Context(
+        filename=source.filename if source else "",
+        mime_type=doc.blob.mime_type,
+        depth=depth,
+        max_text_chars=settings.MAX_TEXT_CHARS,
+        max_pages=settings.MAX_PAGES,
+        zip_max_members=settings.ZIP_MAX_MEMBERS,
+        zip_max_total_bytes=settings.ZIP_MAX_TOTAL_BYTES,
+        max_nesting_depth=settings.MAX_NESTING_DEPTH,
+        antiword=settings.ANTIWORD,
+        ocr_enabled=settings.OCR_ENABLED,
+        ocr_dpi=settings.OCR_DPI,
+        ocr_language=settings.OCR_LANGUAGE,
+        tessdata_prefix=settings.TESSDATA_PREFIX,
+    )
+
+
+def read_blob(blob: Blob) -> bytes:
+    with blob.file.open("rb") as f:
+        return f.read()
+
+
+@functools.cache
+def _preload_extractors() -> None:
+    """Import every format module here, once, so forked extraction children inherit them
+    instead of each importing (and mapping) pdfium, tesseract and friends again."""
+    import importlib
+
+    from . import extract
+
+    for name in set(extract._MODULES.values()):
+        importlib.import_module(f"{extract.__name__}.{name}")
+    importlib.import_module(f"{__package__}.ocr")
+
+
+def process_document(doc_id: int, *, force: bool = False) -> Document | None:
+    """Extract a document's text; hand pages without a text layer to OCR."""
+    from . import tasks
+    from .extract import extract
+    from .isolation import run_isolated
+
+    _preload_extractors()
+    doc = _claim(doc_id, force=force)
+    if doc is None:
+        return None
+    try:
+        data = read_blob(doc.blob)
+    except OSError as exc:
+        return fail_document(
+            doc, FailureCode.ERROR, f"The stored original could not be read: {exc}"
+        )
+    try:
+        result: Extracted = run_isolated(
+            extract,
+            data,
+            context_for(doc),
+            timeout=settings.EXTRACT_TIME_LIMIT,
+            memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
+        )
+    except ExtractionError as exc:
+        return fail_document(doc, exc.code, exc.reason)
+
+    with transaction.atomic():
+        _save_extracted(doc, result)
+        for member in result.members:
+            ingest_bytes(
+                member.data,
+                filename=member.name,
+                location=member.name,
+                source_kind=SourceKind.MEMBER,
+                source_type=SourceType.ARCHIVE,
+                container=doc,
+                fetched_at=doc.fetched_at,
+            )
+        if doc.pages.filter(needs_ocr=True).exists() and settings.OCR_ENABLED:
+            enqueue(tasks.ocr_document, doc.pk)
+            return doc
+    return finish(doc.pk)
+
+
+def _claim(doc_id: int, *, force: bool) -> Document | None:
+    with transaction.atomic():
+        doc = (
+            Document.objects.select_for_update(of=("self",))
+            .select_related("blob", "parent")
+            .filter(pk=doc_id)
+            .first()
+        )
+        if doc is None:
+            log.info("document %s is gone; nothing to do", doc_id)
+            return None
+        if doc.status in (Status.DONE, Status.FAILED) and not force:
+            return None
+        if doc.blob.size == 0 or doc.blob.size > settings.MAX_FILE_SIZE:
+            record_unreadable(doc)
+            return None
+        doc.status = Status.PROCESSING
+        doc.failure_code = ""
+        doc.failure_reason = ""
+        doc.attempts += 1
+        doc.save(
+            update_fields=["status", "failure_code", "failure_reason", "attempts", "updated_at"]
+        )
+    return doc
+
+
+def _save_extracted(doc: Document, result: Extracted) -> None:
+    doc.pages.all().delete()
+    Page.objects.bulk_create(
+        Page(
+            document=doc,
+            number=p.number,
+            text=_clean(p.text),
+            method=p.method,
+            ocr_confidence=p.ocr_confidence,
+            needs_ocr=p.needs_ocr,
+        )
+        for p in result.pages
+    )
+    doc.page_count = len(result.pages)
+    doc.file_type = file_type_for(doc.blob.mime_type)
+    metadata = {**doc.metadata, **result.metadata}
+    metadata["warnings"] = list(result.warnings)
+    doc.metadata = metadata
+    if result.title and not doc.metadata.get("title_given") and _good_title(result.title):
+        doc.title = result.title.strip()[:500]
+    doc.save()
+
+
+def _clean(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; nor should anyone have to read it.
+    return text.replace("\x00", "")
+
+
+def _good_title(title: str) -> bool:
+    t = title.strip()
+    low = t.lower()
+    return (
+        3 <= len(t) <= 300
+        and not low.startswith(("microsoft word -", "microsoft powerpoint -", "untitled"))
+        and not low.endswith((".doc", ".docx", ".pdf", ".xlsx", ".pptx"))
+    )
+
+
+def ocr_document(doc_id: int) -> Document | None:
+    """OCR the pages that have no usable text layer, then finish the document."""
+    from .isolation import run_isolated
+    from .ocr import ocr_pages
+
+    doc = Document.objects.select_related("blob").filter(pk=doc_id).first()
+    if doc is None or doc.status != Status.PROCESSING:
+        return None
+    pages = {p.number: p for p in doc.pages.filter(needs_ocr=True)}
+    if pages:
+        try:
+            results = run_isolated(
+                ocr_pages,
+                read_blob(doc.blob),
+                doc.blob.mime_type,
+                sorted(pages),
+                context_for(doc),
+                timeout=min(settings.OCR_PAGE_TIME_LIMIT * len(pages), 3500),
+                memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
+            )
+        except ExtractionError as exc:
+            if not doc.pages.exclude(text="").filter(needs_ocr=False).exists():
+                return fail_document(doc, exc.code, f"OCR failed: {exc.reason}")
+            _warn(doc, f"OCR failed, so {len(pages)} page(s) have no text: {exc.reason}")
+        else:
+            for r in results:
+                page = pages.get(r.number)
+                if page is None:
+                    continue
+                page.text = _clean(r.text)
+                page.method = PageMethod.OCR
+                page.ocr_confidence = r.ocr_confidence
+                page.needs_ocr = False
+            Page.objects.bulk_update(
+                pages.values(), ["text", "method", "ocr_confidence", "needs_ocr"]
+            )
+    return finish(doc.pk)
+
+
+def _warn(doc: Document, message: str) -> None:
+    doc.metadata = {**doc.metadata, "warnings": [*doc.metadata.get("warnings", []), message]}
+    doc.save(update_fields=["metadata", "updated_at"])
