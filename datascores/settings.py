@@ -149,6 +149,13 @@ OCR_DPI = env.int("DATASCORES_OCR_DPI", default=300)
 OCR_LANGUAGE = env.str("DATASCORES_OCR_LANGUAGE", default="eng")
 TESSDATA_PREFIX = env.str("TESSDATA_PREFIX", default="")
 ANTIWORD = env.str("DATASCORES_ANTIWORD", default="antiword")
+# Recovery: a worker holds a document it works on by a lease that its heartbeat renews;
+# a lease that runs out (a killed worker) is swept up and the document queued again.
+# Each claim counts an attempt; after PROCESSING_MAX_ATTEMPTS the document is failed.
+PROCESSING_LEASE_SECONDS = env.float("DATASCORES_LEASE_SECONDS", default=30.0)
+PROCESSING_MAX_ATTEMPTS = env.int("DATASCORES_MAX_ATTEMPTS", default=5)
+PROCESSING_QUEUE_GRACE = env.float("DATASCORES_QUEUE_GRACE", default=60.0)
+RECOVERY_SWEEP_INTERVAL = env.float("DATASCORES_SWEEP_INTERVAL", default=30.0)
 
 # --- search ----------------------------------------------------------------------------
 SEARCH_BACKEND = env.str("DATASCORES_SEARCH_BACKEND", default="embedded")
@@ -184,6 +191,13 @@ if EMBEDDED_BROKER:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+else:
+    # Redis redelivers a message not acknowledged within this time; it must outlast the
+    # longest task (OCR: 3,700 s hard limit) or a running task would be run twice. A killed
+    # worker's documents come back sooner, through their leases.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3900)
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -204,7 +218,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-stalled-documents": {
         "task": "datascores.documents.tasks.sweep_stalled",
-        "schedule": 300.0,
+        "schedule": RECOVERY_SWEEP_INTERVAL,
     },
     "sweep-dirty-index": {"task": "search.tasks.sweep_dirty", "schedule": 60.0},
 }

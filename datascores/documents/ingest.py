@@ -14,10 +14,11 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .dispatch import enqueue
 from .finish import record_unreadable
-from .models import Blob, Document, Source, SourceKind, SourceType
+from .models import Blob, Document, Source, SourceKind, SourceType, Status
 from .sniff import file_type_for, sniff_mime
 
 CHUNK = 1024 * 1024
@@ -107,7 +108,30 @@ def _ingest(
     _add_source(
         existing, source_kind, location, filename, container, fetched_at, etag, last_modified
     )
+    _retry_if_shallower(existing)
     return IngestOutcome(existing, created=False)
+
+
+def _retry_if_shallower(doc: Document) -> None:
+    """A failure that came from where the bytes sat (nested too deep inside other archives)
+    is not a property of the bytes: when they arrive less deeply nested, read them again."""
+    from . import tasks
+    from .stages import nesting_depth
+
+    failed_at = doc.metadata.get("read_at_depth")
+    if doc.status != Status.FAILED or not failed_at or nesting_depth(doc.pk) >= failed_at:
+        return
+    metadata = {k: v for k, v in doc.metadata.items() if k != "read_at_depth"}
+    Document.objects.filter(pk=doc.pk, status=Status.FAILED).update(
+        status=Status.PENDING,
+        failure_code="",
+        failure_reason="",
+        attempts=0,
+        metadata=metadata,
+        updated_at=timezone.now(),
+    )
+    doc.refresh_from_db()
+    enqueue(tasks.process_document, doc.pk)
 
 
 def _store_blob(sha: str, size: int, head: bytes, filename: str, content: File) -> Blob:

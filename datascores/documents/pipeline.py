@@ -5,6 +5,7 @@ The work lives in modules named for what they do:
 - ``ingest``   store bytes once and create or extend their document
 - ``dispatch`` hand a task to a worker after commit, or run it here (``inline_processing``)
 - ``stages``   extract a document's text, OCR the pages that need it
+- ``leases``   who is working on a document until when; attempts and their cap
 - ``finish``   record the final state (done, or failed with a reason) and announce it
 - ``sweep``    hand documents whose processing was lost to a worker again
 """
@@ -13,10 +14,9 @@ from .dispatch import enqueue, inline_processing
 from .finish import fail_document, finish
 from .ingest import IngestOutcome, ingest_bytes, ingest_path
 from .stages import context_for, ocr_document, process_document, read_blob
-from .sweep import MAX_ATTEMPTS, reprocess, sweep_stalled
+from .sweep import recover, reprocess, sweep_stalled
 
 __all__ = [
-    "MAX_ATTEMPTS",
     "IngestOutcome",
     "context_for",
     "enqueue",
@@ -28,6 +28,7 @@ __all__ = [
     "ocr_document",
     "process_document",
     "read_blob",
+    "recover",
     "reprocess",
     "sweep_stalled",
 ]

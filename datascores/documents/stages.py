@@ -7,44 +7,64 @@ tasks.py are thin wrappers around these functions.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 
 from django.conf import settings
 from django.db import transaction
 
+from . import leases
 from .dispatch import enqueue
 from .extract.base import Context, Extracted, ExtractionError
-from .finish import fail_document, finish, record_unreadable
+from .finish import fail_document, finish
 from .ingest import ingest_bytes
-from .models import Blob, Document, FailureCode, Page, PageMethod, SourceKind, SourceType, Status
+from .models import Blob, Document, FailureCode, Page, PageMethod, Source, SourceKind, SourceType
 from .sniff import file_type_for
 
 log = logging.getLogger(__name__)
 
 
-def context_for(doc: Document) -> Context:
+def nesting_depth(doc_id: int, limit: int | None = None) -> int:
+    """How deep the shallowest copy of these bytes sits inside archives and e-mails: 0
+    when they also arrived on their own. (The same bytes can be a member of a deeply
+    nested archive and an upload; the upload decides.)"""
+    limit = settings.MAX_NESTING_DEPTH if limit is None else limit
     depth = 0
-    parent = doc.parent
-    while parent is not None and depth <= settings.MAX_NESTING_DEPTH:
+    level, seen = {doc_id}, set()
+    while depth <= limit:
+        containers = set(
+            Source.objects.filter(document_id__in=level).values_list("container_id", flat=True)
+        )
+        if not containers or None in containers:
+            return depth
+        seen |= level
+        level = containers - seen
+        if not level:
+            return depth
         depth += 1
-        parent = parent.parent
+    return depth
+
+
+def context_for(doc: Document) -> Context:
     source = doc.sources.first()
-    return Context(
-        filename=source.filename if source else "",
-        mime_type=doc.blob.mime_type,
-        depth=depth,
-        max_text_chars=settings.MAX_TEXT_CHARS,
-        max_pages=settings.MAX_PAGES,
-        zip_max_members=settings.ZIP_MAX_MEMBERS,
-        zip_max_total_bytes=settings.ZIP_MAX_TOTAL_BYTES,
-        max_nesting_depth=settings.MAX_NESTING_DEPTH,
-        antiword=settings.ANTIWORD,
-        ocr_enabled=settings.OCR_ENABLED,
-        ocr_dpi=settings.OCR_DPI,
-        ocr_language=settings.OCR_LANGUAGE,
-        tessdata_prefix=settings.TESSDATA_PREFIX,
-    )
+    values = {
+        "filename": source.filename if source else "",
+        "mime_type": doc.blob.mime_type,
+        "depth": nesting_depth(doc.pk),
+        "max_text_chars": settings.MAX_TEXT_CHARS,
+        "max_pages": settings.MAX_PAGES,
+        "zip_max_members": settings.ZIP_MAX_MEMBERS,
+        "zip_max_total_bytes": settings.ZIP_MAX_TOTAL_BYTES,
+        "max_nesting_depth": settings.MAX_NESTING_DEPTH,
+        "antiword": settings.ANTIWORD,
+        "ocr_dpi": settings.OCR_DPI,
+        "ocr_language": settings.OCR_LANGUAGE,
+        "tessdata_prefix": settings.TESSDATA_PREFIX,
+    }
+    # Only what this version of the extraction context knows about.
+    names = {f.name for f in dataclasses.fields(Context)}
+    return Context(**{k: v for k, v in values.items() if k in names})
 
 
 def read_blob(blob: Blob) -> bytes:
@@ -60,9 +80,14 @@ def _preload_extractors() -> None:
 
     from . import extract
 
-    for name in set(extract._MODULES.values()):
-        importlib.import_module(f"{extract.__name__}.{name}")
-    importlib.import_module(f"{__package__}.ocr")
+    try:
+        from .extract.registry import preload
+    except ImportError:  # the registry is not in this tree yet
+        for name in set(extract._MODULES.values()):
+            importlib.import_module(f"{extract.__name__}.{name}")
+        importlib.import_module(f"{__package__}.ocr")
+    else:
+        preload()
 
 
 def process_document(doc_id: int, *, force: bool = False) -> Document | None:
@@ -72,7 +97,7 @@ def process_document(doc_id: int, *, force: bool = False) -> Document | None:
     from .isolation import run_isolated
 
     _preload_extractors()
-    doc = _claim(doc_id, force=force)
+    doc = leases.claim(doc_id, leases.EXTRACT, force=force)
     if doc is None:
         return None
     try:
@@ -81,15 +106,21 @@ def process_document(doc_id: int, *, force: bool = False) -> Document | None:
         return fail_document(
             doc, FailureCode.ERROR, f"The stored original could not be read: {exc}"
         )
+    ctx = context_for(doc)
     try:
-        result: Extracted = run_isolated(
-            extract,
-            data,
-            context_for(doc),
-            timeout=settings.EXTRACT_TIME_LIMIT,
-            memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
-        )
+        with leases.heartbeat(doc):
+            result: Extracted = run_isolated(
+                extract,
+                data,
+                ctx,
+                timeout=settings.EXTRACT_TIME_LIMIT,
+                memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
+            )
     except ExtractionError as exc:
+        if ctx.depth:
+            # Remember the nesting it was read at: a failure that depends on it must not
+            # stick to these bytes when they arrive on their own (see ingest).
+            _note(doc, read_at_depth=ctx.depth)
         return fail_document(doc, exc.code, exc.reason)
 
     with transaction.atomic():
@@ -105,35 +136,15 @@ def process_document(doc_id: int, *, force: bool = False) -> Document | None:
                 fetched_at=doc.fetched_at,
             )
         if doc.pages.filter(needs_ocr=True).exists() and settings.OCR_ENABLED:
+            leases.hand_over(doc)
             enqueue(tasks.ocr_document, doc.pk)
             return doc
     return finish(doc.pk)
 
 
-def _claim(doc_id: int, *, force: bool) -> Document | None:
-    with transaction.atomic():
-        doc = (
-            Document.objects.select_for_update(of=("self",))
-            .select_related("blob", "parent")
-            .filter(pk=doc_id)
-            .first()
-        )
-        if doc is None:
-            log.info("document %s is gone; nothing to do", doc_id)
-            return None
-        if doc.status in (Status.DONE, Status.FAILED) and not force:
-            return None
-        if doc.blob.size == 0 or doc.blob.size > settings.MAX_FILE_SIZE:
-            record_unreadable(doc)
-            return None
-        doc.status = Status.PROCESSING
-        doc.failure_code = ""
-        doc.failure_reason = ""
-        doc.attempts += 1
-        doc.save(
-            update_fields=["status", "failure_code", "failure_reason", "attempts", "updated_at"]
-        )
-    return doc
+def _note(doc: Document, **values) -> None:
+    Document.objects.filter(pk=doc.pk).update(metadata={**doc.metadata, **values})
+    doc.metadata = {**doc.metadata, **values}
 
 
 def _save_extracted(doc: Document, result: Extracted) -> None:
@@ -179,21 +190,22 @@ def ocr_document(doc_id: int) -> Document | None:
     from .isolation import run_isolated
     from .ocr import ocr_pages
 
-    doc = Document.objects.select_related("blob").filter(pk=doc_id).first()
-    if doc is None or doc.status != Status.PROCESSING:
+    doc = leases.claim(doc_id, leases.OCR)
+    if doc is None:
         return None
     pages = {p.number: p for p in doc.pages.filter(needs_ocr=True)}
     if pages:
         try:
-            results = run_isolated(
-                ocr_pages,
-                read_blob(doc.blob),
-                doc.blob.mime_type,
-                sorted(pages),
-                context_for(doc),
-                timeout=min(settings.OCR_PAGE_TIME_LIMIT * len(pages), 3500),
-                memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
-            )
+            with leases.heartbeat(doc):
+                results = run_isolated(
+                    ocr_pages,
+                    read_blob(doc.blob),
+                    doc.blob.mime_type,
+                    sorted(pages),
+                    context_for(doc),
+                    timeout=min(settings.OCR_PAGE_TIME_LIMIT * len(pages), 3500),
+                    memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
+                )
         except ExtractionError as exc:
             if not doc.pages.exclude(text="").filter(needs_ocr=False).exists():
                 return fail_document(doc, exc.code, f"OCR failed: {exc.reason}")

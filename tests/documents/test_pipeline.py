@@ -199,10 +199,12 @@ def test_stalled_documents_are_swept_up():
     assert doc.status == Status.DONE
 
 
-def test_sweep_gives_up_after_repeated_attempts():
+def test_sweep_gives_up_after_repeated_attempts(settings):
     doc = ingest(fixtures.text_pdf(["stuck"]), "stuck.pdf")
     Document.objects.filter(pk=doc.pk).update(
-        status=Status.PROCESSING, attempts=3, updated_at="2020-01-01T00:00:00Z"
+        status=Status.PROCESSING,
+        attempts=settings.PROCESSING_MAX_ATTEMPTS,
+        updated_at="2020-01-01T00:00:00Z",
     )
     sweep_stalled()
     doc.refresh_from_db()
