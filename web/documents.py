@@ -14,7 +14,7 @@ from django.urls import reverse
 from datascores.documents.models import Document, Source, SourceKind
 from search.highlight import highlighter_for
 
-from .forms import MAX_QUERY_LENGTH, SearchState
+from .forms import SearchState, clip_query
 from .highlight import mark_spans
 from .labels import file_type_label, foi_status_label, source_type_label
 from .rows import request_url
@@ -124,7 +124,7 @@ def related_for(doc: Document, foi_url: str) -> list[dict]:
 
 def document_context(request: HttpRequest, doc: Document) -> dict:
     """Everything the document template needs, with the query's hits marked."""
-    q = (request.GET.get("q") or "").strip()[: MAX_QUERY_LENGTH + 1]
+    q = clip_query(request.GET.get("q"))
     state = SearchState.from_params(request.GET)
     requested_hit = max(0, _int(request.GET.get("hit")))
     requested_part = max(0, _int(request.GET.get("part")))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from search.backends.base import MAX_WINDOW, FacetValue, Hit, SearchRequest, SearchResult
+from search.backends.base import FACET_BY_PARAM, MAX_WINDOW, Hit, SearchRequest, SearchResult
 from search.query import QueryError
 
-from .forms import FACETS, SearchState
+from .forms import SearchState
 
 __all__ = ["QueryError", "backend", "count", "facet_only", "request_for", "scan", "search"]
 
@@ -34,9 +33,9 @@ def request_for(
     after: list | None = None,
 ) -> SearchRequest:
     """The backend request for a URL state; raises QueryError for what cannot be honoured."""
-    filters = {FACETS[name][1]: list(values) for name, values in state.filters.items()}
+    filters = {FACET_BY_PARAM[name].name: list(values) for name, values in state.filters.items()}
     for name, values in (overrides or {}).items():
-        facet = FACETS[name][1]
+        facet = FACET_BY_PARAM[name].name
         if values:
             filters[facet] = list(values)
         else:
@@ -138,10 +137,3 @@ def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
         prev = n
     return out
 
-
-def facet_values(result: SearchResult, facet: str) -> list[FacetValue]:
-    return list(result.facets.get(facet, []))
-
-
-def hit_field(hit: Hit, name: str, default: Any = None) -> Any:
-    return (hit.fields or {}).get(name, default)

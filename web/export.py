@@ -8,7 +8,6 @@ rows the result set has.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,7 +17,6 @@ BOM = "\ufeff"
 # A spreadsheet reads a cell starting with one of these as a formula (or, for tab
 # and CR, strips them and then reads the formula): see OWASP "CSV Injection".
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-_TAG = re.compile(r"<[^>]*>")
 # Cells longer than this are cut: Excel refuses cells over 32,767 characters.
 MAX_CELL = 32_000
 
@@ -44,30 +42,6 @@ def neutralise(value: Any) -> str:
     if text and text[0] in _TRIGGER_CHARS:
         return "'" + text
     return text
-
-
-def join_values(values: Iterable[Any], sep: str = "; ") -> str:
-    """Several values in one cell (sources, companies…), de-duplicated in order."""
-    if not values:
-        return ""
-    return sep.join(dict.fromkeys(s for v in values if v is not None and (s := str(v).strip())))
-
-
-def snippet_text(snippet_html: str) -> str:
-    """A highlighted snippet (escaped text with <mark>) as plain text."""
-    return " ".join(html.unescape(_TAG.sub("", snippet_html or "")).split())
-
-
-class _Line:
-    """A file-like object whose write() returns what it was given (for csv.writer)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_line(cells: Sequence[Any]) -> str:
-    """One CSV record (CRLF-terminated), every cell neutralised."""
-    return csv.writer(_Line()).writerow([neutralise(c) for c in cells])
 
 
 # The export's fast path (see stream_csv): cells joined by a character that never occurs
@@ -114,7 +88,7 @@ def stream_csv(
     writer = csv.writer(out)
     if bom:
         out.write(BOM)
-    writer.writerow(list(header))
+    writer.writerow([neutralise(c) for c in header])  # names from data can head columns
     n = 0
     for row in rows:
         joined = _safe_joined(row) if len(row) > 1 else None

@@ -4,7 +4,8 @@ Every page that shows search results reads the same parameters, so a URL is the
 whole state: shareable, bookmarkable, and the browser's back button restores it.
 
     q        the query text
-    council, company, system, source, status, type, year   multi-valued facet filters
+    council, company, system, source, status, type, year, ...   one multi-valued filter
+             per facet (its `param` in search.backends.base.FACETS)
     from, to dates (YYYY-MM-DD) bounding the document date
     sort     relevance | newest | oldest
     page     1-based page number (HTML) ; cursor (API)
@@ -19,22 +20,24 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 
-MAX_QUERY_LENGTH = 1000
-MAX_FILTER_VALUES = 50
-PAGE_SIZE = 20
-MAX_PAGE = 500  # deep pages cost the engine; the CSV export has everything
+from search.backends.base import (
+    DEFAULT_PAGE_SIZE,
+    FACET_BY_PARAM,
+    MAX_FILTER_CHARS,
+    MAX_FILTER_VALUES,
+    MAX_WINDOW,
+    SORTS,
+)
+from search.query import MAX_QUERY_CHARS
 
-# URL parameter -> (label shown to people, facet name in the search result)
-FACETS: dict[str, tuple[str, str]] = {
-    "council": ("Public body", "council"),
-    "company": ("Company", "company"),
-    "system": ("System", "system"),
-    "source": ("Source type", "source_type"),
-    "status": ("FOI status", "foi_status"),
-    "type": ("File type", "file_type"),
-    "year": ("Year", "year"),
-}
-SORTS = {"relevance": "Relevance", "newest": "Newest first", "oldest": "Oldest first"}
+PAGE_SIZE = DEFAULT_PAGE_SIZE
+MAX_PAGE = MAX_WINDOW // PAGE_SIZE  # deep pages cost the engine; the CSV export has everything
+
+
+def clip_query(text: str | None) -> str:
+    """The query text trimmed and cut one past the limit: the parser then says the query
+    is too long, rather than quietly searching for a cut-off query."""
+    return (text or "").strip()[: MAX_QUERY_CHARS + 1]
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -69,14 +72,12 @@ class SearchState:
     @classmethod
     def from_params(cls, params: QueryDict, *, max_size: int = PAGE_SIZE) -> SearchState:
         """Read the state from request parameters; unknown or bad values are dropped."""
-        # One past the limit: the parser then says the query is too long, rather than
-        # quietly searching for a cut-off query.
-        q = (params.get("q") or "").strip()[: MAX_QUERY_LENGTH + 1]
+        q = clip_query(params.get("q"))
         filters: dict[str, tuple[str, ...]] = {}
-        for name in FACETS:
+        for name in FACET_BY_PARAM:
             values: list[str] = []
             for v in params.getlist(name):
-                v = v.strip()[:300]
+                v = v.strip()[:MAX_FILTER_CHARS]
                 if v and v not in values:
                     values.append(v)
             if name == "year":
@@ -106,7 +107,7 @@ class SearchState:
         out: list[tuple[str, str]] = []
         if self.q:
             out.append(("q", self.q))
-        for name in FACETS:
+        for name in FACET_BY_PARAM:
             out.extend((name, v) for v in self.filters.get(name, ()))
         if self.date_from:
             out.append(("from", self.date_from.isoformat()))
@@ -158,10 +159,10 @@ class SearchState:
         chips = []
         if self.q:
             chips.append({"kind": "Query", "value": self.q, "url": self.with_(q="").query_string()})
-        for name, (label, _facet) in FACETS.items():
+        for name, facet in FACET_BY_PARAM.items():
             for v in self.filters.get(name, ()):
                 chips.append(
-                    {"kind": label, "value": v, "url": self.toggled(name, v).query_string()}
+                    {"kind": facet.label, "value": v, "url": self.toggled(name, v).query_string()}
                 )
         if self.date_from:
             chips.append(
@@ -258,12 +259,12 @@ def parse_terms(text: str, *, csv_like: bool = False) -> list[str]:
         try:
             for row in csv.reader(io.StringIO(text)):
                 if row and row[0].strip() and not row[0].lstrip().startswith("#"):
-                    out.append(row[0].strip()[: MAX_QUERY_LENGTH + 1])
+                    out.append(clip_query(row[0]))
         except csv.Error as exc:
             raise forms.ValidationError(f"The file could not be read as CSV ({exc}).") from None
         return out
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            out.append(line[: MAX_QUERY_LENGTH + 1])
+            out.append(clip_query(line))
     return out

@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from datascores.documents.models import Document, Status
+from search.backends.base import FACET_BY_PARAM, SORTS
 
 from . import engine
 from .documents import document_context
 from .export import stream_csv
-from .forms import FACETS, SORTS, SearchState
+from .forms import SearchState
 from .labels import BADGE_CLASSES, facet_label, foi_status_label, source_type_label
 from .rows import CSV_HEADER, DocumentPaths, csv_row
 
@@ -166,8 +167,8 @@ def _date(value) -> date | None:
 
 def _facet_views(result, state: SearchState) -> list[dict]:
     out = []
-    for name, (label, facet) in FACETS.items():
-        values = result.facets.get(facet, [])
+    for name, facet in FACET_BY_PARAM.items():
+        values = result.facets.get(facet.name, [])
         if name == "year":
             values = sorted(values, key=lambda v: v.value, reverse=True)
         items = []
@@ -176,7 +177,7 @@ def _facet_views(result, state: SearchState) -> list[dict]:
             items.append(
                 {
                     "value": v.value,
-                    "label": facet_label(facet, v.value),
+                    "label": facet_label(facet.name, v.value),
                     "count": f"{v.count:,}",
                     "zero": not v.count,
                     "selected": selected,
@@ -190,7 +191,7 @@ def _facet_views(result, state: SearchState) -> list[dict]:
         out.append(
             {
                 "name": name,
-                "label": label,
+                "label": facet.label,
                 "items": items[:cut],
                 "more": items[cut:],
                 "active": n_selected,

@@ -14,17 +14,44 @@ from typing import Any
 
 from search.query import ParsedQuery, QueryError, parse
 
-# Facet name -> what it counts. Filters use the same names.
-FACETS: dict[str, str] = {
-    "council": "Council or public body",
-    "company": "Company",
-    "system": "System",
-    "source_type": "Source",
-    "foi_status": "FOI status",
-    "file_type": "File type",
-    "year": "Year",
+
+@dataclass(frozen=True)
+class Facet:
+    """One facet, defined once for the backends, the site, the API and the CLI.
+
+    ``name`` is the index field the backends count and ``SearchRequest.filters`` key;
+    ``label`` is what people read; ``param`` is the URL parameter (site and API), the
+    CLI option (``--param``) and the query-language field (``param:value``).
+    """
+
+    name: str
+    label: str
+    param: str
+
+
+# Facet name -> its definition, in display order. Filters use the same names.
+FACETS: dict[str, Facet] = {
+    f.name: f
+    for f in (
+        Facet("council", "Public body", "council"),
+        Facet("company", "Company", "company"),
+        Facet("system", "System", "system"),
+        Facet("source_type", "Source type", "source"),
+        Facet("foi_status", "FOI status", "status"),
+        Facet("file_type", "File type", "type"),
+        Facet("year", "Year", "year"),
+    )
 }
-SORTS = ("relevance", "newest", "oldest")
+FACET_BY_PARAM: dict[str, Facet] = {f.param: f for f in FACETS.values()}
+# Sort value -> what people read; "relevance" first (the default).
+SORTS: dict[str, str] = {
+    "relevance": "Relevance",
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+}
+DEFAULT_PAGE_SIZE = 20
+MAX_FILTER_VALUES = 50  # values of one facet a request may tick
+MAX_FILTER_CHARS = 300  # characters of one filter value
 MAX_WINDOW = 10_000  # deepest result a page may reach; scan() has no limit
 MAX_PAGE_SIZE = 100
 MAX_SNIPPETS = 10
@@ -124,7 +151,7 @@ class SearchRequest:
     date_to: dt.date | None = None
     sort: str = "relevance"
     page: int = 1
-    size: int = 20
+    size: int = DEFAULT_PAGE_SIZE
     snippets: int = 3  # per hit
     facets: bool = True
     facet_size: int = 30

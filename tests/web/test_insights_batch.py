@@ -143,6 +143,21 @@ def test_batch_split_by_public_body(client, indexed):
     assert all(re.search(r"q=analytics&council=", u) for u in links)
 
 
+def test_batch_csv_split_neutralises_public_body_column_names(client):
+    """A body's name heads a column of the split CSV: a formula there must stay text."""
+    from search.backends import IndexDoc
+
+    from .conftest import index_docs
+
+    hostile = '=HYPERLINK("http://evil.example","Click")'
+    index_docs([IndexDoc(id=1, title="t", pages=[(1, "analytics")], councils=[hostile])])
+    r = client.post("/batch", {"terms": "analytics", "split": "on", "format": "csv"})
+    body = b"".join(r.streaming_content).decode("utf-8-sig")
+    header = next(csv.reader(io.StringIO(body)))
+    assert header[-1] == "'" + hostile
+    assert not any(cell.startswith("=") for cell in header)
+
+
 def test_batch_upload_and_csv(client, indexed):
     upload = SimpleUploadedFile("terms.csv", b"term\nanalytics\n=evil()\n", content_type="text/csv")
     r = client.post("/batch", {"file": upload, "format": "csv"})

@@ -14,16 +14,6 @@ from search.backends import FACETS, SearchRequest, SearchResult, get_backend
 from search.backends.base import MAX_PAGE_SIZE, SORTS
 from search.query import QueryError
 
-_FILTER_OPTIONS = {
-    "council": "council",
-    "company": "company",
-    "system": "system",
-    "source_type": "source_type",
-    "status": "foi_status",
-    "file_type": "file_type",
-    "year": "year",
-}
-
 
 def _date(value: str) -> dt.date:
     try:
@@ -37,23 +27,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("query", nargs="?", default="")
-        parser.add_argument("--council", action="append", default=[], metavar="NAME")
-        parser.add_argument("--company", action="append", default=[], metavar="NAME")
-        parser.add_argument("--system", action="append", default=[], metavar="NAME")
-        parser.add_argument("--source-type", action="append", default=[], metavar="TYPE")
-        parser.add_argument("--status", action="append", default=[], help="FOI status")
-        parser.add_argument("--file-type", action="append", default=[], metavar="TYPE")
-        parser.add_argument("--year", action="append", default=[])
+        for facet in FACETS.values():
+            # --source / --type as on the site's URLs; --source-type / --file-type also work.
+            names = dict.fromkeys([f"--{facet.param}", "--" + facet.name.replace("_", "-")])
+            parser.add_argument(
+                *names,
+                dest=f"facet_{facet.name}",
+                action="append",
+                default=[],
+                metavar="VALUE",
+                help=facet.label,
+            )
         parser.add_argument("--from", dest="date_from", type=_date, metavar="YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", type=_date, metavar="YYYY-MM-DD")
-        parser.add_argument("--sort", choices=SORTS, default="relevance")
+        parser.add_argument("--sort", choices=list(SORTS), default="relevance")
         parser.add_argument("--limit", type=int, default=10, help=f"Hits (1-{MAX_PAGE_SIZE}).")
         parser.add_argument("--page", type=int, default=1)
         parser.add_argument("--snippets", type=int, default=3, help="Snippets per hit.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args, **opts):
-        filters = {facet: opts[opt] for opt, facet in _FILTER_OPTIONS.items() if opts[opt]}
+        filters = {f: opts[f"facet_{f}"] for f in FACETS if opts[f"facet_{f}"]}
         try:
             request = SearchRequest(
                 query=opts["query"],
@@ -79,13 +73,13 @@ class Command(BaseCommand):
         for note in result.notes:
             out(f"Note: {note}")
         out(f"{result.total:,} document{'s' if result.total != 1 else ''} match.")
-        for facet in FACETS:
+        for facet, definition in FACETS.items():
             values = result.facets.get(facet) or []
             if values:
                 shown = ", ".join(
                     f"{'[x] ' if v.selected else ''}{v.value} ({v.count:,})" for v in values[:8]
                 )
-                out(f"  {facet}: {shown}")
+                out(f"  {definition.label}: {shown}")
         for n, hit in enumerate(result.hits, start=request.offset + 1):
             meta = [hit.fields.get("date") or "undated", hit.fields.get("source_type") or ""]
             out(f"\n{n}. {hit.title}  [#{hit.id}; {', '.join(m for m in meta if m)}]")
