@@ -136,4 +136,3 @@ def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
         out.append(n)
         prev = n
     return out
-
