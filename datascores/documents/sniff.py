@@ -7,6 +7,8 @@ import re
 import zipfile
 from pathlib import PurePath
 
+import olefile
+
 PDF = "application/pdf"
 DOC = "application/msword"
 XLS = "application/vnd.ms-excel"
@@ -29,15 +31,8 @@ CSV = "text/csv"
 OCTET = "application/octet-stream"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_IMAGE_MAGIC = [
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-]
+# BITMAPCOREHEADER, the OS/2 2.x headers, BITMAPINFOHEADER and its V2-V5 successors.
+_BMP_HEADER_SIZES = frozenset({12, 16, 40, 52, 56, 64, 108, 124})
 # OOXML parts that identify the application; checked against member names.
 _OOXML_PARTS = [
     ("word/document.xml", DOCX),
@@ -74,7 +69,11 @@ _HTML_TAGS = re.compile(rb"<(?:html|head|body|title|div|p|table|meta|script|a\s)
 
 
 def sniff_mime(data: bytes, filename: str = "") -> str:
-    """MIME type from the bytes; the filename only breaks ties between text types."""
+    """MIME type from the bytes; the filename only breaks ties between text types.
+
+    A magic number counts only when the structure behind it checks out, so a text that
+    happens to begin with "BM", "GIF89a" or "%PDF-" is still read as text.
+    """
     if not data:
         return OCTET
     head = data[:16]
@@ -84,31 +83,91 @@ def sniff_mime(data: bytes, filename: str = "") -> str:
         return _sniff_ole(data)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _sniff_zip(data)
-    if head.startswith(b"{\\rtf"):
+    if _RTF.match(head):
         return RTF
-    for magic, mime in _IMAGE_MAGIC:
-        if head.startswith(magic):
-            if mime == "image/bmp" and len(data) < 26:
-                continue
-            return mime
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
+    image = image_type(data)
+    if image:
+        return image
     return _sniff_text(data, filename)
 
 
-def _is_pdf(data: bytes) -> bool:
-    """A %PDF- header at the start, or (as readers allow) within the first KB before the
-    first object: a text that merely mentions %PDF- is not a PDF."""
-    at = data.find(b"%PDF-", 0, 1024)
-    if at == -1:
+_RTF = re.compile(rb"\{\\rtf(?:1|\\|\{)")
+
+
+def image_type(data: bytes) -> str | None:
+    """The image MIME type whose header (not just magic) the bytes carry, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png" if data[12:16] == b"IHDR" else None
+    if data.startswith(b"\xff\xd8\xff"):
+        # Then a marker: APPn, DQT, DHT, SOFn, COM, ...
+        return "image/jpeg" if len(data) > 3 and data[3] >= 0xC0 and data[3] != 0xFF else None
+    if data.startswith((b"II*\x00", b"MM\x00*")):
+        order = "little" if data[:2] == b"II" else "big"
+        first_ifd = int.from_bytes(data[4:8], order)
+        return "image/tiff" if len(data) >= 8 and 8 <= first_ifd < len(data) else None
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif" if _is_gif(data) else None
+    if data.startswith(b"BM"):
+        return "image/bmp" if _is_bmp(data) else None
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp" if data[12:16] in (b"VP8 ", b"VP8L", b"VP8X") else None
+    return None
+
+
+def _is_gif(data: bytes) -> bool:
+    """A logical screen of some size, then (after any colour table) a block introducer."""
+    if len(data) < 14:
         return False
-    return at == 0 or not data[:at].strip() or bool(_PDF_OBJECT.search(data, at, at + 4096))
+    width = int.from_bytes(data[6:8], "little")
+    height = int.from_bytes(data[8:10], "little")
+    flags = data[10]
+    table = 3 * (2 ** ((flags & 0x07) + 1)) if flags & 0x80 else 0
+    after = 13 + table
+    return width > 0 and height > 0 and after < len(data) and data[after] in b"!,;"
+
+
+def _is_bmp(data: bytes) -> bool:
+    """BITMAPFILEHEADER then a DIB header of a known size: a file size, pixel offset and
+    dimensions that fit together (a text starting "BM" has none of these)."""
+    if len(data) < 26:
+        return False
+    declared = int.from_bytes(data[2:6], "little")
+    offset = int.from_bytes(data[10:14], "little")
+    header = int.from_bytes(data[14:18], "little")
+    if header not in _BMP_HEADER_SIZES or offset < 14 + header:
+        return False
+    if declared and declared < offset:
+        return False
+    if header == 12:
+        width = int.from_bytes(data[18:20], "little")
+        height = int.from_bytes(data[20:22], "little")
+        planes = int.from_bytes(data[22:24], "little")
+    else:
+        if len(data) < 30:
+            return False
+        width = int.from_bytes(data[18:22], "little", signed=True)
+        height = int.from_bytes(data[22:26], "little", signed=True)
+        planes = int.from_bytes(data[26:28], "little")
+    return width > 0 and height != 0 and planes == 1
+
+
+def _is_pdf(data: bytes) -> bool:
+    """A %PDF-n.m header at the start (or, as readers allow, within the first KB after
+    junk) with the body of a PDF after it: an object, a cross-reference or an end
+    marker. A text that merely begins with or mentions %PDF- is not a PDF."""
+    at = data.find(b"%PDF-", 0, 1024)
+    if at == -1 or not _PDF_VERSION.match(data, at):
+        return False
+    if _PDF_OBJECT.search(data, at, at + _SAMPLE):
+        return True
+    return b"%%EOF" in data[-2048:] and b"trailer" in data[-_SAMPLE:]
+
+
+_PDF_VERSION = re.compile(rb"%PDF-\d\.\d")
 
 
 def _sniff_ole(data: bytes) -> str:
     """OLE2 compound files: legacy Word, Excel, PowerPoint, Outlook, encrypted OOXML."""
-    import olefile
-
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             names = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
@@ -233,27 +292,9 @@ def _looks_tabular(text: str) -> bool:
     return False
 
 
-_FILE_TYPES = {
-    PDF: "pdf",
-    DOCX: "docx",
-    DOC: "doc",
-    XLSX: "xlsx",
-    XLS: "xls",
-    PPTX: "pptx",
-    RTF: "rtf",
-    ODT: "odt",
-    HTML: "html",
-    TEXT: "txt",
-    CSV: "csv",
-    EML: "eml",
-    MSG: "msg",
-    ZIP: "zip",
-}
-
-
 def file_type_for(mime: str) -> str:
-    """Short label for the file-type facet."""
-    mime = (mime or "").split(";")[0].strip().lower()
-    if mime.startswith("image/"):
-        return "image"
-    return _FILE_TYPES.get(mime, "other")
+    """The file-type facet value: declared in extract/registry.py (import it from there;
+    this alias stays until the pipeline does)."""
+    from .extract.registry import file_type_for as declared
+
+    return declared(mime)

@@ -73,7 +73,7 @@ def test_wrong_extension_is_read_by_content():
 
 
 def test_a_bug_in_a_reader_becomes_an_error_with_a_reason(monkeypatch):
-    def broken(data, ctx):
+    def broken(data, ctx, budget):
         raise KeyError("oops")
 
     monkeypatch.setattr(text_module, "extract", broken)

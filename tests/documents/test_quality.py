@@ -19,13 +19,13 @@ def test_clean_letter_is_not_garbage_and_needs_no_ocr():
     assert q.real_word_share > 0.9
     assert q.control_chars == 0
     assert not quality.is_garbage(LETTER)
-    assert not quality.needs_ocr(LETTER)
+    assert not quality.page_needs_ocr(LETTER)
 
 
 def test_control_character_layer_is_garbage():
     assert quality.measure(CONTROL_LAYER).control_share > 0.5
     assert quality.is_garbage(CONTROL_LAYER)
-    assert quality.needs_ocr(CONTROL_LAYER)
+    assert quality.page_needs_ocr(CONTROL_LAYER)
 
 
 def test_cid_runs_are_garbage():
@@ -53,10 +53,10 @@ def test_numbers_and_bullets_are_neutral():
 
 
 def test_empty_and_near_empty_need_ocr_but_are_not_garbage():
-    assert quality.needs_ocr("")
-    assert quality.needs_ocr("  12  ")
+    assert quality.page_needs_ocr("")
+    assert quality.page_needs_ocr("  12  ")
     assert not quality.is_garbage("")
-    assert not quality.needs_ocr("Think Family Data Process Map")
+    assert not quality.page_needs_ocr("Think Family Data Process Map")
 
 
 def test_sparse_page_needs_ocr_only_when_images_cover_it():
@@ -66,10 +66,13 @@ def test_sparse_page_needs_ocr_only_when_images_cover_it():
     assert not quality.page_needs_ocr(LETTER * 3, image_coverage=0.9)
 
 
-def test_document_needs_ocr_when_most_pages_do():
-    assert quality.document_needs_ocr([True, True, False])
-    assert not quality.document_needs_ocr([True, False, False])
-    assert not quality.document_needs_ocr([])
+def test_coverage_is_measured_only_for_a_page_with_few_words():
+    def coverage():
+        raise AssertionError("a page full of words needs no coverage")
+
+    assert quality.judge_page(LETTER * 3, coverage) == quality.USABLE
+    assert quality.judge_page("Sankey of current snapshot", lambda: 0.9) == quality.SPARSE
+    assert quality.judge_page(CONTROL_LAYER, coverage) == quality.GARBAGE
 
 
 def test_real_words():

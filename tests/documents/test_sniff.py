@@ -5,7 +5,8 @@ import pytest
 from PIL import Image, features
 
 from datascores.documents import sniff
-from datascores.documents.sniff import file_type_for, sniff_mime
+from datascores.documents.extract.registry import file_type_for
+from datascores.documents.sniff import sniff_mime
 
 from . import fixtures
 

@@ -1,75 +1,33 @@
-"""Text extraction: ``extract(data, ctx)`` picks the module for the sniffed MIME type.
+"""Text extraction: ``extract(data, ctx)`` reads a file with the module its format names.
 
-Each format module turns bytes into pages of text (and members, for containers) or
-raises ExtractionError with a FailureCode and a sentence a person can read. OCR is a
-separate stage (ocr.py) for the pages flagged needs_ocr.
+The formats are declared once, in registry.py. Each format module turns bytes into pages
+of text (and members, for containers) through a Budget, or raises ExtractionError with a
+FailureCode and a sentence a person can read. This dispatcher owns what is common: the
+format's refusal, the page and character limits, the fallback title, and turning a
+reader's unexpected exception into a recorded failure. OCR is a separate stage (ocr.py)
+for the pages flagged needs_ocr.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from .. import sniff
 from ..isolation import is_out_of_memory
-from .base import Context, Extracted, ExtractionError, FailureCode, Member, PageText
+from ._common import Budget, first_line_title, plausible_title
+from .base import (
+    Context,
+    Extracted,
+    ExtractionError,
+    FailureCode,
+    Member,
+    Notice,
+    NoticeCode,
+    PageText,
+)
+from .registry import SUPPORTED_MIME_TYPES, Format, format_for, reader
 
 log = logging.getLogger(__name__)
-
-_MODULES = {
-    sniff.PDF: "pdf",
-    sniff.DOCX: "docx",
-    "application/vnd.ms-word.document.macroenabled.12": "docx",
-    sniff.XLSX: "xlsx",
-    "application/vnd.ms-excel.sheet.macroenabled.12": "xlsx",
-    sniff.PPTX: "pptx",
-    sniff.DOC: "doc",
-    sniff.RTF: "rtf",
-    "text/rtf": "rtf",
-    sniff.ODT: "odt",
-    sniff.ODS: "odt",
-    sniff.ODP: "odt",
-    sniff.HTML: "html",
-    "application/xhtml+xml": "html",
-    sniff.TEXT: "text",
-    sniff.CSV: "text",
-    sniff.EML: "mail",
-    sniff.MSG: "mail",
-    sniff.ZIP: "archive",
-    "image/png": "image",
-    "image/jpeg": "image",
-    "image/tiff": "image",
-    "image/gif": "image",
-    "image/bmp": "image",
-    "image/webp": "image",
-}
-SUPPORTED_MIME_TYPES = frozenset(_MODULES)
-
-_KIND = {
-    "pdf": "PDF",
-    "docx": "Word (DOCX)",
-    "xlsx": "Excel (XLSX)",
-    "pptx": "PowerPoint (PPTX)",
-    "doc": "Word (.doc)",
-    "rtf": "RTF",
-    "odt": "OpenDocument",
-    "html": "HTML",
-    "text": "text",
-    "mail": "e-mail",
-    "archive": "ZIP",
-    "image": "image",
-}
-
-_UNSUPPORTED = {
-    sniff.XLS: "This is a legacy Excel workbook (.xls, Excel 97-2003), which cannot be read yet; "
-    "saving it as .xlsx would make it readable.",
-    sniff.PPT: "This is a legacy PowerPoint presentation (.ppt, PowerPoint 97-2003), which cannot "
-    "be read; saving it as .pptx or PDF would make it readable.",
-    sniff.OLE: "This is an OLE compound file that is not a Word, Excel, PowerPoint or Outlook "
-    "document, so it cannot be read.",
-    sniff.OCTET: "The type of this file could not be recognised from its contents (it is not a "
-    "PDF, an Office or OpenDocument file, an image, an e-mail, a ZIP archive, HTML or text).",
-}
 
 
 def extract(data: bytes, ctx: Context) -> Extracted:
@@ -78,56 +36,88 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         raise ExtractionError(FailureCode.EMPTY, "The file is empty (0 bytes).")
     mime = (ctx.mime_type or sniff.sniff_mime(data, ctx.filename)).split(";")[0].strip().lower()
     ctx.mime_type = mime
-    if mime == sniff.ENCRYPTED_OFFICE:
-        raise ExtractionError(
-            FailureCode.ENCRYPTED,
-            "This Office document is protected by a password, so it cannot be read.",
-        )
-    name = _MODULES.get(mime)
-    if name is None:
-        reason = _UNSUPPORTED.get(mime) or f"Files of type {mime} cannot be read."
-        raise ExtractionError(FailureCode.UNSUPPORTED, reason)
-    module = importlib.import_module(f".{name}", __name__)
+    fmt = format_for(mime)
+    if fmt is None:
+        raise ExtractionError(FailureCode.UNSUPPORTED, f"Files of type {mime} cannot be read.")
+    if fmt.refusal:
+        raise ExtractionError(*fmt.refusal)
+    budget = Budget(ctx)
     try:
-        result: Extracted = module.extract(data, ctx)
+        result = _read(fmt, data, ctx, budget)
+    except BaseException:
+        budget.discard()
+        raise
+    _enforce_limits(result, ctx)
+    if not result.members and not any(p.text.strip() or p.needs_ocr for p in result.pages):
+        budget.discard()
+        raise ExtractionError(FailureCode.NO_TEXT, f"No text was found in this {fmt.noun} file.")
+    result.title = _title(result, fmt)
+    return result
+
+
+def _read(fmt: Format, data: bytes, ctx: Context, budget: Budget) -> Extracted:
+    try:
+        result: Extracted = reader(fmt).extract(data, ctx, budget)
     except (ExtractionError, MemoryError):
         raise
     except RecursionError:
         raise ExtractionError(
             FailureCode.CORRUPT,
-            f"This {_KIND[name]} file is nested too deeply to be read "
-            "(a malformed or hostile file).",
+            f"This {fmt.noun} file is nested too deeply to be read (a malformed or hostile file).",
         ) from None
     except Exception as exc:
         if is_out_of_memory(exc):
             raise MemoryError(str(exc)) from exc
-        log.exception("Unexpected error extracting %r (%s)", ctx.filename, mime)
+        log.exception("Unexpected error extracting %r (%s)", ctx.filename, fmt.file_type)
         raise ExtractionError(
             FailureCode.ERROR,
-            f"Reading this {_KIND[name]} file failed unexpectedly ({type(exc).__name__}: {exc}).",
+            f"Reading this {fmt.noun} file failed unexpectedly ({type(exc).__name__}: {exc}).",
         ) from None
-    _enforce_limits(result, ctx)
-    if not result.members and not any(p.text.strip() or p.needs_ocr for p in result.pages):
-        raise ExtractionError(FailureCode.NO_TEXT, f"No text was found in this {_KIND[name]} file.")
+    # A module that built its own lists still gets the budget's warnings and members.
+    for notice in budget.warnings:
+        if notice not in result.warnings:
+            result.warnings.append(notice)
+    result.warnings = [
+        w if isinstance(w, Notice) else Notice(NoticeCode.PARTIAL, w) for w in result.warnings
+    ]
+    result.scratch_dir = result.scratch_dir or budget.scratch_dir
     return result
 
 
 def _enforce_limits(result: Extracted, ctx: Context) -> None:
-    """The limits every module should already keep, kept here once more."""
+    """The limits the budget keeps, kept here once more for whatever slipped past it."""
+    codes = {w.code for w in result.warnings}
     if len(result.pages) > ctx.max_pages:
-        result.warnings.append(f"Only the first {ctx.max_pages:,} pages were kept.")
         del result.pages[ctx.max_pages :]
+        if NoticeCode.PAGE_LIMIT not in codes:
+            result.warnings.append(
+                Notice(NoticeCode.PAGE_LIMIT, f"Only the first {ctx.max_pages:,} pages were kept.")
+            )
     room = ctx.max_text_chars
     for page in result.pages:
         if len(page.text) > room:
             page.text = page.text[: max(room, 0)]
-            if not any("characters" in w for w in result.warnings):
+            if NoticeCode.TRUNCATED not in codes:
+                codes.add(NoticeCode.TRUNCATED)
                 result.warnings.append(
-                    f"Text truncated after {ctx.max_text_chars:,} characters; "
-                    "the rest was not read."
+                    Notice(
+                        NoticeCode.TRUNCATED,
+                        f"Text truncated after {ctx.max_text_chars:,} characters; "
+                        "the rest was not read.",
+                    )
                 )
         room -= len(page.text)
-    result.title = " ".join((result.title or "").split())[:500]
+
+
+def _title(result: Extracted, fmt: Format) -> str:
+    """The reader's title if it is one, else the first heading-like line of the text."""
+    title = " ".join((result.title or "").split())[:500]
+    if plausible_title(title) or not fmt.text_title:
+        return title
+    for page in result.pages[:3]:
+        if page.text.strip():
+            return first_line_title(page.text) or title
+    return title
 
 
 __all__ = [
@@ -137,6 +127,8 @@ __all__ = [
     "ExtractionError",
     "FailureCode",
     "Member",
+    "Notice",
+    "NoticeCode",
     "PageText",
     "extract",
 ]

@@ -4,11 +4,24 @@ pagination of unpaginated text, and bounded reads from zip containers."""
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO
 
-from .base import Context, ExtractionError, FailureCode, PageText
+from .base import (
+    Context,
+    Extracted,
+    ExtractionError,
+    FailureCode,
+    Member,
+    Notice,
+    NoticeCode,
+    PageText,
+)
 
 # Formats without pages of their own (DOCX, TXT, RTF, ...) are cut into pages of about
 # this many characters, at line boundaries: small enough for a readable page view and
@@ -31,15 +44,31 @@ def clean_text(text: str) -> str:
 
 
 class Budget:
-    """Counts pages and characters against ctx limits and records the warnings."""
+    """What one extraction may still add: it numbers pages, keeps the page and character
+    limits of ctx, writes members to files and records the warnings, so that no format
+    module counts for itself."""
 
     def __init__(self, ctx: Context):
+        self.ctx = ctx
         self.max_chars = ctx.max_text_chars
         self.max_pages = ctx.max_pages
         self.chars = 0
-        self.pages = 0
-        self.warnings: list[str] = []
-        self.truncated = False
+        self.pages: list[PageText] = []
+        self.warnings: list[Notice] = []
+        self.members: list[Member] = []
+        self.scratch_dir = ""
+        self._files = 0
+        self.truncated = False  # the character limit was reached
+        self.limited = False  # the page limit was reached
+
+    @property
+    def full(self) -> bool:
+        """No further text can be added."""
+        return self.truncated or self.limited
+
+    def warn(self, code: str, message: str) -> None:
+        if not any(w.code == code and w == message for w in self.warnings):
+            self.warnings.append(Notice(code, message))
 
     def take(self, text: str) -> str:
         """Text as much of it fits in the character budget; warns once when cut."""
@@ -48,24 +77,109 @@ class Budget:
             text = text[: max(room, 0)]
             if not self.truncated:
                 self.truncated = True
-                self.warnings.append(
-                    f"Text truncated after {self.max_chars:,} characters; the rest was not read."
+                self.warn(
+                    NoticeCode.TRUNCATED,
+                    f"Text truncated after {self.max_chars:,} characters; the rest was not read.",
                 )
         self.chars += len(text)
         return text
 
     def page_limit_reached(self, total: int | None = None, unit: str = "pages") -> bool:
-        """True (with a warning) when no further page may be added."""
-        if self.pages < self.max_pages:
+        """True (with a warning, once) when no further page may be added."""
+        if len(self.pages) < self.max_pages:
             return False
-        of = f" of {total:,}" if total else ""
-        self.warnings.append(f"Only the first {self.max_pages:,}{of} {unit} were read.")
+        if not self.limited:
+            self.limited = True
+            of = f" of {total:,}" if total else ""
+            self.warn(
+                NoticeCode.PAGE_LIMIT, f"Only the first {self.max_pages:,}{of} {unit} were read."
+            )
         return True
 
+    def add_page(
+        self,
+        text: str,
+        *,
+        number: int | None = None,
+        needs_ocr: bool = False,
+        total: int | None = None,
+        unit: str = "pages",
+    ) -> PageText | None:
+        """Clean text, fit it to the budget and keep it as the next page; None when the
+        page limit is reached. number defaults to the next in sequence."""
+        if self.page_limit_reached(total, unit):
+            return None
+        page = PageText(
+            number=number or len(self.pages) + 1,
+            text=self.take(clean_text(text)) if text else "",
+            needs_ocr=needs_ocr,
+        )
+        self.pages.append(page)
+        return page
 
-def paginate(blocks: Iterable[str], budget: Budget, page_chars: int = PAGE_CHARS) -> list[PageText]:
+    # --- members -----------------------------------------------------------------------
+
+    def _member_path(self, name: str) -> Path:
+        if not self.scratch_dir:
+            self.scratch_dir = tempfile.mkdtemp(
+                prefix="datascores-members-", dir=self.ctx.scratch_dir or None
+            )
+        self._files += 1
+        return Path(self.scratch_dir) / f"{self._files:05d}"
+
+    def add_member(self, name: str, data: bytes) -> Member:
+        path = self._member_path(name)
+        path.write_bytes(data)
+        member = Member(name=name, path=str(path), size=len(data))
+        self.members.append(member)
+        return member
+
+    def add_member_from(self, name: str, source: BinaryIO, limit: int) -> Member:
+        """Copy a stream to a member file in chunks, refusing one that passes limit bytes."""
+        path = self._member_path(name)
+        size = 0
+        try:
+            with path.open("wb") as out:
+                while chunk := source.read(1 << 20):
+                    size += len(chunk)
+                    if size > limit:
+                        raise ExtractionError(
+                            FailureCode.ARCHIVE_LIMIT,
+                            f"'{name}' inside the file unpacks to more than {mb(limit)}.",
+                        )
+                    out.write(chunk)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        member = Member(name=name, path=str(path), size=size)
+        self.members.append(member)
+        return member
+
+    def drop_member(self, member: Member) -> None:
+        self.members.remove(member)
+        Path(member.path).unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Remove the members' files (the extraction failed)."""
+        if self.scratch_dir:
+            shutil.rmtree(self.scratch_dir, ignore_errors=True)
+            self.scratch_dir = ""
+        self.members.clear()
+
+    def result(self, *, title: str = "", metadata: dict | None = None) -> Extracted:
+        """What was read, as the dispatcher returns it."""
+        return Extracted(
+            pages=self.pages,
+            title=title,
+            metadata=metadata or {},
+            members=self.members,
+            warnings=self.warnings,
+            scratch_dir=self.scratch_dir,
+        )
+
+
+def paginate(blocks: Iterable[str], budget: Budget, page_chars: int = PAGE_CHARS) -> None:
     """Cut a stream of text blocks (paragraphs, lines) into pages of about page_chars."""
-    pages: list[PageText] = []
     current: list[str] = []
     size = 0
 
@@ -74,22 +188,20 @@ def paginate(blocks: Iterable[str], budget: Budget, page_chars: int = PAGE_CHARS
         text = clean_text("\n".join(current))
         current, size = [], 0
         if text:
-            budget.pages += 1
-            pages.append(PageText(number=budget.pages, text=text))
+            budget.pages.append(PageText(number=len(budget.pages) + 1, text=text))
 
     for block in blocks:
         for piece in _pieces(block, page_chars):
             if size and size + len(piece) > page_chars:
                 flush()
             if not current and budget.page_limit_reached():
-                return pages
+                return
             current.append(budget.take(piece))
             size += len(piece) + 1
             if budget.truncated:
                 flush()
-                return pages
+                return
     flush()
-    return pages
 
 
 def _pieces(block: str, page_chars: int) -> Iterable[str]:
@@ -100,12 +212,6 @@ def _pieces(block: str, page_chars: int) -> Iterable[str]:
         yield block[:cut]
         block = block[cut:]
     yield block
-
-
-def single_page(text: str, budget: Budget, number: int | None = None) -> PageText:
-    """One page holding text, within the character budget."""
-    budget.pages += 1
-    return PageText(number=number or budget.pages, text=clean_text(budget.take(text)))
 
 
 def read_member(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo, limit: int) -> bytes:

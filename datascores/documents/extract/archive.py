@@ -9,14 +9,14 @@ import posixpath
 import zipfile
 import zlib
 
-from ._common import Budget, mb, read_member, single_page
-from .base import Context, Extracted, ExtractionError, FailureCode, Member
+from ._common import Budget, mb
+from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
 
 _JUNK_DIRS = ("__MACOSX/", ".git/", ".svn/")
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", ".localized"}
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     if ctx.depth >= ctx.max_nesting_depth:
         raise ExtractionError(
             FailureCode.ARCHIVE_LIMIT,
@@ -31,11 +31,13 @@ def extract(data: bytes, ctx: Context) -> Extracted:
             FailureCode.CORRUPT, f"This ZIP archive is damaged or incomplete ({exc})."
         ) from None
     with zf:
-        return _extract(zf, infos, ctx)
+        return _extract(zf, infos, ctx, budget)
 
 
-def _extract(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context) -> Extracted:
-    warnings: list[str] = []
+def _extract(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context, budget: Budget
+) -> Extracted:
+    skipped = NoticeCode.PART_SKIPPED
     wanted: list[tuple[zipfile.ZipInfo, str]] = []
     seen: set[str] = set()
     for info in infos:
@@ -44,10 +46,10 @@ def _extract(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context) ->
             continue
         safe = safe_name(name)
         if safe is None:
-            warnings.append(f"Skipped '{name}': its name points outside the archive.")
+            budget.warn(skipped, f"Skipped '{name}': its name points outside the archive.")
             continue
         if safe.lower() in seen:
-            warnings.append(f"Skipped a second copy of '{safe}'.")
+            budget.warn(skipped, f"Skipped a second copy of '{safe}'.")
             continue
         seen.add(safe.lower())
         wanted.append((info, safe))
@@ -63,16 +65,18 @@ def _extract(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context) ->
             f"This archive would unpack to {mb(declared)}; "
             f"the limit is {mb(ctx.zip_max_total_bytes)}.",
         )
-    members: list[Member] = []
     listing: list[str] = []
     remaining = ctx.zip_max_total_bytes
     for info, safe in wanted:
         if info.flag_bits & 0x1:
-            warnings.append(f"Skipped '{safe}': it is encrypted (password-protected).")
+            budget.warn(skipped, f"Skipped '{safe}': it is encrypted (password-protected).")
             listing.append(f"{safe} (encrypted, not read)")
             continue
         try:
-            payload = read_member(zf, info, remaining)
+            # Straight to a file: a large member never sits in memory, here or in the
+            # worker that stores it.
+            with zf.open(info) as fh:
+                member = budget.add_member_from(safe, fh, remaining)
         except ExtractionError as exc:
             # The whole archive, not one member, is over the limit: a bomb or a lie.
             raise ExtractionError(
@@ -85,27 +89,24 @@ def _extract(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context) ->
             if info.compress_size > info.file_size + 1024:
                 # zipfile stops at the declared size, so the checksum fails: a size lie.
                 why = f"its header claims {info.file_size:,} bytes, far less than it holds"
-            warnings.append(f"Skipped '{safe}': it is damaged ({why}).")
+            budget.warn(skipped, f"Skipped '{safe}': it is damaged ({why}).")
             listing.append(f"{safe} (damaged, not read)")
             continue
         except NotImplementedError as exc:
-            warnings.append(f"Skipped '{safe}': {exc}.")
+            budget.warn(skipped, f"Skipped '{safe}': {exc}.")
             listing.append(f"{safe} (unsupported compression, not read)")
             continue
-        remaining -= len(payload)
-        if not payload:
+        remaining -= member.size
+        if not member.size:
+            budget.drop_member(member)
             listing.append(f"{safe} (empty)")
             continue
-        members.append(Member(name=safe, data=payload))
-        listing.append(f"{safe} ({_size(len(payload))})")
-    budget = Budget(ctx)
+        listing.append(f"{safe} ({_size(member.size)})")
+    members = budget.members
     heading = f"Archive with {len(members)} file{'s' if len(members) != 1 else ''}:"
-    page = single_page("\n".join([heading, *listing]), budget)
-    return Extracted(
-        pages=[page],
-        metadata={"members": len(members), "unpacked_bytes": sum(len(m.data) for m in members)},
-        members=members,
-        warnings=warnings + budget.warnings,
+    budget.add_page("\n".join([heading, *listing]))
+    return budget.result(
+        metadata={"members": len(members), "unpacked_bytes": sum(m.size for m in members)}
     )
 
 

@@ -9,7 +9,9 @@ import shutil
 import subprocess
 import tempfile
 
-from ._common import Budget, corrupt, first_line_title, iso, paginate, plausible_title
+import olefile
+
+from ._common import Budget, corrupt, iso, paginate
 from .base import Context, Extracted, ExtractionError, FailureCode
 
 NEEDS_ANTIWORD = "legacy .doc needs antiword"
@@ -18,20 +20,16 @@ _TABLE_EDGE = re.compile(r"^\||\|\s*$")
 _TABLE_INNER = re.compile(r"\s*\|\s*")
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     program = shutil.which(ctx.antiword or "antiword")
     if not program:
         raise ExtractionError(FailureCode.NEEDS_TOOL, NEEDS_ANTIWORD)
     output = _run_antiword(program, data)
-    budget = Budget(ctx)
     # antiword separates pages with form feeds where Word had hard page breaks; the
     # pagination below works on lines, so those become ordinary line breaks.
-    pages = paginate((_clean_line(line) for line in output.splitlines()), budget)
+    paginate((_clean_line(line) for line in output.splitlines()), budget)
     props = _summary(data)
-    title = props.pop("title", "")
-    if not plausible_title(title):
-        title = first_line_title(pages[0].text) if pages else ""
-    return Extracted(pages=pages, title=title, metadata=props, warnings=budget.warnings)
+    return budget.result(title=props.pop("title", ""), metadata=props)
 
 
 def _run_antiword(program: str, data: bytes) -> str:
@@ -81,8 +79,6 @@ def _clean_line(line: str) -> str:
 
 def _summary(data: bytes) -> dict:
     """Title, author and dates from the OLE SummaryInformation stream."""
-    import olefile
-
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             meta = ole.get_metadata()

@@ -28,21 +28,21 @@ PARSER = etree.XMLParser(
 )
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise corrupt("Word (DOCX)", exc) from None
     with zf:
         try:
-            return _extract(zf, ctx)
+            return _extract(zf, ctx, budget)
         except ExtractionError:
             raise
         except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
             raise corrupt("Word (DOCX)", exc) from None
 
 
-def _extract(zf: zipfile.ZipFile, ctx: Context) -> Extracted:
+def _extract(zf: zipfile.ZipFile, ctx: Context, budget: Budget) -> Extracted:
     limit = ctx.zip_max_total_bytes
     main = main_part(zf, default="word/document.xml")
     related = _related_parts(zf, main, limit)
@@ -56,14 +56,14 @@ def _extract(zf: zipfile.ZipFile, ctx: Context) -> Extracted:
     blocks.extend(block_texts(content if content is not None else body))
     blocks.extend(notes)
     blocks.extend(footers)
-    budget = Budget(ctx)
-    pages = paginate(blocks, budget)
+    paginate(blocks, budget)
     props = core_properties(zf, limit)
     title = props.pop("title", "")
     if not plausible_title(title):
+        # Not the dispatcher's fallback: the first page starts with the letterhead.
         body_text = "\n".join(b for b in blocks[len(headers) :] if b.strip())
         title = first_line_title(body_text)
-    return Extracted(pages=pages, title=title, metadata=props, warnings=budget.warnings)
+    return budget.result(title=title, metadata=props)
 
 
 RELS_LIMIT = 1024 * 1024

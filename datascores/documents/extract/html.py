@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ._common import Budget, clean_text, first_line_title, mb, paginate
-from .base import Context, Extracted
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+from ._common import Budget, clean_text, mb, paginate
+from .base import Context, Extracted, NoticeCode
 
 # Parsing cost grows with the input; a page bigger than this is cut before parsing.
 MAX_HTML_BYTES = 20 * 1024 * 1024
@@ -38,27 +41,20 @@ _DATE_META = (
 )
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
-    budget = Budget(ctx)
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     if len(data) > MAX_HTML_BYTES:
-        budget.warnings.append(
-            f"Only the first {mb(MAX_HTML_BYTES)} of this {mb(len(data))} page were read."
+        budget.warn(
+            NoticeCode.PARTIAL,
+            f"Only the first {mb(MAX_HTML_BYTES)} of this {mb(len(data))} page were read.",
         )
         data = data[:MAX_HTML_BYTES]
     title, text, metadata = html_to_text(data)
-    pages = paginate(text.split("\n"), budget)
-    return Extracted(
-        pages=pages,
-        title=title or (first_line_title(pages[0].text) if pages else ""),
-        metadata=metadata,
-        warnings=budget.warnings,
-    )
+    paginate(text.split("\n"), budget)
+    return budget.result(title=title, metadata=metadata)
 
 
 def html_to_text(markup: bytes | str) -> tuple[str, str, dict]:
     """(title, main text, metadata) of an HTML document."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(markup, "lxml")
     metadata = _meta(soup)
     title = ""
@@ -79,8 +75,6 @@ def html_to_text(markup: bytes | str) -> tuple[str, str, dict]:
 
 def _strip_boilerplate(root) -> None:
     """Remove scripts, navigation, headers, footers and the like, in one pass."""
-    from bs4 import Tag
-
     doomed = []
     stack = [root]
     while stack:
@@ -109,9 +103,6 @@ def _is_boilerplate(attrs: dict) -> bool:
 
 def _text(root) -> str:
     """Text with a line break at each block element, runs of spaces collapsed."""
-    from bs4 import NavigableString
-    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
-
     skip = (Comment, Declaration, Doctype, ProcessingInstruction)
     parts: list[str] = []
     for node in root.descendants:

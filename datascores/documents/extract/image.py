@@ -6,14 +6,13 @@ import contextlib
 import io
 import warnings
 
+from PIL import Image
+
 from ._common import Budget, corrupt
-from .base import Context, Extracted, ExtractionError, FailureCode, PageText
+from .base import Context, Extracted, ExtractionError, FailureCode
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
-    from PIL import Image
-
-    budget = Budget(ctx)
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -30,16 +29,13 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise corrupt("image", exc) from None
-    pages = []
-    for number in range(1, frames + 1):
-        if budget.page_limit_reached(frames, unit="frames"):
+    for _ in range(frames):
+        if budget.add_page("", needs_ocr=True, total=frames, unit="frames") is None:
             break
-        budget.pages += 1
-        pages.append(PageText(number=number, text="", needs_ocr=True))
     metadata: dict = {"width": width, "height": height, "format": image.format or ""}
     if frames > 1:
         metadata["frames"] = frames
     if dpi:
         with contextlib.suppress(TypeError, ValueError):
             metadata["dpi"] = [round(float(v)) for v in dpi][:2]
-    return Extracted(pages=pages, metadata=metadata, warnings=budget.warnings)
+    return budget.result(metadata=metadata)

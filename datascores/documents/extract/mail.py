@@ -12,50 +12,45 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
+import extract_msg
+
 from ._common import Budget, clean_text, corrupt, paginate
-from .base import Context, Extracted, ExtractionError, FailureCode, Member
+from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
+from .html import html_to_text
 
 _HEADERS = ("From", "To", "Cc", "Date", "Subject")
 # More parts than this in one message is not correspondence but a hostile file.
 MAX_PARTS = 2000
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     if ctx.mime_type == "application/vnd.ms-outlook":
-        return _extract_msg(data, ctx)
-    return _extract_eml(data, ctx)
+        return _extract_msg(data, ctx, budget)
+    return _extract_eml(data, ctx, budget)
 
 
-def _extract_eml(data: bytes, ctx: Context) -> Extracted:
-    warnings: list[str] = []
+def _extract_eml(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         message = BytesParser(policy=policy.default).parsebytes(data)
         headers = {name: _header(message, name) for name in _HEADERS}
         body_part = message.get_body(preferencelist=("plain", "html"))
         body = _part_text(body_part) if body_part is not None else ""
-        members = _attachments(message, body_part, ctx, warnings)
+        _attachments(message, body_part, ctx, budget)
     except Exception as exc:  # the parser is lenient; what still fails is badly broken
         raise corrupt("e-mail", exc) from None
     metadata = {k.lower(): v for k, v in headers.items() if v and k not in ("Subject", "Date")}
     date = _parse_date(headers["Date"])
     if date:
         metadata["date"] = date
-    return _result(headers, body, members, metadata, warnings, ctx)
+    return _result(headers, body, metadata, budget)
 
 
-def _result(headers, body, members, metadata, warnings, ctx: Context) -> Extracted:
+def _result(headers, body, metadata, budget: Budget) -> Extracted:
     head = "\n".join(f"{name}: {value}" for name, value in headers.items() if value)
-    budget = Budget(ctx)
-    pages = paginate([head, "", *body.split("\n")], budget)
-    if not pages:
+    paginate([head, "", *body.split("\n")], budget)
+    if not budget.pages:
         raise ExtractionError(FailureCode.NO_TEXT, "This e-mail has no headers and no text.")
-    return Extracted(
-        pages=pages,
-        title=headers.get("Subject", "")[:500],
-        metadata=metadata,
-        members=members,
-        warnings=warnings + budget.warnings,
-    )
+    return budget.result(title=headers.get("Subject", "")[:500], metadata=metadata)
 
 
 def _header(message: EmailMessage, name: str) -> str:
@@ -83,13 +78,11 @@ def _part_text(part: EmailMessage) -> str:
     if isinstance(content, bytes):
         content = content.decode("utf-8", "replace")
     if part.get_content_subtype() == "html":
-        from .html import html_to_text
-
         return html_to_text(content)[1]
     return clean_text(str(content))
 
 
-def _attachments(message, body_part, ctx: Context, warnings: list[str]) -> list[Member]:
+def _attachments(message, body_part, ctx: Context, budget: Budget) -> None:
     """Every leaf part but the body and its alternative renderings, as members."""
     skip = {id(body_part)}
     if body_part is not None:
@@ -101,23 +94,26 @@ def _attachments(message, body_part, ctx: Context, warnings: list[str]) -> list[
             leaves = list(_walk_leaves(part))
             if any(leaf is body_part for leaf in leaves):
                 skip.update(id(leaf) for leaf in leaves if leaf.get_content_maintype() == "text")
-    members: list[Member] = []
     names: set[str] = set()
     for count, part in enumerate(_walk_leaves(message)):
         if count > MAX_PARTS:
-            warnings.append(f"Only the first {MAX_PARTS} parts of this message were read.")
+            budget.warn(
+                NoticeCode.PARTIAL, f"Only the first {MAX_PARTS} parts of this message were read."
+            )
             break
         if id(part) in skip:
             continue
         data = _part_bytes(part)
         if not data:
             continue
-        name = _unique(_filename(part, len(members) + 1), names)
-        members.append(Member(name=name, data=data))
-        if len(members) >= ctx.zip_max_members:
-            warnings.append(f"Only the first {ctx.zip_max_members} attachments were kept.")
+        name = _unique(_filename(part, len(budget.members) + 1), names)
+        budget.add_member(name, data)
+        if len(budget.members) >= ctx.zip_max_members:
+            budget.warn(
+                NoticeCode.PARTIAL,
+                f"Only the first {ctx.zip_max_members} attachments were kept.",
+            )
             break
-    return members
 
 
 def _walk_leaves(message, depth: int = 0):
@@ -165,9 +161,7 @@ def _unique(name: str, seen: set[str]) -> str:
     return candidate
 
 
-def _extract_msg(data: bytes, ctx: Context) -> Extracted:
-    import extract_msg
-
+def _extract_msg(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         message = extract_msg.openMsg(data, delayAttachments=False)
     except Exception as exc:
@@ -182,11 +176,7 @@ def _extract_msg(data: bytes, ctx: Context) -> Extracted:
         }
         body = message.body or ""
         if not body.strip() and getattr(message, "htmlBody", None):
-            from .html import html_to_text
-
             body = html_to_text(message.htmlBody)[1]
-        warnings: list[str] = []
-        members: list[Member] = []
         names: set[str] = set()
         for number, attachment in enumerate(message.attachments, start=1):
             payload = getattr(attachment, "data", None)
@@ -196,14 +186,17 @@ def _extract_msg(data: bytes, ctx: Context) -> Extracted:
                 or f"attachment-{number}"
             )
             if isinstance(payload, bytes) and payload:
-                members.append(Member(name=_unique(name, names), data=payload))
+                budget.add_member(_unique(name, names), payload)
             elif payload is not None:
-                warnings.append(f"The embedded item '{name}' could not be read as a file.")
+                budget.warn(
+                    NoticeCode.PART_SKIPPED,
+                    f"The embedded item '{name}' could not be read as a file.",
+                )
         metadata = {k.lower(): v for k, v in headers.items() if v and k not in ("Subject", "Date")}
         date = message.date
         if date is not None and hasattr(date, "isoformat"):
             metadata["date"] = date.isoformat()
-        return _result(headers, clean_text(body), members, metadata, warnings, ctx)
+        return _result(headers, clean_text(body), metadata, budget)
     except ExtractionError:
         raise
     except Exception as exc:

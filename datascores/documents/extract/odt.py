@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
-from ._common import Budget, corrupt, first_line_title, paginate, plausible_title
+from odf import dc, meta
+from odf.opendocument import load
+
+from ._common import Budget, corrupt, paginate
 from .base import Context, Extracted
 
 TEXTNS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -15,23 +17,15 @@ _PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
 _SKIP = {(TEXTNS, "tracked-changes"), (TEXTNS, "sequence-decls"), (TEXTNS, "variable-decls")}
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
-    from odf.opendocument import load
-
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         document = load(io.BytesIO(data))
         blocks = list(_blocks(document.body))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # odfpy surfaces zip and XML errors as assorted exceptions
         raise corrupt("OpenDocument", exc) from None
-    except Exception as exc:  # odfpy surfaces XML errors as assorted exceptions
-        raise corrupt("OpenDocument", exc) from None
-    budget = Budget(ctx)
-    pages = paginate(blocks, budget)
+    paginate(blocks, budget)
     metadata = _meta(document)
-    title = metadata.pop("title", "")
-    if not plausible_title(title):
-        title = first_line_title(pages[0].text) if pages else ""
-    return Extracted(pages=pages, title=title, metadata=metadata, warnings=budget.warnings)
+    return budget.result(title=metadata.pop("title", ""), metadata=metadata)
 
 
 def _blocks(element):
@@ -83,8 +77,6 @@ def _text(element) -> str:
 
 
 def _meta(document) -> dict:
-    from odf import dc, meta
-
     found: dict = {}
     for key, kind in (
         ("title", dc.Title),

@@ -14,10 +14,18 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfminer.converter import TextConverter
+from pdfminer.layout import LAParams
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import decode_text
 
 from .. import quality
-from ._common import Budget, clean_text, corrupt, first_line_title, plausible_title
-from .base import Context, Extracted, ExtractionError, FailureCode, PageText
+from ._common import Budget, clean_text, corrupt, plausible_title
+from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
 
 log = logging.getLogger(__name__)
 
@@ -42,33 +50,32 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         raise
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         pdf = open_pdf(data)
     except pdfium.PdfiumError as exc:
         log.info("pdfium could not open %r (%s); trying pdfminer", ctx.filename, exc)
-        return _extract_pdfminer(data, ctx)
+        return _extract_pdfminer(data, budget)
     try:
-        return _extract_pdfium(pdf, data, ctx)
+        return _extract_pdfium(pdf, data, budget)
     finally:
         pdf.close()
 
 
-def _extract_pdfium(pdf: pdfium.PdfDocument, data: bytes, ctx: Context) -> Extracted:
-    budget = Budget(ctx)
+def _extract_pdfium(pdf: pdfium.PdfDocument, data: bytes, budget: Budget) -> Extracted:
     total = len(pdf)
     if total == 0:
         raise ExtractionError(FailureCode.CORRUPT, "This PDF has no pages.")
-    pages: list[PageText] = []
     for index in range(total):
         if budget.page_limit_reached(total):
             break
         try:
             page = pdf[index]
         except pdfium.PdfiumError:
-            budget.pages += 1
-            budget.warnings.append(f"Page {index + 1} is damaged and could not be read.")
-            pages.append(PageText(number=index + 1, text=""))
+            budget.warn(
+                NoticeCode.PART_SKIPPED, f"Page {index + 1} is damaged and could not be read."
+            )
+            budget.add_page("", number=index + 1)
             continue
         try:
             textpage = page.get_textpage()
@@ -76,48 +83,34 @@ def _extract_pdfium(pdf: pdfium.PdfDocument, data: bytes, ctx: Context) -> Extra
                 raw = textpage.get_text_range()
             finally:
                 textpage.close()
-            pages.append(
-                _page(
-                    index + 1, raw, budget, lambda p=page: image_coverage(p, quality.IMAGE_COVERAGE)
-                )
+            _add_page(
+                index + 1, raw, budget, lambda p=page: image_coverage(p, quality.IMAGE_COVERAGE)
             )
         finally:
             page.close()
         if budget.truncated:
             break
     metadata = _metadata(pdf.get_metadata_dict(skip_empty=True))
-    if len(pages) < total:
+    if len(budget.pages) < total:
         metadata["pages_in_file"] = total
-    warnings = budget.warnings
     if b"%%EOF" not in data[-2048:]:
-        warnings.append(
+        budget.warn(
+            NoticeCode.PARTIAL,
             "The PDF seems to be truncated (it has no end-of-file marker); "
-            "some of its content may be missing."
+            "some of its content may be missing.",
         )
-    return Extracted(
-        pages=pages,
-        title=_title(metadata.pop("title", ""), pages),
-        metadata=metadata,
-        warnings=warnings,
-    )
+    return budget.result(title=_title(metadata.pop("title", "")), metadata=metadata)
 
 
-def _page(number: int, raw: str, budget: Budget, coverage) -> PageText:
+def _add_page(number: int, raw: str, budget: Budget, coverage) -> None:
     """A page from its raw text layer; coverage() is only computed for sparse pages."""
     # pdfium marks a hyphen it found at a line break with U+FFFE.
     raw = raw.replace("\ufffe", "-")
-    budget.pages += 1
-    # A sample decides: garbage is uniform across a page, and the word thresholds are
-    # far below what the sample holds. Measuring every character cost ~15% of the time.
-    measured = quality.measure(raw[: quality.SAMPLE_CHARS])
-    if quality.is_garbage_measured(measured):
-        return PageText(number=number, text="", needs_ocr=True)
-    text = clean_text(raw)
-    words = measured.real_words
-    needs_ocr = words < quality.NEAR_EMPTY_WORDS or (
-        words < quality.SPARSE_WORDS and coverage() >= quality.IMAGE_COVERAGE
-    )
-    return PageText(number=number, text=budget.take(text), needs_ocr=needs_ocr)
+    verdict = quality.judge_page(raw, coverage)
+    if verdict == quality.GARBAGE:
+        budget.add_page("", number=number, needs_ocr=True)
+    else:
+        budget.add_page(raw, number=number, needs_ocr=verdict == quality.SPARSE)
 
 
 MAX_COVERAGE_OBJECTS = 2000
@@ -235,29 +228,17 @@ _JUNK_TITLES = {
 }
 
 
-def _title(meta_title: str, pages: list[PageText]) -> str:
+def _title(meta_title: str) -> str:
+    """The metadata title, unless it is an application's placeholder or debris ("" then:
+    the dispatcher falls back to the first heading-like line)."""
     title = _APP_PREFIX.sub("", meta_title).strip()
     title = re.sub(r"\.(docx?|pptx?|xlsx?|rtf|odt)$", "", title, flags=re.I).strip()
     usable = title.lower() not in _JUNK_TITLES and plausible_title(title)
-    if usable and not quality.is_garbage(title):
-        return title
-    for page in pages[:3]:
-        if page.text:
-            return first_line_title(page.text)
-    return ""
+    return title if usable and not quality.is_garbage(title) else ""
 
 
-def _extract_pdfminer(data: bytes, ctx: Context) -> Extracted:
+def _extract_pdfminer(data: bytes, budget: Budget) -> Extracted:
     """Fallback for files pdfium refuses; slower, but sometimes more forgiving."""
-    from pdfminer.converter import TextConverter
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-
-    budget = Budget(ctx)
-    pages: list[PageText] = []
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
         resources = PDFResourceManager(caching=True)
@@ -270,7 +251,7 @@ def _extract_pdfminer(data: bytes, ctx: Context) -> Extracted:
             out.seek(0)
             out.truncate()
             interpreter.process_page(page)
-            pages.append(_page(number, out.getvalue(), budget, lambda: 0.0))
+            _add_page(number, out.getvalue(), budget, 0.0)
             if budget.truncated:
                 break
         info = {}
@@ -283,22 +264,16 @@ def _extract_pdfminer(data: bytes, ctx: Context) -> Extracted:
         raise
     except Exception as exc:
         raise corrupt("PDF", exc) from None
-    if not pages:
+    if not budget.pages:
         raise corrupt("PDF")
     metadata = _metadata(info)
-    budget.warnings.append("pdfium could not open this PDF; its text was read with pdfminer.")
-    return Extracted(
-        pages=pages,
-        title=_title(metadata.pop("title", ""), pages),
-        metadata=metadata,
-        warnings=budget.warnings,
+    budget.warn(
+        NoticeCode.FALLBACK, "pdfium could not open this PDF; its text was read with pdfminer."
     )
+    return budget.result(title=_title(metadata.pop("title", "")), metadata=metadata)
 
 
 def _pdfminer_value(value: object) -> str:
-    from pdfminer.pdftypes import resolve1
-    from pdfminer.utils import decode_text
-
     value = resolve1(value)
     if isinstance(value, bytes):
         return decode_text(value)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ._common import Budget, clean_text, corrupt, iso, plausible_title
-from .base import Context, Extracted, PageText
+from pptx import Presentation
+from pptx.exc import PackageNotFoundError
+from pptx.shapes.group import GroupShape
+
+from ._common import Budget, corrupt, iso, plausible_title
+from .base import Context, Extracted
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
-    from pptx import Presentation
-    from pptx.exc import PackageNotFoundError
-
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         deck = Presentation(io.BytesIO(data))
         slides = list(deck.slides)
@@ -20,10 +21,8 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         raise corrupt("PowerPoint (PPTX)", exc) from None
     except Exception as exc:  # malformed XML inside the package
         raise corrupt("PowerPoint (PPTX)", exc) from None
-    budget = Budget(ctx)
-    pages: list[PageText] = []
     first_title = ""
-    for number, slide in enumerate(slides, start=1):
+    for slide in slides:
         if budget.page_limit_reached(len(slides), unit="slides"):
             break
         lines = [t for shape in slide.shapes for t in _shape_texts(shape)]
@@ -33,8 +32,7 @@ def extract(data: bytes, ctx: Context) -> Extracted:
             notes = slide.notes_slide.notes_text_frame
             if notes is not None and notes.text.strip():
                 lines += ["", "Notes:", notes.text]
-        budget.pages += 1
-        pages.append(PageText(number=number, text=budget.take(clean_text("\n".join(lines)))))
+        budget.add_page("\n".join(lines))
         if budget.truncated:
             break
     props = deck.core_properties
@@ -51,15 +49,13 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         }.items()
         if v
     }
-    return Extracted(pages=pages, title=title, metadata=metadata, warnings=budget.warnings)
+    return budget.result(title=title, metadata=metadata)
 
 
 def _shape_texts(shape, depth: int = 0):
     """Text of a shape, descending into groups and tables."""
     if depth > 20:
         return
-    from pptx.shapes.group import GroupShape
-
     if isinstance(shape, GroupShape):
         for child in shape.shapes:
             yield from _shape_texts(child, depth + 1)

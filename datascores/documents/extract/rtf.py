@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ._common import Budget, corrupt, first_line_title, paginate, plausible_title
+from striprtf.striprtf import rtf_to_text
+
+from ._common import Budget, corrupt, paginate
 from .base import Context, Extracted
 
 _INFO_TITLE = re.compile(r"\{\\title\s+([^{}]*)\}")
@@ -14,9 +16,7 @@ _CREATED = re.compile(r"\{\\creatim\\yr(\d+)\\mo(\d+)\\dy(\d+)")
 _PICT = re.compile(r"\{\\\*?\\?(?:pict|objdata|blipuid|datastore|themedata)[^{}]*\}", re.S)
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
-    from striprtf.striprtf import rtf_to_text
-
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     source = data.decode("cp1252", "replace")
     if not source.lstrip().startswith("{\\rtf"):
         raise corrupt("RTF")
@@ -25,8 +25,7 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         text = rtf_to_text(source, encoding="cp1252", errors="replace")
     except Exception as exc:  # striprtf is a tokenizer: malformed groups can trip it
         raise corrupt("RTF", exc) from None
-    budget = Budget(ctx)
-    pages = paginate(text.splitlines(), budget)
+    paginate(text.splitlines(), budget)
     metadata: dict = {}
     if m := _INFO_AUTHOR.search(source):
         metadata["author"] = m.group(1).strip()[:200]
@@ -35,7 +34,4 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         if 1 <= month <= 12 and 1 <= day <= 31:
             metadata["created"] = f"{year:04d}-{month:02d}-{day:02d}"
     m = _INFO_TITLE.search(source)
-    title = m.group(1).strip()[:200] if m else ""
-    if not plausible_title(title):
-        title = first_line_title(pages[0].text) if pages else ""
-    return Extracted(pages=pages, title=title, metadata=metadata, warnings=budget.warnings)
+    return budget.result(title=m.group(1).strip()[:200] if m else "", metadata=metadata)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import codecs
 
-from ._common import Budget, first_line_title, mb, paginate
-from .base import Context, Extracted
+from ._common import Budget, mb, paginate
+from .base import Context, Extracted, NoticeCode
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -41,18 +41,13 @@ def decode(data: bytes, max_chars: int) -> tuple[str, str, bool]:
     return text[:max_chars], encoding, truncated
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     text, encoding, truncated = decode(data, ctx.max_text_chars)
-    budget = Budget(ctx)
-    pages = paginate(text.splitlines(), budget)
-    warnings = budget.warnings
+    paginate(text.splitlines(), budget)
     if truncated and not budget.truncated:
-        warnings.append(
+        budget.warn(
+            NoticeCode.TRUNCATED,
             f"Text truncated: only the first {ctx.max_text_chars:,} characters of this "
-            f"{mb(len(data))} file were read."
+            f"{mb(len(data))} file were read.",
         )
-    is_table = ctx.mime_type == "text/csv"
-    title = first_line_title(pages[0].text) if pages and not is_table else ""
-    return Extracted(
-        pages=pages, title=title[:200], metadata={"encoding": encoding}, warnings=warnings
-    )
+    return budget.result(metadata={"encoding": encoding})

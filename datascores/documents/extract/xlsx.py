@@ -7,18 +7,18 @@ import warnings
 import zipfile
 from datetime import date, datetime, time
 
-from ._common import Budget, clean_text, corrupt, iso
-from .base import Context, Extracted, ExtractionError, FailureCode, PageText
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ._common import Budget, corrupt, iso
+from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
 
 # Spreadsheets are where FOI answers hide their bulk; beyond this many cells a sheet is a
 # data dump better downloaded than searched.
 MAX_CELLS = 2_000_000
 
 
-def extract(data: bytes, ctx: Context) -> Extracted:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about every unknown extension
@@ -28,14 +28,12 @@ def extract(data: bytes, ctx: Context) -> Extracted:
     except Exception as exc:  # openpyxl raises assorted errors on malformed XML
         raise corrupt("Excel (XLSX)", exc) from None
     try:
-        return _extract(book, ctx)
+        return _extract(book, budget)
     finally:
         book.close()
 
 
-def _extract(book, ctx: Context) -> Extracted:
-    budget = Budget(ctx)
-    pages: list[PageText] = []
+def _extract(book, budget: Budget) -> Extracted:
     cells = 0
     sheets = book.worksheets
     for sheet in sheets:
@@ -62,15 +60,14 @@ def _extract(book, ctx: Context) -> Extracted:
             raise
         except Exception as exc:
             raise corrupt("Excel (XLSX)", exc) from None
-        budget.pages += 1
-        text = budget.take(clean_text("\n".join(lines)))
-        pages.append(PageText(number=budget.pages, text=text))
+        budget.add_page("\n".join(lines))
         if cells > MAX_CELLS:
-            budget.warnings.append(
-                f"Only the first {MAX_CELLS:,} cells were read; the rest of the workbook was not."
+            budget.warn(
+                NoticeCode.PARTIAL,
+                f"Only the first {MAX_CELLS:,} cells were read; the rest of the workbook was not.",
             )
             break
-    if not pages:
+    if not budget.pages:
         raise ExtractionError(FailureCode.NO_TEXT, "This workbook has no worksheets.")
     props = book.properties
     metadata = {
@@ -84,9 +81,7 @@ def _extract(book, ctx: Context) -> Extracted:
         }.items()
         if v
     }
-    return Extracted(
-        pages=pages, title=(props.title or "").strip(), metadata=metadata, warnings=budget.warnings
-    )
+    return budget.result(title=(props.title or "").strip(), metadata=metadata)
 
 
 def _cell(value: object) -> str:
