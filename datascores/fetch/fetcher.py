@@ -3,7 +3,11 @@
 It identifies itself (User-Agent), obeys robots.txt, waits between requests to one host,
 sends conditional GETs, caps body size (also after gzip/deflate decoding), retries 429/503
 as the server asks, and refuses URLs that lead to private, loopback or otherwise internal
-addresses unless allowed (see `datascores.fetch.netguard`). Standard library only.
+addresses unless allowed (see `datascores.fetch.netguard`). HTTP goes through `requests`
+with a transport that connects only to the addresses the guard vetted for that hop;
+redirects are followed here, one hop at a time, each hop vetted again. Politeness per
+host (interval, Crawl-delay, concurrency) lives in `datascores.fetch.politeness`: shared
+through Redis when Redis is the broker.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import ipaddress
+import socket
 import ssl
 import threading
 import time
@@ -21,10 +26,17 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+import requests
+import requests.adapters
+import requests.structures
+import urllib3
+import urllib3.connection
+import urllib3.exceptions
 from django.conf import settings
 from django.core.signals import setting_changed
 
 from datascores.fetch import netguard
+from datascores.fetch.politeness import RateLimiter, RedisRateLimiter, limiter_from_settings
 from datascores.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache, RobotsRules, rules_from_response
 
 MAX_REDIRECTS = 5
@@ -67,41 +79,6 @@ class RobotsDisallowed(FetchError):
 
 class TooLarge(FetchError):
     """The body is larger than max_bytes (before or after content decoding)."""
-
-
-class RateLimiter:
-    """Spaces request starts per host; threads reserve slots, then sleep outside the lock."""
-
-    def __init__(
-        self,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._last_start: dict[str, float] = {}
-        self._not_before: dict[str, float] = {}
-
-    def wait(self, host: str, interval: float) -> float:
-        """Block until a request to `host` may start; returns the seconds slept."""
-        with self._lock:
-            now = self._clock()
-            start = now
-            if host in self._last_start:
-                start = max(start, self._last_start[host] + interval)
-            start = max(start, self._not_before.get(host, now))
-            self._last_start[host] = start
-        delay = start - now
-        if delay > 0:
-            self._sleep(delay)
-        return max(delay, 0.0)
-
-    def defer(self, host: str, seconds: float) -> None:
-        """Make no request to `host` start within the next `seconds` (server asked us to wait)."""
-        with self._lock:
-            until = self._clock() + seconds
-            self._not_before[host] = max(self._not_before.get(host, until), until)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -238,8 +215,92 @@ def _http_date_ok(value: str) -> bool:
     return email.utils.parsedate_tz(value) is not None
 
 
+class _PinnedHTTPConnection(urllib3.connection.HTTPConnection):
+    """urllib3 connection that connects only to the addresses the guard vetted."""
+
+    vetted: tuple[str, ...] = ()
+
+    def _new_conn(self) -> socket.socket:
+        try:
+            return netguard.connect_first(self.vetted, self.port, self.timeout)
+        except TimeoutError as exc:
+            raise urllib3.exceptions.ConnectTimeoutError(
+                self, f"Connection to {self.host} timed out"
+            ) from exc
+        except OSError as exc:
+            raise urllib3.exceptions.NewConnectionError(
+                self, f"Failed to establish a new connection: {exc}"
+            ) from exc
+
+
+class _PinnedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    """TLS over a pinned socket; SNI and the certificate check use the URL's host name."""
+
+    vetted: tuple[str, ...] = ()
+    _new_conn = _PinnedHTTPConnection._new_conn
+
+
+class _PinnedAdapter(requests.adapters.HTTPAdapter):
+    """A transport that opens a fresh pool per request, pinned to that request's addresses.
+
+    The addresses travel on the prepared request (`request.vetted`), so requests never
+    resolves a name itself and a DNS answer that changes after vetting is never used.
+    """
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        super().__init__(max_retries=0)
+        self._fetcher = fetcher
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        vetted = tuple(request.vetted)
+        target: netguard.Target = request.target
+        if target.scheme == "https":
+            conn_cls = type("Pinned", (_PinnedHTTPSConnection,), {"vetted": vetted})
+            pool = urllib3.HTTPSConnectionPool(
+                target.host,
+                target.port,
+                maxsize=1,
+                ssl_context=self._fetcher.ssl_context,
+                cert_reqs="CERT_REQUIRED",
+                retries=False,
+            )
+        else:
+            conn_cls = type("Pinned", (_PinnedHTTPConnection,), {"vetted": vetted})
+            pool = urllib3.HTTPConnectionPool(target.host, target.port, maxsize=1, retries=False)
+        pool.ConnectionCls = conn_cls
+        return pool
+
+    def cert_verify(self, conn, url, verify, cert) -> None:
+        pass  # the pool carries the fetcher's own SSL context
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost cause of a requests/urllib3 error (the socket or TLS error)."""
+    seen: set[int] = set()
+    stack = [exc]
+    found = exc
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError | ConnectionRefusedError):
+            return current
+        if isinstance(current, TimeoutError | ssl.SSLError) and not isinstance(found, ssl.SSLError):
+            found = current
+        for nxt in (
+            getattr(current, "reason", None),
+            current.__cause__,
+            current.__context__,
+            *[a for a in getattr(current, "args", ()) if isinstance(a, BaseException)],
+        ):
+            if isinstance(nxt, BaseException):
+                stack.append(nxt)
+    return found
+
+
 class Fetcher:
-    """Polite, guarded HTTP GET. Thread-safe; one instance per process (see get_fetcher)."""
+    """Polite, guarded HTTP GET over `requests`. Thread-safe; one per process (get_fetcher)."""
 
     def __init__(
         self,
@@ -250,6 +311,8 @@ class Fetcher:
         timeout: float | None = None,
         max_bytes: int | None = None,
         obey_robots: bool = True,
+        limiter: RateLimiter | RedisRateLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.user_agent: str = user_agent or str(
             _setting("FETCHER_USER_AGENT", "DataScoresBot/0.1 (+https://data-scores.org/about)")
@@ -281,13 +344,17 @@ class Fetcher:
         self.max_retries = 3  # extra attempts after a 429/503
         self.backoff_base = 1.0  # seconds; doubled per retry when there is no Retry-After
         self.max_retry_after = 60.0  # a longer Retry-After is reported instead of waited for
-        self.robots = RobotsCache()
-        self.limiter = RateLimiter()
+        self.clock = clock
+        self.robots = RobotsCache(clock=clock)
+        self.limiter = limiter or RateLimiter(
+            clock=clock, concurrency=int(_setting("FETCHER_HOST_CONCURRENCY", 2))
+        )
+        self._local = threading.local()
 
     # --- public -------------------------------------------------------------------------
 
     def get(self, url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
-        """GET the URL, following up to 5 redirects; 304 gives not_modified=True."""
+        """GET the URL, following up to 5 redirects (each hop vetted); 304: not_modified."""
         headers = self._headers()
         if etag:
             headers["If-None-Match"] = etag
@@ -298,48 +365,52 @@ class Fetcher:
             target, addresses = self._vet(current)
             if self.obey_robots:
                 self._check_robots(target, addresses)
-            conn, response = self._send_with_retries(target, addresses, headers)
-            try:
-                status = response.status
-                if status in REDIRECT_STATUSES:
-                    current = self._redirect_location(target, response)
-                    continue
-                if status == 304:
-                    return FetchResult(
-                        url=current,
-                        status=status,
-                        content=b"",
-                        content_type=response.getheader("Content-Type", ""),
-                        etag=response.getheader("ETag") or etag,
-                        last_modified=response.getheader("Last-Modified") or last_modified,
-                        not_modified=True,
-                        fetched_at=datetime.now(UTC),
-                    )
-                if not 200 <= status < 300:
-                    raise FetchError(
-                        f"Could not fetch {current}: the server answered {status} "
-                        f"{response.reason}.".replace(" .", "."),
-                        url=current,
-                        status=status,
-                    )
-                content = self._read(target, response, self.max_bytes)
-                return FetchResult(
-                    url=current,
-                    status=status,
-                    content=content,
-                    content_type=response.getheader("Content-Type", ""),
-                    etag=response.getheader("ETag", ""),
-                    last_modified=response.getheader("Last-Modified", ""),
-                    not_modified=False,
-                    fetched_at=datetime.now(UTC),
-                )
-            finally:
-                conn.close()
+            with self.limiter.slot(target.host, self.timeout + self.max_duration):
+                response = self._send_with_retries(target, addresses, headers)
+                try:
+                    status = response.status_code
+                    if status in REDIRECT_STATUSES:
+                        current = self._redirect_location(target, response)
+                        continue
+                    if status == 304:
+                        return self._result(current, response, b"", etag, last_modified)
+                    if not 200 <= status < 300:
+                        raise FetchError(
+                            f"Could not fetch {current}: the server answered {status} "
+                            f"{response.reason or ''}.".replace(" .", "."),
+                            url=current,
+                            status=status,
+                        )
+                    content = self._read(target, response, self.max_bytes)
+                    return self._result(current, response, content, "", "")
+                finally:
+                    response.close()
         raise FetchError(
-            f"Could not fetch {url}: it redirected more than {MAX_REDIRECTS} times.", url=url
+            f"Could not fetch {url}: it redirected more than {MAX_REDIRECTS} times "
+            "(a redirect loop?).",
+            url=url,
         )
 
+    def robots_rules(self, url: str) -> RobotsRules | None:
+        """The robots.txt rules for the URL's origin (fetched when not cached yet)."""
+        target, addresses = self._vet(url)
+        return self.robots.get(target.origin, lambda: self._fetch_robots(target, addresses))
+
     # --- steps --------------------------------------------------------------------------
+
+    def _result(
+        self, url: str, response: requests.Response, content: bytes, etag: str, modified: str
+    ) -> FetchResult:
+        return FetchResult(
+            url=url,
+            status=response.status_code,
+            content=content,
+            content_type=response.headers.get("Content-Type", ""),
+            etag=response.headers.get("ETag") or etag,
+            last_modified=response.headers.get("Last-Modified") or modified,
+            not_modified=response.status_code == 304,
+            fetched_at=datetime.now(UTC),
+        )
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -348,6 +419,18 @@ class Fetcher:
             "Accept-Encoding": "gzip, deflate",
             "Connection": "close",
         }
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False  # a proxy from the environment would bypass the pinning
+            session.headers.clear()
+            adapter = _PinnedAdapter(self)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._local.session = session
+        return session
 
     def _vet(self, url: str) -> tuple[netguard.Target, list[str]]:
         """Parse, resolve once and vet the addresses that the request will then be pinned to."""
@@ -374,16 +457,14 @@ class Fetcher:
             ) from exc
         return target, addresses
 
-    def _redirect_location(
-        self, target: netguard.Target, response: http.client.HTTPResponse
-    ) -> str:
-        location = (response.getheader("Location") or "").strip()
+    def _redirect_location(self, target: netguard.Target, response: requests.Response) -> str:
+        location = (response.headers.get("Location") or "").strip()
         if not location:
             raise FetchError(
-                f"Could not fetch {target.url}: the server redirected ({response.status}) "
+                f"Could not fetch {target.url}: the server redirected ({response.status_code}) "
                 "without saying where to.",
                 url=target.url,
-                status=response.status,
+                status=response.status_code,
             )
         return urljoin(target.url, location)
 
@@ -411,23 +492,23 @@ class Fetcher:
             for hop in range(MAX_REDIRECTS + 1):
                 if hop:
                     robots_target, addresses = self._vet(url)
-                conn, response = self._send(robots_target, addresses, self._headers())
+                response = self._send(robots_target, addresses, self._headers())
                 try:
-                    if response.status in REDIRECT_STATUSES:
+                    if response.status_code in REDIRECT_STATUSES:
                         url = self._redirect_location(robots_target, response)
                         continue
                     body = b""
-                    if 200 <= response.status < 300:
+                    if 200 <= response.status_code < 300:
                         body = self._read(robots_target, response, ROBOTS_MAX_BYTES, truncate=True)
                     return rules_from_response(
-                        target.origin, response.status, body, now=time.monotonic()
+                        target.origin, response.status_code, body, now=self.clock()
                     )
                 finally:
-                    conn.close()
+                    response.close()
             error = f"more than {MAX_REDIRECTS} redirects"
         except FetchError as exc:
             error = str(exc).rstrip(".")
-        return rules_from_response(target.origin, None, b"", now=time.monotonic(), error=error)
+        return rules_from_response(target.origin, None, b"", now=self.clock(), error=error)
 
     def _interval(self, target: netguard.Target) -> float:
         rules = self.robots.peek(target.origin) if self.obey_robots else None
@@ -436,21 +517,21 @@ class Fetcher:
 
     def _send_with_retries(
         self, target: netguard.Target, addresses: list[str], headers: Mapping[str, str]
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    ) -> requests.Response:
         """Send; retry 429/503 a bounded number of times, after Retry-After or a backoff."""
         for attempt in range(self.max_retries + 1):
-            conn, response = self._send(target, addresses, headers)
-            if response.status not in RETRY_STATUSES or attempt == self.max_retries:
-                return conn, response
-            asked = parse_retry_after(response.getheader("Retry-After"))
-            conn.close()
+            response = self._send(target, addresses, headers)
+            if response.status_code not in RETRY_STATUSES or attempt == self.max_retries:
+                return response
+            asked = parse_retry_after(response.headers.get("Retry-After"))
+            response.close()
             if asked is not None and asked > self.max_retry_after:
                 raise FetchError(
-                    f"Could not fetch {target.url}: the server answered {response.status} and "
-                    f"asked us to come back in {asked:.0f} s, longer than the "
+                    f"Could not fetch {target.url}: the server answered {response.status_code} "
+                    f"and asked us to come back in {asked:.0f} s, longer than the "
                     f"{self.max_retry_after:.0f} s the fetcher waits.",
                     url=target.url,
-                    status=response.status,
+                    status=response.status_code,
                 )
             delay = asked if asked is not None else self.backoff_base * 2**attempt
             self.limiter.defer(target.host, delay)
@@ -458,81 +539,89 @@ class Fetcher:
 
     def _send(
         self, target: netguard.Target, addresses: list[str], headers: Mapping[str, str]
-    ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    ) -> requests.Response:
         """One request on a fresh connection pinned to the vetted addresses."""
         self.limiter.wait(target.host, self._interval(target))
-        conn = netguard.open_connection(
-            target, addresses, timeout=self.timeout, context=self.ssl_context
-        )
+        request = requests.Request("GET", target.scheme + "://" + _netloc(target)).prepare()
+        request.url = f"{target.scheme}://{_netloc(target)}{target.request_target}"
+        request.headers = requests.structures.CaseInsensitiveDict(headers)
+        request.vetted = addresses  # read by _PinnedAdapter
+        request.target = target
         where = f"{target.host}:{target.port}"
         try:
-            conn.request("GET", target.request_target, headers=dict(headers))
-            return conn, conn.getresponse()
-        except BaseException as exc:
-            conn.close()
-            if isinstance(exc, TimeoutError):
+            return self._session().send(
+                request, stream=True, allow_redirects=False, timeout=self.timeout, verify=True
+            )
+        except requests.RequestException as exc:
+            root = _root_cause(exc)
+            if isinstance(exc, requests.Timeout) or isinstance(root, TimeoutError):
                 reason = f"no answer from {where} within {self.timeout:g} s"
-            elif isinstance(exc, ConnectionRefusedError):
+            elif isinstance(root, ConnectionRefusedError):
                 reason = f"{where} refused the connection"
-            elif isinstance(exc, ssl.SSLCertVerificationError):
+            elif isinstance(root, ssl.SSLCertVerificationError):
                 reason = (
                     f"the TLS certificate of {target.host} could not be verified "
-                    f"({exc.verify_message})"
+                    f"({root.verify_message})"
                 )
-            elif isinstance(exc, ssl.SSLError):
-                reason = f"the TLS handshake with {where} failed ({exc})"
-            elif isinstance(exc, http.client.HTTPException):
-                reason = f"{where} sent a malformed response ({exc!r})"
-            elif isinstance(exc, OSError):
-                reason = f"could not connect to {where} ({exc})"
+            elif isinstance(root, ssl.SSLError) or isinstance(exc, requests.exceptions.SSLError):
+                reason = f"the TLS handshake with {where} failed ({root})"
+            elif isinstance(root, http.client.HTTPException):
+                reason = f"{where} sent a malformed response ({root!r})"
             else:
-                raise
+                reason = f"could not connect to {where} ({root})"
             raise FetchError(f"Could not fetch {target.url}: {reason}.", url=target.url) from exc
 
     def _read(
         self,
         target: netguard.Target,
-        response: http.client.HTTPResponse,
+        response: requests.Response,
         max_bytes: int,
         *,
         truncate: bool = False,
     ) -> bytes:
-        deadline = time.monotonic() + self.max_duration
+        deadline = self.clock() + self.max_duration
+        raw = response.raw
 
         def read(size: int) -> bytes:
-            if time.monotonic() > deadline:
+            if self.clock() > deadline:
                 raise FetchError(
                     f"Could not fetch {target.url}: the download took longer than "
                     f"{self.max_duration:g} s.",
                     url=target.url,
                 )
-            # read1 returns what has arrived, so the deadline is checked between drips.
-            return response.read1(size)
+            # read1 returns what has arrived, so the deadline is checked between drips;
+            # the fetcher decodes gzip/deflate itself, under the size cap.
+            return raw.read1(size, decode_content=False)
 
         try:
             return read_body(
                 read,
                 url=target.url,
                 max_bytes=max_bytes,
-                content_encoding=response.getheader("Content-Encoding", ""),
-                content_length=response.getheader("Content-Length"),
+                content_encoding=response.headers.get("Content-Encoding", ""),
+                content_length=response.headers.get("Content-Length"),
                 truncate=truncate,
             )
-        except http.client.IncompleteRead as exc:
-            raise FetchError(
-                f"Could not fetch {target.url}: the connection closed after "
-                f"{len(exc.partial):,} bytes, before the whole body arrived.",
-                url=target.url,
-            ) from exc
-        except TimeoutError as exc:
+        except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
             raise FetchError(
                 f"Could not fetch {target.url}: the body stopped arriving for {self.timeout:g} s.",
                 url=target.url,
             ) from exc
-        except (OSError, http.client.HTTPException) as exc:
+        except urllib3.exceptions.ProtocolError as exc:
+            raise FetchError(
+                f"Could not fetch {target.url}: the connection closed before the whole body "
+                f"arrived ({_root_cause(exc)!r}).",
+                url=target.url,
+            ) from exc
+        except (OSError, http.client.HTTPException, urllib3.exceptions.HTTPError) as exc:
             raise FetchError(
                 f"Could not fetch {target.url}: reading the body failed ({exc!r}).", url=target.url
             ) from exc
+
+
+def _netloc(target: netguard.Target) -> str:
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    return f"{host}:{target.port}"
 
 
 _fetcher: Fetcher | None = None
@@ -544,6 +633,7 @@ _SETTINGS_READ = {
     "FETCHER_TIMEOUT",
     "FETCHER_MAX_DURATION",
     "FETCHER_ALLOWED_NETWORKS",
+    "FETCHER_HOST_CONCURRENCY",
     "MAX_FILE_SIZE",
 }
 
@@ -553,7 +643,12 @@ def get_fetcher() -> Fetcher:
     global _fetcher
     with _fetcher_lock:
         if _fetcher is None:
-            _fetcher = Fetcher()
+            _fetcher = Fetcher(
+                limiter=limiter_from_settings(
+                    str(_setting("CELERY_BROKER_URL", "")),
+                    concurrency=int(_setting("FETCHER_HOST_CONCURRENCY", 2)),
+                )
+            )
         return _fetcher
 
 

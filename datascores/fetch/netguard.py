@@ -1,16 +1,15 @@
 """SSRF guard: which URLs and addresses the fetcher may reach, and connections pinned to them.
 
 The fetcher resolves a host once, vets every address, then connects to those vetted
-addresses itself (`PinnedHTTPConnection`), so a DNS answer that changes between the check
-and the connect (DNS rebinding) cannot steer it to an internal service.
+addresses itself (`connect_first`, used by the fetcher's transport), so a DNS answer
+that changes between the check and the connect (DNS rebinding) cannot steer it to an
+internal service.
 """
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import socket
-import ssl
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -149,7 +148,7 @@ def vet_addresses(
     return addresses
 
 
-def _connect_first(addresses: Sequence[str], port: int, timeout: float | None) -> socket.socket:
+def connect_first(addresses: Sequence[str], port: int, timeout: float | None) -> socket.socket:
     """Open a TCP connection to the first vetted address that answers."""
     last_error: OSError | None = None
     for address in addresses:
@@ -162,49 +161,3 @@ def _connect_first(addresses: Sequence[str], port: int, timeout: float | None) -
         return sock
     assert last_error is not None  # addresses is never empty
     raise last_error
-
-
-class PinnedHTTPConnection(http.client.HTTPConnection):
-    """HTTP connection that sends Host for `host` but connects only to vetted addresses."""
-
-    def __init__(self, host: str, port: int, *, addresses: Sequence[str], timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._addresses = list(addresses)
-
-    def connect(self) -> None:
-        self.sock = _connect_first(self._addresses, self.port, self.timeout)
-
-
-class PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """HTTPS connection to vetted addresses; SNI and certificate checks use `host`."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        addresses: Sequence[str],
-        timeout: float,
-        context: ssl.SSLContext,
-    ) -> None:
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._addresses = list(addresses)
-
-    def connect(self) -> None:
-        sock = _connect_first(self._addresses, self.port, self.timeout)
-        try:
-            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
-        except BaseException:
-            sock.close()
-            raise
-
-
-def open_connection(
-    target: Target, addresses: Sequence[str], *, timeout: float, context: ssl.SSLContext
-) -> http.client.HTTPConnection:
-    """A not-yet-connected connection for the target, pinned to its vetted addresses."""
-    if target.scheme == "https":
-        return PinnedHTTPSConnection(
-            target.host, target.port, addresses=addresses, timeout=timeout, context=context
-        )
-    return PinnedHTTPConnection(target.host, target.port, addresses=addresses, timeout=timeout)

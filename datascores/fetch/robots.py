@@ -1,13 +1,11 @@
 """robots.txt rules per origin, with the status-code policy of RFC 9309 and a TTL cache.
 
 Policy (the conservative reading that Google also follows):
-- 2xx: obey the file's rules (first 500 KiB; parsed by urllib.robotparser);
+- 2xx: obey the file's rules (first 500 KiB; parsed by protego, the parser Scrapy uses,
+  which applies the longest matching rule and understands `*` and `$` wildcards);
 - 4xx (including 401/403/404): no usable robots.txt, so everything is allowed;
 - 5xx, 429, unreachable, refused redirect: everything is disallowed for a short while,
   then robots.txt is asked for again.
-
-urllib.robotparser applies the first matching Allow/Disallow line of a group, not the
-longest match that RFC 9309 asks for, and reads only whole-second Crawl-delay values.
 """
 
 from __future__ import annotations
@@ -16,7 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
 ROBOTS_TTL = 24 * 3600.0  # RFC 9309: do not use a cached copy for more than 24 hours
@@ -29,7 +28,7 @@ class RobotsRules:
 
     origin: str
     expires_at: float  # time.monotonic() value
-    parser: RobotFileParser | None = None  # None: no rules apply (see allow_all)
+    parser: Protego | None = None  # None: no rules apply (see allow_all)
     allow_all: bool = False
     reason: str = ""  # why everything is disallowed, when it is
 
@@ -37,7 +36,7 @@ class RobotsRules:
         """Whether the rules let `user_agent` fetch `url`."""
         if self.parser is None:
             return self.allow_all
-        return self.parser.can_fetch(user_agent, url)
+        return self.parser.can_fetch(url, user_agent)
 
     def crawl_delay(self, user_agent: str) -> float:
         """The Crawl-delay (seconds) that applies to `user_agent`, 0 when none."""
@@ -46,14 +45,17 @@ class RobotsRules:
         delay = self.parser.crawl_delay(user_agent)
         return float(delay) if delay else 0.0
 
+    def sitemaps(self) -> list[str]:
+        """The `Sitemap:` lines of the file."""
+        return list(self.parser.sitemaps) if self.parser is not None else []
+
 
 def rules_from_response(
     origin: str, status: int | None, body: bytes, *, now: float, error: str = ""
 ) -> RobotsRules:
     """Turn the outcome of fetching /robots.txt into rules (status None: no answer at all)."""
     if status is not None and 200 <= status < 300:
-        parser = RobotFileParser()
-        parser.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace").splitlines())
+        parser = Protego.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace"))
         return RobotsRules(origin, now + ROBOTS_TTL, parser=parser)
     if status is not None and 400 <= status < 500 and status != 429:
         return RobotsRules(origin, now + ROBOTS_TTL, allow_all=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import ipaddress
-import itertools
 import socket
 import threading
 import time
@@ -32,8 +31,6 @@ from tests.fetch.conftest import LocalServer, Reply
 
 LOOPBACK_ONLY = [ipaddress.ip_network("127.0.0.1/32")]
 UA = "TestBot/1.0 (+https://data-scores.org/about)"
-# Tolerance for when the server thread notes a request's arrival, not for the fetcher's waits.
-JITTER = 0.05
 
 
 def fetcher(**kwargs) -> Fetcher:
@@ -51,10 +48,6 @@ def guarded_fetcher(**kwargs) -> Fetcher:
     f = fetcher(allow_private=False, **kwargs)
     f.allowed_networks = LOOPBACK_ONLY
     return f
-
-
-def gaps(times: list[float]) -> list[float]:
-    return [b - a for a, b in itertools.pairwise(times)]
 
 
 # --- pure parts -------------------------------------------------------------------------
@@ -383,17 +376,33 @@ def test_robots_can_be_ignored_when_asked(server: LocalServer):
     assert server.paths() == ["/page"]
 
 
+def clocked_fetcher(**kwargs) -> tuple[Fetcher, FakeClock]:
+    """A fetcher whose waits go to a fake clock: the test reads the waits, never the time."""
+    clock = FakeClock()
+    kwargs.setdefault("limiter", RateLimiter(clock=clock, sleep=clock.sleep))
+    return fetcher(clock=clock, **kwargs), clock
+
+
 def test_min_interval_spaces_requests_to_one_host(server: LocalServer):
     server.routes["/page"] = Reply(200, b"page")
-    f = fetcher(min_interval=0.4, obey_robots=False)
+    f, clock = clocked_fetcher(min_interval=0.4, obey_robots=False)
     for _ in range(3):
         f.get(server.url("/page"))
-    assert all(gap >= 0.4 - JITTER for gap in gaps(server.times("/page")))
+    assert len(server.times("/page")) == 3
+    assert clock.slept == [pytest.approx(0.4)] * 2
 
 
 def test_min_interval_holds_across_threads(server: LocalServer):
     server.routes["/page"] = Reply(200, b"page")
-    f = fetcher(min_interval=0.3, obey_robots=False)
+    clock = FakeClock()
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def sleep(seconds: float) -> None:  # threads do not advance a shared fake clock
+        with lock:
+            waits.append(seconds)
+
+    f = fetcher(min_interval=0.3, obey_robots=False, clock=clock, limiter=RateLimiter(clock, sleep))
     errors: list[BaseException] = []
 
     def fetch() -> None:
@@ -408,20 +417,37 @@ def test_min_interval_holds_across_threads(server: LocalServer):
     for t in threads:
         t.join()
     assert errors == []
-    times = sorted(server.times("/page"))
-    assert len(times) == 4
-    assert all(gap >= 0.3 - JITTER for gap in gaps(times))
+    assert len(server.times("/page")) == 4
+    # Each thread got its own slot 0.3 s after the previous one.
+    assert sorted(waits) == [pytest.approx(0.3), pytest.approx(0.6), pytest.approx(0.9)]
 
 
 def test_crawl_delay_larger_than_min_interval_is_honoured(server: LocalServer):
-    server.routes["/robots.txt"] = Reply(200, b"User-agent: *\nCrawl-delay: 1\n")
+    server.routes["/robots.txt"] = Reply(200, b"User-agent: *\nCrawl-delay: 1.5\n")
     server.routes["/a"] = Reply(200, b"a")
     server.routes["/b"] = Reply(200, b"b")
-    f = fetcher(min_interval=0.1)
+    f, clock = clocked_fetcher(min_interval=0.1)
     f.get(server.url("/a"))
     f.get(server.url("/b"))
     assert server.paths() == ["/robots.txt", "/a", "/b"]
-    assert all(gap >= 1 - JITTER for gap in gaps([s.at for s in server.seen]))
+    # Once robots.txt is read, its Crawl-delay spaces every request, counted from robots.txt.
+    assert clock.slept == [pytest.approx(1.5), pytest.approx(1.5)]
+
+
+def test_robots_wildcards_and_longest_match(server: LocalServer):
+    server.routes["/robots.txt"] = Reply(
+        200,
+        b"User-agent: *\nDisallow: /*.pdf$\nDisallow: /search\nAllow: /search/about\n",
+    )
+    for path in ("/report.pdf", "/report.pdfx", "/search?q=x", "/search/about"):
+        server.routes[path.split("?")[0]] = Reply(200, b"ok")
+    f = fetcher()
+    with pytest.raises(RobotsDisallowed):
+        f.get(server.url("/report.pdf"))
+    with pytest.raises(RobotsDisallowed):
+        f.get(server.url("/search?q=x"))
+    assert f.get(server.url("/report.pdfx")).content == b"ok"
+    assert f.get(server.url("/search/about")).content == b"ok"
 
 
 def test_conditional_get_with_etag(server: LocalServer):
@@ -645,13 +671,13 @@ def test_slow_server_times_out(server: LocalServer):
 
 
 def test_503_retry_after_is_waited_for_then_retried(server: LocalServer):
-    answers = iter([Reply(503, headers={"Retry-After": "1"}), Reply(200, b"now")])
+    answers = iter([Reply(503, headers={"Retry-After": "7"}), Reply(200, b"now")])
     server.routes["/busy"] = lambda _seen: next(answers)
-    result = fetcher(obey_robots=False).get(server.url("/busy"))
+    f, clock = clocked_fetcher(obey_robots=False)
+    result = f.get(server.url("/busy"))
     assert result.content == b"now"
-    times = server.times("/busy")
-    assert len(times) == 2
-    assert times[1] - times[0] >= 1 - JITTER
+    assert len(server.times("/busy")) == 2
+    assert clock.slept == [pytest.approx(7)]
 
 
 def test_429_with_a_long_retry_after_gives_up_at_once(server: LocalServer):
@@ -666,16 +692,13 @@ def test_429_with_a_long_retry_after_gives_up_at_once(server: LocalServer):
 
 def test_persistent_503_backs_off_then_fails(server: LocalServer):
     server.routes["/down"] = Reply(503)
-    f = fetcher(obey_robots=False)
+    f, clock = clocked_fetcher(obey_robots=False)
     f.max_retries, f.backoff_base = 2, 0.2
     with pytest.raises(FetchError, match="answered 503") as info:
         f.get(server.url("/down"))
     assert info.value.status == 503
-    times = server.times("/down")
-    assert len(times) == 3
-    first, second = gaps(times)
-    assert first >= 0.2 - JITTER
-    assert second >= 0.4 - JITTER
+    assert len(server.times("/down")) == 3
+    assert clock.slept == [pytest.approx(0.2), pytest.approx(0.4)]
 
 
 def test_get_fetcher_is_shared_and_follows_settings():
