@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "scrapers",
     "foi",
     "search",
+    "django_celery_beat",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-dirty-index": {"task": "search.tasks.sweep_dirty", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(HOME / "celerybeat-schedule")
+# Beat reads its schedules from the database (django-celery-beat), so admins edit a web
+# source's cron schedule in the admin; the entries above are synced into it at start.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGGING = {
     "version": 1,
