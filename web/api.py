@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from datascores.documents.models import Document, Status
 from search.backends.base import MAX_PAGE_SIZE, MAX_WINDOW
 
 from . import engine
-from .documents import foi_for, tags_for
+from .documents import foi_for, public_location, tags_for
 from .forms import SearchState
 from .highlight import plain_snippet, safe_snippet
 from .rows import request_url
@@ -207,8 +208,8 @@ def api_document(request: HttpRequest, pk: int) -> HttpResponse:
         "sources": [
             {
                 "kind": s.kind,
-                "location": s.location,
-                "filename": s.filename,
+                "location": public_location(s),
+                "filename": PurePosixPath(s.filename.replace("\\", "/")).name,
                 "container_id": s.container_id,
                 "fetched_at": s.fetched_at.isoformat() if s.fetched_at else None,
             }

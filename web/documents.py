@@ -36,6 +36,15 @@ def download_name(doc: Document) -> str:
     return (stem.strip()[:80] or f"document-{doc.pk}") + ext
 
 
+def public_location(source: Source) -> str:
+    """Where a source is, as the public may see it: the URL of a fetched file, the name
+    inside its container for an archive member, and only the filename for anything
+    read from this server's disk (its path says nothing useful and tells too much)."""
+    if source.is_url or source.kind == SourceKind.MEMBER:
+        return source.location
+    return PurePosixPath((source.filename or source.location or "").replace("\\", "/")).name
+
+
 def _int(value, default: int = 0) -> int:
     try:
         return int(value)
@@ -252,7 +261,7 @@ def _source_view(s: Source) -> dict:
     kinds = dict(SourceKind.choices)
     return {
         "kind": kinds.get(s.kind, s.kind),
-        "location": s.location,
+        "location": public_location(s),
         "is_url": s.is_url,
         "filename": s.filename,
         "container": s.container,

@@ -138,3 +138,24 @@ def test_hits_carry_their_match_counts(client, indexed):
     by_id = {h["id"]: h for h in data["hits"]}
     assert {h["matches"] for h in data["hits"]} == {1, 2}
     assert by_id[2]["matches"] == 2 and by_id[3]["matches"] == 1  # analytics + risk; risk
+
+
+def test_api_document_does_not_expose_server_paths(client, db):
+    """An ingested file's source shows its filename, never where it sits on the server."""
+    from datascores.documents.models import Source, SourceKind
+
+    from .conftest import make_document
+
+    doc = make_document("Uploaded", ["Some text."], filename="contract.pdf")
+    Source.objects.filter(document=doc).update(
+        kind=SourceKind.UPLOAD, location="/srv/datascores/inbox/private/contract.pdf"
+    )
+    Source.objects.create(
+        document=doc, kind=SourceKind.UPLOAD, location="/home/ops/secret dir/no-name.pdf"
+    )
+    body = client.get(f"/api/documents/{doc.pk}").content.decode()
+    assert "/srv/" not in body and "/home/" not in body
+    sources = client.get(f"/api/documents/{doc.pk}").json()["sources"]
+    assert [s["location"] for s in sources] == ["contract.pdf", "no-name.pdf"]
+    page = client.get(f"/documents/{doc.pk}").content.decode()
+    assert "/srv/" not in page and "/home/ops" not in page
