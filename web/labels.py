@@ -1,8 +1,15 @@
-"""Words people read for the codes the index stores (source types, FOI statuses, file types)."""
+"""Words people read for the codes the index stores (source types, FOI statuses, file types).
+
+File types are labelled by the extraction registry, where each format declares its facet
+value and label once.
+"""
 
 from __future__ import annotations
 
+from datascores.documents.extract.registry import file_type_label
 from datascores.documents.models import SourceType
+
+__all__ = ["facet_label", "file_type_label", "foi_status_label", "source_type_label"]
 
 SOURCE_TYPES: dict[str, str] = {str(k): str(v) for k, v in SourceType.choices}
 
@@ -36,10 +43,6 @@ def source_type_label(code: str) -> str:
 
 def foi_status_label(code: str) -> str:
     return FOI_STATUSES.get(code, code.replace("_", " ").capitalize() if code else "")
-
-
-def file_type_label(code: str) -> str:
-    return code.upper() if code and len(code) <= 5 else code
 
 
 def facet_label(facet: str, value: str) -> str:

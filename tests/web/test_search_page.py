@@ -228,3 +228,26 @@ def test_a_broken_index_is_a_clear_503_everywhere(client, monkeypatch):
     assert client.get("/insights").status_code == 503
     assert "unavailable" in client.post("/batch", {"terms": "x"}).content.decode()
     assert client.get("/").status_code == 200  # the landing page still offers the search box
+
+
+def test_file_type_facet_uses_the_extraction_registry_labels(client):
+    """ODS and ODP are their own file types, labelled as the format modules declare."""
+    from search.backends import IndexDoc
+
+    from .conftest import index_docs
+
+    index_docs(
+        [
+            IndexDoc(id=1, title="Budget", pages=[(1, "x")], file_type="ods"),
+            IndexDoc(id=2, title="Slides", pages=[(1, "x")], file_type="odp"),
+        ]
+    )
+    soup = page(client, "/search")
+    labels = {
+        box["value"]: box.find_parent("label").select_one(".facet__name").get_text(strip=True)
+        for box in soup.select('input[type=checkbox][name="type"]')
+    }
+    assert labels == {
+        "ods": "OpenDocument spreadsheet (ODS)",
+        "odp": "OpenDocument presentation (ODP)",
+    }
