@@ -9,10 +9,11 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from datascores.documents.models import Document, Source
-        from datascores.documents.signals import document_ready
+        from datascores.documents.signals import document_ready, documents_changed
         from search import indexer
 
         document_ready.connect(indexer.on_document_ready, dispatch_uid="search.ready")
+        documents_changed.connect(indexer.on_documents_changed, dispatch_uid="search.changed")
         post_delete.connect(
             indexer.on_document_deleted, sender=Document, dispatch_uid="search.doc_deleted"
         )

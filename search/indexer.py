@@ -18,10 +18,11 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
+from datascores.documents.dispatch import enqueue
 from datascores.documents.models import Document, Status
+from datascores.documents.signals import tag_provider
 from search.backends import IndexDoc, SearchRequest, get_backend
 
 log = logging.getLogger(__name__)
@@ -32,21 +33,13 @@ Progress = Callable[[int], Any] | None
 
 
 def document_tags(document: Document) -> dict[str, Any]:
-    """Entity tags for a document, or none while the entities app cannot provide them."""
-    try:
-        from datascores.entities.api import document_tags as tags
-    except ImportError:
-        return {}
-    return tags(document) or {}
+    """Entity tags for a document from the registered provider ({} without one)."""
+    return tag_provider().document_tags(document) or {}
 
 
 def chunk_tags(documents: list[Document]) -> dict[int, dict[str, Any]]:
-    """Entity tags for many documents in one query ({} while entities cannot say)."""
-    try:
-        from datascores.entities.api import documents_tags
-    except ImportError:
-        return {}
-    return documents_tags(documents)
+    """Entity tags for many documents in one query ({} without a provider)."""
+    return tag_provider().documents_tags(documents)
 
 
 def build_index_doc(document: Document, tags: dict[str, Any] | None = None) -> IndexDoc:
@@ -110,9 +103,9 @@ def mark_dirty(document_ids: Iterable[int], *, only_done: bool = False) -> int:
         rows = rows.filter(status=Status.DONE)
     n = rows.update(index_dirty=True)
     if n:
-        from search import tasks
+        from search import tasks  # tasks wrap this module's functions
 
-        transaction.on_commit(lambda: tasks.index_documents.delay(ids))
+        enqueue(tasks.index_documents, ids)
     return n
 
 
@@ -222,11 +215,15 @@ def on_document_ready(sender, document: Document, **kwargs) -> None:
     mark_dirty([document.pk])
 
 
+def on_documents_changed(sender, ids: list[int], **kwargs) -> None:
+    # Their tags (or an entity's name) changed: what the index holds for them is stale.
+    mark_dirty(ids)
+
+
 def on_document_deleted(sender, instance: Document, **kwargs) -> None:
-    pk = instance.pk
     from search import tasks
 
-    transaction.on_commit(lambda: tasks.delete_documents.delay([pk]))
+    enqueue(tasks.delete_documents, [instance.pk])
 
 
 def on_source_changed(sender, instance, **kwargs) -> None:

@@ -12,8 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from datascores.entities.admin import DocumentTagInline
-
 from . import pipeline
 from .models import Blob, Document, Page, Source, SourceKind, SourceType, Status
 
@@ -98,7 +96,9 @@ class DocumentAdmin(admin.ModelAdmin):
         "fetched_at",
         *readonly_fields,
     )
-    inlines = [SourceInline, DocumentTagInline, PageInline]
+    # Apps above the core add their own inlines (entities adds the document's tags
+    # before the pages); the core names none of them.
+    inlines = [SourceInline, PageInline]
     actions = ["rerun"]
     change_list_template = "admin/documents/document/change_list.html"
 

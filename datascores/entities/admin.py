@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from datascores.documents.admin import DocumentAdmin, PageInline
+
 from .models import (
     Alias,
     AliasSource,
@@ -256,6 +258,17 @@ class DocumentTagInline(admin.TabularInline):
             if status != obj.status
         ]
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
+def add_document_inline(inline: type[admin.options.InlineModelAdmin]) -> None:
+    """Show ``inline`` on the documents admin, before the pages (the core's admin does
+    not import this app: tags are added from here)."""
+    inlines = [i for i in DocumentAdmin.inlines if i is not inline]
+    at = inlines.index(PageInline) if PageInline in inlines else len(inlines)
+    DocumentAdmin.inlines = [*inlines[:at], inline, *inlines[at:]]
+
+
+add_document_inline(DocumentTagInline)
 
 
 @admin.register(Mention)

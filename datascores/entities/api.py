@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from .models import DocumentTag, EntityType, Mention, PublicBody, TagRole, TagStatus
-from .services import BOILERPLATE, tag_document
+from .services import BOILERPLATE, RULE_RANK, tag_document
 
 EVIDENCE_PER_ENTITY = 5
-_RULE_RANK = {"unambiguous": 0, "vendor-in-name": 1, "context": 2, "support": 3}
 
 
 def _live_tags(document):
@@ -126,7 +125,7 @@ def document_evidence(document) -> list[dict]:
     for tag in tags:
         mentions = sorted(
             by_entity.get(tag.entity_id, []),
-            key=lambda m: (_RULE_RANK.get(m.rule, 9), m.page, m.start),
+            key=lambda m: (RULE_RANK.get(m.rule, 9), m.page, m.start),
         )[:EVIDENCE_PER_ENTITY]
         if not mentions:
             out.append(
@@ -156,4 +155,14 @@ def document_evidence(document) -> list[dict]:
     return out
 
 
-__all__ = ["document_evidence", "document_tags", "documents_tags", "tag_document"]
+class EntityTags:
+    """The tags provider this app registers with the documents core at start-up."""
+
+    document_tags = staticmethod(document_tags)
+    documents_tags = staticmethod(documents_tags)
+    document_evidence = staticmethod(document_evidence)
+
+
+TAGS = EntityTags()
+
+__all__ = ["TAGS", "document_evidence", "document_tags", "documents_tags", "tag_document"]

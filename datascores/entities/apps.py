@@ -8,6 +8,11 @@ class EntitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from datascores.documents.signals import register_tag_provider
 
+        from . import api, signals
+
+        # The core asks whoever registered for a document's tags (the index, the
+        # document page, show_document); this app is that provider.
+        register_tag_provider(api.TAGS)
         signals.connect()

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from datascores.documents.dispatch import enqueue
+from datascores.documents.models import Document, Page, Status
+from datascores.documents.signals import announce_changed
 
 from .models import (
     Alias,
@@ -38,7 +43,7 @@ _cache_lock = threading.Lock()
 _cache: dict[str, object] = {"key": None, "tagger": None}
 
 # Evidence shown first: a name written out in full beats one inferred from context.
-_RULE_RANK = {"unambiguous": 0, "vendor-in-name": 1, "context": 2, "support": 3}
+RULE_RANK = {"unambiguous": 0, "vendor-in-name": 1, "context": 2, "support": 3}
 BOILERPLATE = "boilerplate"  # Mention.rule of a name in appeal boilerplate: not a tag
 
 
@@ -179,7 +184,7 @@ def tag_document(document, *, tagger: Tagger | None = None) -> bool:
         for m in result.mentions:
             counts[m.entity] += 1
             cur = best.get(m.entity)
-            if cur is None or _RULE_RANK.get(m.rule, 9) < _RULE_RANK.get(cur.rule, 9):
+            if cur is None or RULE_RANK.get(m.rule, 9) < RULE_RANK.get(cur.rule, 9):
                 best[m.entity] = m
         found = set(counts)
         if result.issuer is not None:
@@ -228,7 +233,7 @@ def tag_document(document, *, tagger: Tagger | None = None) -> bool:
         )
         changed = _facets(document) != before
     if changed:
-        mark_dirty([document.pk])
+        announce_changed([document.pk], sender=DocumentTag)
     return changed
 
 
@@ -261,24 +266,6 @@ def _store_links(document, result) -> None:
     )
 
 
-def mark_dirty(document_ids: Iterable[int]) -> None:
-    """Tell the search index these documents changed (the search app's hook when present)."""
-    ids = list(document_ids)
-    if not ids:
-        return
-    try:
-        from search.indexer import mark_dirty as search_mark_dirty
-    except ImportError:
-        search_mark_dirty = None
-    if search_mark_dirty is not None:
-        search_mark_dirty(ids)
-        return
-    # Without the search app's hook, the flag alone lets the periodic sweep pick them up.
-    from datascores.documents.models import Document
-
-    Document.objects.filter(pk__in=ids).update(index_dirty=True)
-
-
 def set_tag_status(tag: DocumentTag, status: str, user=None) -> bool:
     """A reviewer's decision; the index learns when a tag appears or disappears."""
     if tag.status == status:
@@ -291,7 +278,7 @@ def set_tag_status(tag: DocumentTag, status: str, user=None) -> bool:
         Link.objects.filter(document_id=tag.document_id).filter(
             Q(authority_id=tag.entity_id) | Q(entity_id=tag.entity_id)
         ).delete()
-    mark_dirty([tag.document_id])
+    announce_changed([tag.document_id], sender=DocumentTag)
     return True
 
 
@@ -345,8 +332,6 @@ def _search_tokens(entity_ids: Iterable[int]) -> set[str]:
 
 def affected_documents(entity_ids: Iterable[int]) -> list[int]:
     """Documents already tagged with these entities, plus those whose text may name them."""
-    from datascores.documents.models import Document, Page, Status
-
     ids = list(entity_ids)
     found = set(DocumentTag.objects.filter(entity_id__in=ids).values_list("document_id", flat=True))
     found |= set(Mention.objects.filter(entity_id__in=ids).values_list("document_id", flat=True))
@@ -390,7 +375,7 @@ def request_retag(
             entity_ids=entity_ids,
             document_ids=document_ids,
         )
-    run_tag_job.delay(job.pk)
+    enqueue(run_tag_job, job.pk)
     return job
 
 
@@ -410,10 +395,6 @@ def start_job(job: TagJob) -> list[int]:
 
 def run_job_step(job: TagJob, *, budget_seconds: float | None = None, progress=None) -> bool:
     """Tag the job's remaining documents (within the time budget); True when finished."""
-    import time
-
-    from datascores.documents.models import Document
-
     deadline = time.monotonic() + budget_seconds if budget_seconds else None
     tagger = get_tagger()
     remaining = job.document_ids[job.done :]

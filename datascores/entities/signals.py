@@ -9,7 +9,11 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
+from datascores.documents.models import Status
+from datascores.documents.signals import announce_changed, document_ready
+
 from .models import Alias, Company, DocumentTag, Entity, PublicBody, System, VocabularyState
+from .services import request_retag, tag_document
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +32,6 @@ def quiet():
 
 def tag_ready_document(sender, document, **kwargs) -> None:
     """document_ready: tag documents that finished processing."""
-    from datascores.documents.models import Status
-
-    from .services import tag_document
-
     if document.status != Status.DONE:
         return
     try:
@@ -71,9 +71,7 @@ def entity_renamed(sender, instance, created=False, **kwargs) -> None:
         .distinct()
     )
     if doc_ids:
-        from .services import mark_dirty
-
-        transaction.on_commit(lambda: mark_dirty(doc_ids))
+        transaction.on_commit(lambda: announce_changed(doc_ids, sender=sender))
 
 
 def vocabulary_saved(sender, instance, **kwargs) -> None:
@@ -83,8 +81,6 @@ def vocabulary_saved(sender, instance, **kwargs) -> None:
     entity_id = _entity_id(instance)
     if entity_id is None:
         return
-    from .services import request_retag
-
     transaction.on_commit(
         lambda: request_retag([entity_id], description=f"Vocabulary changed: {instance}")
     )
@@ -99,8 +95,6 @@ def vocabulary_deleted(sender, instance, **kwargs) -> None:
         # (An alias deleted along with its entity needs no re-tag: the entity's tags go.)
         entity_id = instance.entity_id
         if Entity.objects.filter(pk=entity_id).exists():
-            from .services import request_retag
-
             transaction.on_commit(
                 lambda: request_retag([entity_id], description=f"Alias deleted: {instance}")
             )
@@ -115,14 +109,10 @@ def entity_deleting(sender, instance, **kwargs) -> None:
         DocumentTag.objects.filter(entity_id=instance.pk).values_list("document_id", flat=True)
     )
     if doc_ids:
-        from .services import mark_dirty
-
-        transaction.on_commit(lambda: mark_dirty(doc_ids))
+        transaction.on_commit(lambda: announce_changed(doc_ids, sender=sender))
 
 
 def connect() -> None:
-    from datascores.documents.signals import document_ready
-
     document_ready.connect(tag_ready_document, dispatch_uid="entities_tag_ready_document")
     for model in (PublicBody, Company, System, Alias):
         post_save.connect(vocabulary_saved, sender=model, dispatch_uid=f"entities_saved_{model}")

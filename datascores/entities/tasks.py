@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from datascores.documents.dispatch import enqueue
+
 from .models import JobStatus, TagJob
+from .services import run_job_step, start_job
 
 STEP_SECONDS = 240  # well inside the task time limit; a long job re-queues itself
 
 
 @shared_task(acks_late=True)
-def tag_document_task(document_id: int) -> bool:
-    from datascores.documents.models import Document
-
-    from .services import tag_document
-
-    doc = Document.objects.filter(pk=document_id).first()
-    return bool(doc and tag_document(doc))
-
-
-@shared_task(acks_late=True)
 def run_tag_job(job_id: int) -> str:
     """Re-tag a job's documents, recording progress on the job; re-queues itself until done."""
-    from .services import run_job_step, start_job
-
     job = TagJob.objects.filter(pk=job_id).first()
     if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
         return "nothing to do"
@@ -43,5 +34,5 @@ def run_tag_job(job_id: int) -> str:
         job.save(update_fields=["status", "error_log"])
         raise
     if not finished:
-        run_tag_job.delay(job_id)
+        enqueue(run_tag_job, job_id)
     return f"{job.done}/{job.total}"

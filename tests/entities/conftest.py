@@ -59,3 +59,18 @@ def make_document(db):
         return doc
 
     return make
+
+
+@pytest.fixture
+def announced():
+    """Document ids announced through ``documents_changed`` (what the index is told)."""
+    from datascores.documents.signals import documents_changed
+
+    told: list[int] = []
+
+    def receiver(sender, ids, **kwargs):
+        told.extend(ids)
+
+    documents_changed.connect(receiver, dispatch_uid="tests.entities.announced")
+    yield told
+    documents_changed.disconnect(dispatch_uid="tests.entities.announced")

@@ -231,13 +231,13 @@ def test_vocabulary_edit_retags_affected_documents(
 
 
 def test_deleting_an_entity_removes_its_tags(
-    make_document, django_capture_on_commit_callbacks, monkeypatch
+    make_document, django_capture_on_commit_callbacks, announced
 ):
     doc = make_document(["Records are kept in iBase by the council."])
     api.tag_document(doc)
     assert api.document_tags(doc)["systems"] == ["iBase"]
-    told = []
-    monkeypatch.setattr("datascores.entities.services.mark_dirty", told.extend)
+    announced.clear()  # what tagging announced so far is not what this test checks
+    told = announced
     with django_capture_on_commit_callbacks(execute=True):
         System.objects.get(name="iBase").delete()
     assert api.document_tags(doc)["systems"] == []
@@ -328,14 +328,14 @@ def test_an_entity_made_in_the_admin_is_found_by_its_own_name_and_follows_rename
 
 
 def test_renaming_an_entity_tells_the_index_about_every_document_tagged_with_it(
-    make_document, django_capture_on_commit_callbacks, monkeypatch
+    make_document, django_capture_on_commit_callbacks, announced
 ):
     tagged = [make_document([f"Records are kept in iBase ({i})."]) for i in range(2)]
     untagged = make_document(["Nothing relevant."])
     for d in (*tagged, untagged):
         api.tag_document(d)
-    told = []
-    monkeypatch.setattr("datascores.entities.services.mark_dirty", told.extend)
+    announced.clear()  # what tagging announced so far is not what this test checks
+    told = announced
     ibase = System.objects.get(name="iBase")
     with django_capture_on_commit_callbacks(execute=True):
         ibase.description = "no rename"
@@ -382,12 +382,12 @@ def test_issuer_links_are_flagged_and_listed_first(make_document):
 
 
 def test_document_page_reviews_tags_through_set_tag_status(
-    make_document, admin_client, admin_user, monkeypatch
+    make_document, admin_client, admin_user, announced
 ):
     doc = make_document(["Kent County Council uses SPSS."])
     api.tag_document(doc)
-    told = []
-    monkeypatch.setattr("datascores.entities.services.mark_dirty", told.extend)
+    announced.clear()  # what tagging announced so far is not what this test checks
+    told = announced
     tag = DocumentTag.objects.get(document=doc, entity__name="SPSS")
     page = admin_client.get(f"/admin/documents/document/{doc.pk}/change/").content.decode()
     assert 'name="entity_tags-0-status"' not in page  # not editable in the inline

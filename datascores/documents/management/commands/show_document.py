@@ -7,12 +7,12 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from datascores.documents.models import Document
+from datascores.documents.signals import tag_provider
 
 
 def document_summary(doc: Document) -> dict:
-    """The JSON shape of show_document --json."""
-    from datascores.entities.api import document_evidence, document_tags
-
+    """The JSON shape of show_document --json (tags from the registered tags provider)."""
+    tags = tag_provider()
     pages = list(doc.pages.all())
     return {
         "id": doc.pk,
@@ -40,8 +40,8 @@ def document_summary(doc: Document) -> dict:
             }
             for s in doc.sources.all()
         ],
-        "tags": document_tags(doc),
-        "evidence": document_evidence(doc),
+        "tags": tags.document_tags(doc),
+        "evidence": tags.document_evidence(doc),
     }
 
 
