@@ -16,8 +16,13 @@ from collections.abc import Iterator
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import tesserocr
+from PIL import Image, ImageOps
+
 from .extract._common import clean_text, corrupt
 from .extract.base import Context, ExtractionError, FailureCode, PageText
+from .extract.pdf import open_pdf
 
 PDF = "application/pdf"
 # Bound the bitmap for absurd page sizes (a 5 m poster at 300 dpi would be gigapixels).
@@ -65,8 +70,6 @@ def _tessdata_candidates(ctx: Context | None) -> Iterator[Path]:
 
 def ocr_pages(data: bytes, mime: str, numbers: list[int], ctx: Context) -> list[PageText]:
     """OCR the given 1-based pages (PDF) or frames (image) and return them as pages."""
-    import tesserocr
-
     if not numbers:
         return []
     path = str(tessdata_dir(ctx))
@@ -88,10 +91,6 @@ def ocr_pages(data: bytes, mime: str, numbers: list[int], ctx: Context) -> list[
 
 def _pdf_images(data: bytes, numbers: list[int], ctx: Context):
     """Render each requested page once, grey, at ctx.ocr_dpi (less for enormous pages)."""
-    import pypdfium2 as pdfium
-
-    from .extract.pdf import open_pdf
-
     try:
         pdf = open_pdf(data)
     except pdfium.PdfiumError as exc:
@@ -119,8 +118,6 @@ def _pdf_images(data: bytes, numbers: list[int], ctx: Context):
 
 def _frame_images(data: bytes, numbers: list[int]):
     """Frames of an image file (a multi-page TIFF has several), as Tesseract-friendly images."""
-    from PIL import Image, ImageOps
-
     try:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
@@ -136,8 +133,6 @@ def _frame_images(data: bytes, numbers: list[int]):
 
 def _flatten(frame):
     """Grey on white: transparent areas would otherwise turn black."""
-    from PIL import Image
-
     if frame.mode == "P" and "transparency" in frame.info:
         frame = frame.convert("RGBA")
     if frame.mode in ("RGBA", "LA", "PA"):

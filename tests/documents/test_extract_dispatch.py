@@ -1,3 +1,5 @@
+import json
+import pickle
 import random
 
 import pytest
@@ -8,6 +10,8 @@ from datascores.documents.extract import (
     Context,
     ExtractionError,
     FailureCode,
+    Notice,
+    NoticeCode,
     extract,
 )
 from datascores.documents.extract import text as text_module
@@ -93,3 +97,62 @@ def test_document_without_any_text_is_no_text():
     with pytest.raises(ExtractionError) as info:
         run(buf.getvalue(), "blank.docx")
     assert info.value.code == FailureCode.NO_TEXT
+
+
+def test_truncation_is_a_coded_notice_given_once():
+    text = ("A long line of response text about the pilot. " * 40 + "\n") * 200
+    result = run(text.encode(), "long.txt", max_text_chars=5000)
+    truncated = [w for w in result.warnings if w.code == NoticeCode.TRUNCATED]
+    assert len(truncated) == 1
+    assert sum(len(p.text) for p in result.pages) <= 5000
+
+
+def test_page_limit_is_a_coded_notice_and_pages_are_numbered_in_order():
+    result = run(
+        fixtures.text_pdf([f"Page {n} words about data sharing" for n in range(6)]),
+        "a.pdf",
+        max_pages=4,
+    )
+    assert [p.number for p in result.pages] == [1, 2, 3, 4]
+    assert [w.code for w in result.warnings] == [NoticeCode.PAGE_LIMIT]
+    assert "first 4 of 6 pages" in result.warnings[0]
+
+
+def test_notices_survive_the_trip_from_the_extraction_child_as_sentences():
+    notice = Notice(NoticeCode.PARTIAL, "Only part was read.")
+    back = pickle.loads(pickle.dumps(notice))  # noqa: S301 - our own bytes
+    assert back == "Only part was read." and back.code == NoticeCode.PARTIAL
+    assert json.dumps([back]) == '["Only part was read."]'
+
+
+def test_the_dispatcher_supplies_the_title_when_the_reader_has_none():
+    result = run(b"\n\nSchool admissions data sharing agreement\n\nDear requester, ...\n", "a.txt")
+    assert result.title == "School admissions data sharing agreement"
+    table = run(b"name,value,year\nQuillmarsh,48000,2023\nBrambleworth,12500,2024\n", "r.csv")
+    assert table.title == ""
+
+
+def test_members_wait_in_files_until_cleanup(tmp_path):
+    data = fixtures.zip_file({"a.txt": b"first member", "b.txt": b"second member"})
+    result = run(data, "bundle.zip", scratch_dir=str(tmp_path))
+    assert [(m.name, m.size) for m in result.members] == [("a.txt", 12), ("b.txt", 13)]
+    for member in result.members:
+        assert member.path.startswith(str(tmp_path))
+        with member.open() as fh:
+            assert fh.read() == member.data
+    result.cleanup()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_extraction_leaves_no_member_files(tmp_path, monkeypatch):
+    from datascores.documents.extract import archive
+
+    def crash(n):  # the reader breaks after it has written the first member
+        raise RuntimeError("listing failed")
+
+    monkeypatch.setattr(archive, "_size", crash)
+    data = fixtures.zip_file({"a.txt": b"first member", "b.txt": b"second member"})
+    with pytest.raises(ExtractionError) as info:
+        run(data, "bundle.zip", scratch_dir=str(tmp_path))
+    assert info.value.code == FailureCode.ERROR
+    assert list(tmp_path.iterdir()) == []

@@ -119,3 +119,34 @@ def test_pdf_header_after_junk_counts_but_a_mention_does_not():
     pdf = fixtures.text_pdf()
     assert sniff_mime(b"\x00\x00junk from a mail gateway\n" + pdf) == sniff.PDF
     assert sniff_mime(b"Notes: files start with %PDF-1.4 as their magic.\n") == sniff.TEXT
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        b"BM",
+        b"BMBC response",
+        b"GIF89a",
+        b"GIF87a",
+        b"%PDF-1.7",
+        b"{\\rtf",
+        b"RIFF0000WEBP",
+        b"\xff\xd8\xff",
+    ],
+    ids=lambda s: s.decode("latin-1"),
+)
+def test_text_that_begins_with_another_formats_magic_number_is_text(start):
+    text = start + b" response to your request of 3 March about the data sharing pilot.\n" * 3
+    assert sniff_mime(text, "a.txt") == sniff.TEXT
+
+
+def test_issue_9_bmbc_response_is_text():
+    assert sniff_mime(b"BMBC response\n", "a.txt") == sniff.TEXT
+
+
+def test_images_whose_magic_is_not_followed_by_a_header_are_not_images():
+    png = _image("PNG")
+    assert sniff_mime(png[:8] + b"\x00" * 8 + png[16:]) != "image/png"
+    bmp = bytearray(_image("BMP"))
+    bmp[14:18] = (99).to_bytes(4, "little")  # no DIB header is 99 bytes long
+    assert sniff_mime(bytes(bmp)) != "image/bmp"

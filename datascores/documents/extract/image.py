@@ -11,6 +11,9 @@ from PIL import Image
 from ._common import Budget, corrupt
 from .base import Context, Extracted, ExtractionError, FailureCode
 
+# Register every image plugin now, not in each forked child on its first Image.open().
+Image.init()
+
 
 def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import odf.load  # noqa: F401 - odfpy imports it inside load(): preload it here
 from odf import dc, meta
 from odf.opendocument import load
 
