@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -107,10 +106,33 @@ def test_title_falls_back_to_the_file_name():
     assert indexer.build_index_doc(doc).title == "memo.txt"
 
 
-def test_without_the_entities_api_documents_index_untagged(monkeypatch):
-    monkeypatch.setitem(sys.modules, "datascores.entities.api", None)  # import fails
-    idx = indexer.build_index_doc(make_document(["x"], title="Untagged"))
+def test_without_a_tags_provider_documents_index_untagged(monkeypatch):
+    from datascores.documents import signals
+
+    monkeypatch.setattr(signals, "_provider", [signals.NullTagProvider()])
+    doc = make_document(["Kent County Council uses SPSS."], title="Untagged")
+    idx = indexer.build_index_doc(doc)
     assert (idx.councils, idx.companies, idx.systems, idx.issuing_authority) == ([], [], [], "")
+    assert next(indexer.build_index_docs([doc.pk])).councils == []
+
+
+def test_ingest_without_a_worker_indexes_too(tmp_path, settings, monkeypatch):
+    """Issue 9: with no worker, `manage.py ingest` processes the files itself; the index
+    tasks must run here as well, or every search finds nothing until a sweep."""
+    from datascores.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    sent = []
+    monkeypatch.setattr("celery.app.task.Task.apply_async", lambda *a, **k: sent.append(a))
+    path = tmp_path / "letter.txt"
+    path.write_text("The council's quizzaciously named scoring tool.")
+    call_command("ingest", str(path), "--json")
+    doc = Document.objects.get()
+    assert doc.status == Status.DONE
+    assert ids("quizzaciously") == {doc.pk}
+    assert not Document.objects.filter(index_dirty=True).exists()
+    assert sent == []  # nothing was left on a queue that no worker reads
 
 
 def test_ingested_document_becomes_searchable():
