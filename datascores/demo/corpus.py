@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib.util
 import io
 import json
 import random
@@ -61,8 +62,28 @@ class ManifestEntry:
     reference: str
 
 
+# Libraries only the demo uses (pyproject's `demo` extra): the site and the pipeline
+# read Word and PDF files with other libraries.
+DEMO_LIBRARIES = {"docx": "python-docx", "reportlab": "reportlab"}
+
+
+class DemoExtraMissing(RuntimeError):
+    """The demo's own libraries are not installed."""
+
+
+def require_demo_extra() -> None:
+    """Raise DemoExtraMissing, saying how to install them, if a demo library is absent."""
+    missing = [dist for mod, dist in DEMO_LIBRARIES.items() if not importlib.util.find_spec(mod)]
+    if missing:
+        raise DemoExtraMissing(
+            f"The demo needs {', '.join(missing)}, which the project installs only with "
+            'its demo extra: pip install -e ".[demo]"'
+        )
+
+
 def build_corpus(dest: Path) -> list[Path]:
     """Write every sample document into ``dest`` (plus ``manifest.json``); return their paths."""
+    require_demo_extra()
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []

@@ -380,3 +380,38 @@ def test_building_twice_gives_identical_bytes(corpus, tmp_path):
     second = build_corpus(tmp_path)
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_without_the_demo_extra_the_demo_says_how_to_install_it(tmp_path, monkeypatch):
+    import importlib.util
+
+    from datascores.demo import corpus
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "docx" else real(name, *a)
+    )
+    with pytest.raises(corpus.DemoExtraMissing, match=r'pip install -e "\.\[demo\]"'):
+        build_corpus(tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_only_the_demo_imports_its_libraries():
+    """python-docx and reportlab are the demo extra: no runtime package may import them."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for package in ("datascores", "search", "web", "scrapers", "foi"):
+        for path in (root / package).rglob("*.py"):
+            if "demo" in path.relative_to(root).parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                if any(n.split(".")[0] in ("docx", "reportlab") for n in names):
+                    offenders.append(str(path.relative_to(root)))
+    assert offenders == []
