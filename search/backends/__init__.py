@@ -12,6 +12,7 @@ from search.backends.base import (
     SearchBackend,
     SearchRequest,
     SearchResult,
+    SearchUnavailable,
     Snippet,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "SearchBackend",
     "SearchRequest",
     "SearchResult",
+    "SearchUnavailable",
     "Snippet",
     "get_backend",
     "reset_backends",

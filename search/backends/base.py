@@ -260,6 +260,16 @@ class SearchResult:
         }
 
 
+class SearchUnavailable(RuntimeError):
+    """The search engine cannot answer now: it cannot be reached, the connection failed
+    or timed out, it says it is unavailable, or its index cannot be opened.
+
+    Backends raise this for transport and connection failures only, so callers can say
+    "search is unavailable" (HTTP 503) for these and let anything else surface as the
+    bug it is (a logged 500). ``str(error)`` is a sentence for an operator.
+    """
+
+
 class SearchBackend(ABC):
     """One search engine holding one index of :class:`IndexDoc`."""
 

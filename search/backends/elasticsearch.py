@@ -11,13 +11,23 @@ elsewhere).
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import logging
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import (
+    ApiError,
+    ConnectionTimeout,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
+from elasticsearch import ConnectionError as ClientConnectionError
 
 from search.backends import compile_es as ce
 from search.backends.base import (
@@ -28,6 +38,7 @@ from search.backends.base import (
     SearchBackend,
     SearchRequest,
     SearchResult,
+    SearchUnavailable,
     facet_order,
 )
 from search.highlight import count_hits
@@ -38,6 +49,44 @@ log = logging.getLogger(__name__)
 
 SCAN_BATCH = 1000
 KEEP_ALIVE = "2m"
+# Answers that mean the cluster (or a proxy before it) cannot serve now.
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A failure to reach or be served by the cluster (not a bad request or a bug)."""
+    if isinstance(exc, ClientConnectionError | ConnectionTimeout):
+        return True
+    return isinstance(exc, ApiError) and exc.status_code in UNAVAILABLE_STATUSES
+
+
+@contextlib.contextmanager
+def _outages_as_unavailable():
+    try:
+        yield
+    except (ApiError, TransportError) as exc:
+        if is_outage(exc):
+            raise SearchUnavailable(f"Elasticsearch cannot be reached or served: {exc}") from exc
+        raise
+
+
+def _reachable(method):
+    """Raise SearchUnavailable for transport and connection failures inside ``method``."""
+    if inspect.isgeneratorfunction(method):
+
+        @functools.wraps(method)
+        def generator(*args, **kwargs):
+            with _outages_as_unavailable():
+                yield from method(*args, **kwargs)
+
+        return generator
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with _outages_as_unavailable():
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -124,6 +173,7 @@ class ElasticsearchBackend(SearchBackend):
         )
         return ok
 
+    @_reachable
     def index(self, docs: Iterable[IndexDoc]) -> int:
         docs = list(docs)
         if not docs:
@@ -132,6 +182,7 @@ class ElasticsearchBackend(SearchBackend):
         actions = ({"_id": str(d.id), "_source": ce.source(d)} for d in docs)
         return self._bulk(actions, index=self.alias, refresh=self.refresh)
 
+    @_reachable
     def delete(self, ids: Iterable[int]) -> int:
         ids = [int(i) for i in ids]
         if not ids or not self._indices():
@@ -148,6 +199,7 @@ class ElasticsearchBackend(SearchBackend):
         )
         return len(ids)
 
+    @_reachable
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         new = self._new_index_name()
         self._create_index(new, refresh_interval="-1")
@@ -183,6 +235,7 @@ class ElasticsearchBackend(SearchBackend):
 
     # --- reading -----------------------------------------------------------------------
 
+    @_reachable
     def search(self, request: SearchRequest) -> SearchResult:
         notes = list(request.parsed.notes)
         if request.after is not None and len(request.after) != 2:
@@ -265,6 +318,7 @@ class ElasticsearchBackend(SearchBackend):
                 hit.matches_capped = returned < total
         return hit
 
+    @_reachable
     def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
         if not self._indices():
             return
@@ -333,6 +387,7 @@ class ElasticsearchBackend(SearchBackend):
                 with contextlib.suppress(ApiError, TransportError):
                     self.es.clear_scroll(scroll_id=scroll_id)
 
+    @_reachable
     def count(self, request: SearchRequest | None = None) -> int:
         if not self._indices():
             return 0

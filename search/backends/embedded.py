@@ -57,6 +57,7 @@ from search.backends.base import (
     SearchBackend,
     SearchRequest,
     SearchResult,
+    SearchUnavailable,
     facet_order,
 )
 from search.highlight import Highlighter, count_hits, highlighter_for
@@ -74,7 +75,7 @@ PAGES_BATCH = 200  # documents whose page texts are read at once
 RELEVANCE_FETCH = 512  # hits fetched at least, to order score ties by id (see _by_relevance)
 
 
-class IndexBusy(RuntimeError):
+class IndexBusy(SearchUnavailable):
     """Another process held the index write lock for longer than the timeout."""
 
 
@@ -129,10 +130,12 @@ class EmbeddedBackend(SearchBackend):
         if indexes is None:
             return None
         docs, pages = indexes
-        docs.reload()  # picks up commits made by other processes
+        with _unreadable_as_unavailable(self.root):
+            docs.reload()  # picks up commits made by other processes
 
         def page_searcher() -> tantivy.Searcher:
-            pages.reload()
+            with _unreadable_as_unavailable(self.root):
+                pages.reload()
             return pages.searcher()
 
         return docs.searcher(), page_searcher
@@ -416,23 +419,34 @@ class EmbeddedBackend(SearchBackend):
 _Pair = tuple[tantivy.Index, tantivy.Index]
 
 
+@contextlib.contextmanager
+def _unreadable_as_unavailable(path: Path):
+    """The index's files cannot be read (gone, unreadable, damaged): the index cannot
+    answer, which is an outage of search, not a bug in the caller."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        raise SearchUnavailable(f"The search index at {path} cannot be read: {exc}") from exc
+
+
 def _open(path: Path, *, create: bool = False) -> _Pair:
     """A generation's two indexes (documents, page texts)."""
     marker = path / "datascores-schema"
-    if not create and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
-        raise RuntimeError(
-            f"The search index at {path} was built by another version; "
-            "run `manage.py search_index rebuild`."
-        )
-    if create:
-        (path / "docs").mkdir(exist_ok=True)
-        (path / "pages").mkdir(exist_ok=True)
-    docs = tantivy.Index(ct.SCHEMA, path=str(path / "docs"), reuse=not create)
-    for name, analyzer in ct.ANALYZERS.items():
-        docs.register_tokenizer(name, analyzer)
-    pages = tantivy.Index(ct.PAGES_SCHEMA, path=str(path / "pages"), reuse=not create)
-    if create:
-        marker.write_text(SCHEMA_VERSION)
+    with _unreadable_as_unavailable(path):
+        if not create and (not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION):
+            raise SearchUnavailable(
+                f"The search index at {path} was built by another version; "
+                "run `manage.py search_index rebuild`."
+            )
+        if create:
+            (path / "docs").mkdir(exist_ok=True)
+            (path / "pages").mkdir(exist_ok=True)
+        docs = tantivy.Index(ct.SCHEMA, path=str(path / "docs"), reuse=not create)
+        for name, analyzer in ct.ANALYZERS.items():
+            docs.register_tokenizer(name, analyzer)
+        pages = tantivy.Index(ct.PAGES_SCHEMA, path=str(path / "pages"), reuse=not create)
+        if create:
+            marker.write_text(SCHEMA_VERSION)
     return docs, pages
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from elasticsearch import ApiError
 
-from search.backends.base import IndexDoc, SearchRequest
+from search.backends import compile_es as ce
+from search.backends.base import IndexDoc, SearchRequest, SearchUnavailable
 from search.backends.elasticsearch import ElasticsearchBackend
 from tests.search.es_node import PlainJsonNode
 
@@ -131,3 +132,53 @@ def test_scan_pages_through_a_point_in_time(n):
     assert all(s[2] == [3 * k] for k, s in enumerate(searches[1:], start=1))
     assert [s[1] for s in searches[1:]] == [f"pit-{i}" for i in range(2, len(searches) + 1)]
     assert len(cluster.closed) == 1  # the point in time is released
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens once the socket is closed
+
+
+def test_a_cluster_that_cannot_be_reached_is_unavailable():
+    backend = ElasticsearchBackend(f"http://127.0.0.1:{_closed_port()}", "ds")
+    backend.es = backend.es.options(max_retries=0)
+    with pytest.raises(SearchUnavailable):
+        backend.search(SearchRequest("word"))
+    with pytest.raises(SearchUnavailable):
+        list(backend.scan(SearchRequest("word")))
+    with pytest.raises(SearchUnavailable):
+        backend.index([_doc(1)])
+    backend.close()
+
+
+def test_a_503_is_unavailable_a_bad_request_and_a_bug_are_not(monkeypatch):
+    from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+
+    backend = ElasticsearchBackend("http://127.0.0.1:9", "ds")
+
+    def answer(status):
+        meta = ApiResponseMeta(status, "1.1", HttpHeaders(), 0.0, NodeConfig("http", "h", 9))
+
+        def search(**kwargs):
+            raise ApiError("error", meta, {"error": "x"})
+
+        return search
+
+    monkeypatch.setattr(backend.es, "search", answer(503))
+    with pytest.raises(SearchUnavailable):
+        backend.search(SearchRequest("word"))
+    monkeypatch.setattr(backend.es, "search", answer(400))
+    with pytest.raises(ApiError) as raised:
+        backend.search(SearchRequest("word"))
+    assert not isinstance(raised.value, SearchUnavailable)
+
+    def bug(request):
+        raise TypeError("a coding error")
+
+    monkeypatch.setattr(ce, "search_body", bug)
+    with pytest.raises(TypeError):
+        backend.search(SearchRequest("word"))
+    backend.close()

@@ -112,3 +112,26 @@ def test_index_from_another_version_is_reported(tmp_path):
     assert not health["ok"] and "search_index rebuild" in health["error"]
     fresh.rebuild([_doc(2)])
     assert fresh.health()["ok"] and fresh.count() == 1
+
+
+def test_an_unreadable_index_is_unavailable_and_a_bug_is_not(tmp_path, monkeypatch):
+    from search.backends import compile_tantivy as ct
+    from search.backends.base import SearchUnavailable
+
+    backend = EmbeddedBackend(tmp_path)
+    backend.index([_doc(1)])
+    assert backend.search(SearchRequest("common")).total == 1
+
+    def bug(*args, **kwargs):
+        raise TypeError("a coding error")
+
+    monkeypatch.setattr(ct, "compile_query", bug)
+    with pytest.raises(TypeError):  # a bug stays a bug: never "search is unavailable"
+        backend.search(SearchRequest("common"))
+    monkeypatch.undo()
+
+    gen = tmp_path / os.readlink(tmp_path / "current")
+    (gen / "docs" / "meta.json").write_text("{damaged")  # the disk lost the index's files
+    fresh = EmbeddedBackend(tmp_path)
+    with pytest.raises(SearchUnavailable):
+        fresh.search(SearchRequest("common"))
