@@ -47,7 +47,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
-    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+    # One year. Sent only on HTTPS responses, so harmless where TLS is not in front;
+    # DJANGO_HSTS_SECONDS=0 turns it off.
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000)
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         # The proxy terminates TLS and says so in this header.
