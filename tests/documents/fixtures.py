@@ -401,3 +401,60 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
     )
     fat_bytes = struct.pack("<128I", *fat)
     return header + fat_bytes + directory + b"".join(bodies)
+
+
+def word97_doc(
+    parts: dict[str, str] | str,
+    *,
+    unicode: bool = False,
+    table: str = "1Table",
+    flags: int = 0,
+    title: str = "",
+) -> bytes:
+    """A Word 97-2003 .doc as [MS-DOC] lays it out: a FIB at the start of the
+    WordDocument stream, the text after it in one piece (8-bit "compressed" or UTF-16),
+    and a piece table (Clx) in the table stream. parts maps FIB part names (main,
+    footnotes, headers, comments, endnotes, textboxes) to their text, paragraphs
+    ending in "\\r". title, if given, becomes a SummaryInformation stream.
+    """
+    if isinstance(parts, str):
+        parts = {"main": parts}
+    order = ("main", "footnotes", "headers", "macro", "comments", "endnotes", "textboxes",
+             "header_textboxes")  # fmt: skip
+    text = "".join(parts.get(name, "") for name in order) + "\r"
+    counts = [len(parts.get(name, "")) for name in order]
+    fib = bytearray(0x400)
+    struct.pack_into("<HH", fib, 0, 0xA5EC, 0x00C1)  # wIdent, nFib (Word 97+)
+    which = 0x0200 if table == "1Table" else 0
+    struct.pack_into("<H", fib, 0x0A, which | flags)
+    struct.pack_into("<8i", fib, 0x4C, *counts)
+    start = len(fib)
+    if unicode:
+        body = text.encode("utf-16-le")
+        fc = start
+    else:
+        body = text.encode("cp1252")
+        fc = (start * 2) | 0x40000000
+    plc = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, fc, 0)
+    clx = b"\x01" + struct.pack("<h", 2) + b"\x00\x00" + b"\x02" + struct.pack("<I", len(plc)) + plc
+    struct.pack_into("<II", fib, 0x1A2, 0, len(clx))
+    streams = {"WordDocument": bytes(fib) + body, table: clx}
+    if title:
+        streams["\x05SummaryInformation"] = _summary_information(title)
+    # At least 4096 bytes each, so that they live in ordinary sectors (ole_file writes
+    # no mini stream); the FIB and piece table say where the real content ends.
+    return ole_file({name: data.ljust(4096, b"\x00") for name, data in streams.items()})
+
+
+def _summary_information(title: str) -> bytes:
+    """A SummaryInformation property set with a code page and a title (PIDSI_TITLE)."""
+    value = title.encode("cp1252") + b"\x00"
+    value += b"\x00" * (-len(value) % 4)
+    codepage = struct.pack("<Ihh", 0x02, 1252, 0)  # VT_I2, padded to 4 bytes
+    title_prop = struct.pack("<II", 0x1E, len(title) + 1) + value  # VT_LPSTR
+    first = 8 + 2 * 8  # size, count, then two (property id, offset) pairs
+    body = struct.pack("<IIII", 1, first, 2, first + len(codepage)) + codepage + title_prop
+    section = struct.pack("<II", 8 + len(body), 2) + body
+    fmtid = bytes.fromhex("e0859ff2f94f6810ab9108002b27b3d9")
+    header = struct.pack("<HHI", 0xFFFE, 0, 0x00020006) + b"\x00" * 16 + struct.pack("<I", 1)
+    return header + fmtid + struct.pack("<I", len(header) + 20) + section

@@ -113,7 +113,6 @@ class Context:
     zip_max_members: int = _setting("ZIP_MAX_MEMBERS")
     zip_max_total_bytes: int = _setting("ZIP_MAX_TOTAL_BYTES")
     max_nesting_depth: int = _setting("MAX_NESTING_DEPTH")
-    antiword: str = _setting("ANTIWORD")
     ocr_dpi: int = _setting("OCR_DPI")
     ocr_language: str = _setting("OCR_LANGUAGE")
     tessdata_prefix: str = _setting("TESSDATA_PREFIX")
