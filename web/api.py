@@ -132,8 +132,8 @@ def api_search(request: HttpRequest) -> HttpResponse:
         )
     except engine.QueryError as exc:
         return _error(str(exc))
-    except Exception:
-        log.exception("api: search backend failed")
+    except engine.SearchUnavailable as exc:
+        log.warning("api: search unavailable: %s", exc)
         return _error("The search index is unavailable right now; try again later.", 503)
     base_url = request.build_absolute_uri("/").rstrip("/")
     returned = seen + len(result.hits)

@@ -52,8 +52,8 @@ def run_batch(lines: list[str], *, split: bool) -> list[dict]:
                 row["total"] = engine.count(state)
         except engine.QueryError as exc:
             row["error"] = str(exc)
-        except Exception:
-            log.exception("batch: search backend failed")
+        except engine.SearchUnavailable as exc:
+            log.warning("batch: search unavailable: %s", exc)
             row["error"] = "The search index is unavailable right now."
         rows.append(row)
     return rows

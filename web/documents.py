@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
@@ -12,14 +11,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from datascores.documents.models import Document, Source, SourceKind
+from datascores.entities.api import document_evidence, document_tags
 from search.highlight import highlighter_for
 
 from .forms import SearchState, clip_query
 from .highlight import mark_spans
 from .labels import file_type_label, foi_status_label, source_type_label
 from .rows import request_url
-
-log = logging.getLogger(__name__)
 
 PAGES_PER_VIEW = 50
 RELATED_LIMIT = 30
@@ -53,16 +51,8 @@ def _int(value, default: int = 0) -> int:
 
 
 def tags_for(doc: Document) -> tuple[dict | None, list[dict]]:
-    """(tags, evidence) from the entities layer; (None, []) while it is not installed."""
-    try:
-        from datascores.entities.api import document_evidence, document_tags
-    except ImportError:
-        return None, []
-    try:
-        return document_tags(doc), list(document_evidence(doc))
-    except Exception:  # a tagging bug must not take the document page down
-        log.exception("entities: could not read tags for document %s", doc.pk)
-        return None, []
+    """(tags, evidence) from the entities layer."""
+    return document_tags(doc), list(document_evidence(doc))
 
 
 def foi_for(doc: Document) -> dict | None:

@@ -6,12 +6,30 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from search.backends.base import FACET_BY_PARAM, MAX_WINDOW, Hit, SearchRequest, SearchResult
+from search.backends.base import (
+    FACET_BY_PARAM,
+    MAX_WINDOW,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    SearchUnavailable,
+)
 from search.query import QueryError
 
 from .forms import SearchState
 
-__all__ = ["QueryError", "backend", "count", "facet_only", "request_for", "scan", "search"]
+# Views catch QueryError (the user's query: 400) and SearchUnavailable (the engine cannot
+# answer: 503); anything else is a bug and surfaces as a logged 500.
+__all__ = [
+    "QueryError",
+    "SearchUnavailable",
+    "backend",
+    "count",
+    "facet_only",
+    "request_for",
+    "scan",
+    "search",
+]
 
 
 def backend():

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from datascores.entities.models import PublicBody
 from search.backends.base import FacetValue, Hit
 
 from . import engine
@@ -31,6 +32,7 @@ COLUMNS = 10  # companies or systems in the table
 TOP = 15  # bars in the top-N lists
 ALL = 5000  # facet size meaning "every value"
 BY = {"company": "Companies", "system": "Systems"}
+UNAVAILABLE = "The search index is unavailable right now; please try again later."
 
 
 def _search_url(state: SearchState, **filters: list[str]) -> str:
@@ -87,18 +89,13 @@ def map_points(councils: Iterable[FacetValue], state: SearchState) -> tuple[list
     """Markers for public bodies with coordinates; also how many bodies had none."""
     values = [c for c in councils if c.count]
     coords: dict[str, tuple[float, float]] = {}
-    try:
-        from datascores.entities.models import PublicBody
-
-        names = [c.value for c in values]
-        for chunk in range(0, len(names), 500):
-            for name, lat, lon in PublicBody.objects.filter(
-                name__in=names[chunk : chunk + 500], latitude__isnull=False
-            ).values_list("name", "latitude", "longitude"):
-                if lat is not None and lon is not None:
-                    coords[name] = (lat, lon)
-    except ImportError:
-        pass
+    names = [c.value for c in values]
+    for chunk in range(0, len(names), 500):
+        for name, lat, lon in PublicBody.objects.filter(
+            name__in=names[chunk : chunk + 500], latitude__isnull=False
+        ).values_list("name", "latitude", "longitude"):
+            if lat is not None and lon is not None:
+                coords[name] = (lat, lon)
     points = []
     missing = 0
     for c in values:
@@ -179,16 +176,16 @@ def insights(request: HttpRequest) -> HttpResponse:
     ctx: dict = {"state": state, "header_q": state.q, "by": by, "by_options": BY, "error": None}
     try:
         base = engine.facet_only(state, facet_size=ALL)
+        councils = [c for c in base.facets.get("council", []) if c.count]
+        cols = [c for c in base.facets.get(by, []) if c.count][:COLUMNS]
+        table = matrix(state, by, councils[:ROWS], cols) if cols else []
     except engine.QueryError as exc:
         ctx["error"] = str(exc)
         return render(request, "site/insights.html", ctx, status=400)
-    except Exception:  # the engine is down: say so rather than fail with a 500
-        log.exception("insights: search backend failed")
-        ctx["error"] = "The search index is unavailable right now; please try again later."
+    except engine.SearchUnavailable as exc:
+        log.warning("insights: search unavailable: %s", exc)
+        ctx["error"] = UNAVAILABLE
         return render(request, "site/insights.html", ctx, status=503)
-    councils = [c for c in base.facets.get("council", []) if c.count]
-    cols = [c for c in base.facets.get(by, []) if c.count][:COLUMNS]
-    rows = councils[:ROWS]
     points, missing = map_points(councils, state)
     qs = state.query_string(page=False)
 
@@ -205,7 +202,7 @@ def insights(request: HttpRequest) -> HttpResponse:
             {"name": c.value, "count": c.count, "url": _search_url(state, **{by: [c.value]})}
             for c in cols
         ],
-        rows=matrix(state, by, rows, cols) if cols else [],
+        rows=table,
         more_rows=max(0, len(councils) - ROWS),
         companies=bars(base.facets.get("company", []), state, "company"),
         systems=bars(base.facets.get("system", []), state, "system"),
@@ -258,6 +255,11 @@ def insights_csv(request: HttpRequest) -> HttpResponse:
             f"This search cannot be exported: {exc}\n",
             status=400,
             content_type="text/plain; charset=utf-8",
+        )
+    except engine.SearchUnavailable as exc:
+        log.warning("insights CSV: search unavailable: %s", exc)
+        return HttpResponse(
+            UNAVAILABLE + "\n", status=503, content_type="text/plain; charset=utf-8"
         )
     base_url = request.build_absolute_uri("/").rstrip("/")
     bom = request.GET.get("bom", "1") != "0"

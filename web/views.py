@@ -51,8 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx: dict = {"examples": EXAMPLES, "stats": None, "recent": []}
     try:
         result = engine.search(SearchState(), size=6, snippets=0, facet_size=1000)
-    except Exception:  # the index may not exist yet on a fresh install
-        log.exception("landing page: search backend unavailable")
+    except engine.SearchUnavailable as exc:  # the page still offers the search box
+        log.warning("landing page: search unavailable: %s", exc)
         result = None
     if result is not None:
         facets = result.facets
@@ -81,8 +81,8 @@ def search(request: HttpRequest) -> HttpResponse:
         ctx["error"] = str(exc)
         status = 400
         result = None
-    except Exception:  # the engine is down or its index unreadable: say so, not a 500
-        log.exception("search backend failed for %r", state.query_string())
+    except engine.SearchUnavailable as exc:
+        log.warning("search unavailable for %r: %s", state.query_string(), exc)
         ctx["unavailable"] = True
         status = 503
         result = None
@@ -229,8 +229,8 @@ def search_csv(request: HttpRequest) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    except Exception:
-        log.exception("search backend failed for a CSV export")
+    except engine.SearchUnavailable as exc:
+        log.warning("search unavailable for a CSV export: %s", exc)
         return HttpResponse(
             "The search index is unavailable right now; please try again later.\n",
             status=503,

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -213,21 +214,51 @@ def test_static_pages_and_404(client):
     assert r.status_code == 404
 
 
-def test_a_broken_index_is_a_clear_503_everywhere(client, monkeypatch):
+def test_a_search_engine_that_cannot_answer_is_a_clear_503_everywhere(client, monkeypatch):
+    from search.backends.base import SearchUnavailable
     from web import engine
 
-    def broken():
-        raise RuntimeError("index built by another version")
+    def down():
+        raise SearchUnavailable("connection refused")
 
-    monkeypatch.setattr(engine, "backend", broken)
+    monkeypatch.setattr(engine, "backend", down)
     r = client.get("/search?q=x")
     assert r.status_code == 503
     assert "Search is unavailable" in r.content.decode()
     assert client.get("/search.csv?q=x").status_code == 503
     assert client.get("/api/search?q=x").status_code == 503
     assert client.get("/insights").status_code == 503
+    r = client.get("/insights.csv")
+    assert r.status_code == 503
+    assert "unavailable" in r.content.decode()
+    assert "Traceback" not in r.content.decode()
     assert "unavailable" in client.post("/batch", {"terms": "x"}).content.decode()
     assert client.get("/").status_code == 200  # the landing page still offers the search box
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/search?q=x", "/search.csv?q=x", "/api/search?q=x", "/insights", "/insights.csv"]
+)
+def test_a_bug_behind_the_search_is_a_logged_500_not_an_outage(url, monkeypatch, caplog):
+    """Only SearchUnavailable means "search is down"; any other error is a bug: a 500
+    with the site's error page, logged with its traceback."""
+    from web import engine
+
+    def buggy():
+        raise AttributeError("'NoneType' object has no attribute 'search'")
+
+    monkeypatch.setattr(engine, "backend", buggy)
+    client = Client(raise_request_exception=False)
+    r = client.get(url)
+    assert r.status_code == 500
+    assert "Something went wrong" in r.content.decode()
+    assert any(rec.exc_info and rec.exc_info[0] is AttributeError for rec in caplog.records)
+
+
+def test_unknown_pages_get_the_site_404_page(client):
+    r = client.get("/no/such/page")
+    assert r.status_code == 404
+    assert "Page not found" in r.content.decode()
 
 
 def test_file_type_facet_uses_the_extraction_registry_labels(client):
