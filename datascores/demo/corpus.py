@@ -714,19 +714,35 @@ def _wrap(text: str, font, width: int) -> list[str]:
 def render_docx(letter: Letter) -> bytes:
     """A Word letter: letterhead in the page header, notice in the footer, at least one table."""
     import docx
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Mm, Pt
 
     document = docx.Document()
-    colour = RGBColor.from_string(letter.org.colour.lstrip("#").upper())
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(22)
     normal = document.styles["Normal"]
     normal.font.name = "Arial" if letter.org.style != "centre" else "Georgia"
     normal.font.size = Pt(10.5)
+    _docx_letterhead(section, letter)
+    _docx_opening(document, letter)
+    for block in letter.blocks:
+        _docx_block(document, block)
+    document.add_paragraph(letter.closing + ",")
+    document.add_paragraph().add_run(letter.signer).bold = True
+    for line in letter.signer_role:
+        document.add_paragraph(line).paragraph_format.space_after = Pt(0)
+    _docx_properties(document, letter)
+    buf = io.BytesIO()
+    document.save(buf)
+    return normalise_zip(buf.getvalue(), letter.date)
 
+
+def _docx_letterhead(section, letter: Letter) -> None:
+    """The organisation in the page header; the notice and reference in the footer."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+
+    colour = RGBColor.from_string(letter.org.colour.lstrip("#").upper())
     header = section.header.paragraphs[0]
     header.alignment = (
         WD_ALIGN_PARAGRAPH.RIGHT if letter.org.style in ("nhs", "rule") else WD_ALIGN_PARAGRAPH.LEFT
@@ -746,57 +762,70 @@ def render_docx(letter: Letter) -> bytes:
     ref = section.footer.add_paragraph(f"{letter.org.name} · {letter.ref}")
     ref.runs[0].font.size = Pt(8)
 
-    if letter.layout == "letter":
-        for line in letter.to:
-            document.add_paragraph(line).paragraph_format.space_after = Pt(0)
-        meta = document.add_paragraph()
-        meta.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        meta.add_run(f"Our reference: {letter.ref}\n{_long_date(letter.date)}")
-        if letter.salutation:
-            document.add_paragraph(letter.salutation + ",")
-        if letter.subject:
-            document.add_paragraph().add_run(letter.subject).bold = True
-    else:
+
+def _docx_opening(document, letter: Letter) -> None:
+    """A letter's addressee, reference, date, salutation and subject; a report's heading."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    if letter.layout != "letter":
         document.add_heading(letter.title, level=1)
-
-    for block in letter.blocks:
-        kind = block[0]
-        if kind == "p":
-            document.add_paragraph(block[1])
-        elif kind == "h":
-            document.add_heading(block[1], level=2)
-        elif kind == "small":
-            document.add_paragraph().add_run(block[1]).font.size = Pt(8.5)
-        elif kind == "request":
-            document.add_paragraph(block[1], style="Intense Quote")
-        elif kind in ("ul", "ol"):
-            style = "List Bullet" if kind == "ul" else "List Number"
-            for item in block[1]:
-                document.add_paragraph(item, style=style)
-        elif kind in ("table", "kv"):
-            rows = block[1] if kind == "table" else [list(pair) for pair in block[1]]
-            table = document.add_table(rows=len(rows), cols=len(rows[0]))
-            table.style = "Light Grid Accent 1" if kind == "table" else "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for r, row in enumerate(rows):
-                for c, value in enumerate(row):
-                    cell = table.cell(r, c)
-                    cell.text = str(value)
-                    if (kind == "table" and r == 0) or (kind == "kv" and c == 0):
-                        for para in cell.paragraphs:
-                            for cell_run in para.runs:
-                                cell_run.bold = True
-            document.add_paragraph()
-        elif kind == "break":
-            document.add_page_break()
-        else:
-            raise ValueError(f"unknown block kind {kind!r}")
-
-    document.add_paragraph(letter.closing + ",")
-    document.add_paragraph().add_run(letter.signer).bold = True
-    for line in letter.signer_role:
+        return
+    for line in letter.to:
         document.add_paragraph(line).paragraph_format.space_after = Pt(0)
+    meta = document.add_paragraph()
+    meta.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    meta.add_run(f"Our reference: {letter.ref}\n{_long_date(letter.date)}")
+    if letter.salutation:
+        document.add_paragraph(letter.salutation + ",")
+    if letter.subject:
+        document.add_paragraph().add_run(letter.subject).bold = True
 
+
+def _docx_block(document, block: Block) -> None:
+    from docx.shared import Pt
+
+    kind = block[0]
+    if kind == "p":
+        document.add_paragraph(block[1])
+    elif kind == "h":
+        document.add_heading(block[1], level=2)
+    elif kind == "small":
+        document.add_paragraph().add_run(block[1]).font.size = Pt(8.5)
+    elif kind == "request":
+        document.add_paragraph(block[1], style="Intense Quote")
+    elif kind in ("ul", "ol"):
+        style = "List Bullet" if kind == "ul" else "List Number"
+        for item in block[1]:
+            document.add_paragraph(item, style=style)
+    elif kind in ("table", "kv"):
+        _docx_table(document, kind, block[1])
+    elif kind == "break":
+        document.add_page_break()
+    else:
+        raise ValueError(f"unknown block kind {kind!r}")
+
+
+def _docx_table(document, kind: str, rows) -> None:
+    """A table with a bold header row, or a label/value box with bold labels."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    rows = rows if kind == "table" else [list(pair) for pair in rows]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Light Grid Accent 1" if kind == "table" else "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = str(value)
+            if (kind == "table" and r == 0) or (kind == "kv" and c == 0):
+                for para in cell.paragraphs:
+                    for cell_run in para.runs:
+                        cell_run.bold = True
+    document.add_paragraph()
+
+
+def _docx_properties(document, letter: Letter) -> None:
     props = document.core_properties
     props.title = letter.title
     props.author = f"{letter.org.name} (fictional sample)"
@@ -806,9 +835,6 @@ def render_docx(letter: Letter) -> bytes:
     props.revision = 1
     when = datetime(letter.date.year, letter.date.month, letter.date.day, 9, 0, 0)
     props.created = props.modified = props.last_printed = when
-    buf = io.BytesIO()
-    document.save(buf)
-    return normalise_zip(buf.getvalue(), letter.date)
 
 
 # --- XLSX (openpyxl) ----------------------------------------------------------------------
@@ -836,13 +862,7 @@ def render_xlsx(book: Workbook) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(sheet.rows, start=first + 1):
             for c, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, date):
-                    cell.number_format = "dd/mm/yyyy"
-                elif (c - 1) in sheet.money_columns and isinstance(value, int | float):
-                    cell.number_format = "£#,##0.00" if isinstance(value, float) else "£#,##0"
-                elif isinstance(value, str) and len(value) > 40:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                _xlsx_format(ws.cell(row=r, column=c, value=value), (c - 1) in sheet.money_columns)
         last = first + len(sheet.rows)
         for i, note in enumerate(sheet.notes):
             ws.cell(row=last + 2 + i, column=1, value=note).font = Font(italic=True)
@@ -860,6 +880,19 @@ def render_xlsx(book: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return normalise_zip(buf.getvalue(), book.created)
+
+
+def _xlsx_format(cell, money: bool) -> None:
+    """Dates as dates, pounds as pounds, long text wrapped."""
+    from openpyxl.styles import Alignment
+
+    value = cell.value
+    if isinstance(value, date):
+        cell.number_format = "dd/mm/yyyy"
+    elif money and isinstance(value, int | float):
+        cell.number_format = "£#,##0.00" if isinstance(value, float) else "£#,##0"
+    elif isinstance(value, str) and len(value) > 40:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 # --- HTML ---------------------------------------------------------------------------------
