@@ -178,6 +178,15 @@ FETCHER_MAX_DURATION = env.float("DATASCORES_FETCHER_MAX_DURATION", default=300.
 # e.g. an intranet mirror of a council site.
 FETCHER_ALLOWED_NETWORKS = env.list("DATASCORES_FETCHER_ALLOWED_NETWORKS", default=[])
 
+# --- WhatDoTheyKnow / Alaveteli importer (foi/) ------------------------------------------
+# Any Alaveteli site works (AskTheEU, FYI.org.nz, ...). WhatDoTheyKnow's house rules ask
+# automated users to go slowly, identify themselves and ask mySociety for approval.
+WDTK_BASE_URL = env.str("DATASCORES_WDTK_BASE_URL", default="https://www.whatdotheyknow.com")
+# An address mySociety can reach you at, added to the User-Agent (e.g. mailto:you@example.org).
+WDTK_CONTACT = env.str("DATASCORES_WDTK_CONTACT", default="")
+WDTK_DELAY = env.float("DATASCORES_WDTK_DELAY", default=5.0)  # seconds between requests
+WDTK_REIMPORT_HOURS = env.float("DATASCORES_WDTK_REIMPORT_HOURS", default=24.0)
+
 # --- Celery ----------------------------------------------------------------------------
 # Without CELERY_BROKER_URL the tasks go through kombu's filesystem transport in the
 # home folder: no server needed; `datascores serve` starts a worker beside the site.
@@ -224,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": RECOVERY_SWEEP_INTERVAL,
     },
     "sweep-dirty-index": {"task": "search.tasks.sweep_dirty", "schedule": 60.0},
+    # Requests still awaiting a response or clarification are asked about again.
+    "reimport-open-foi-requests": {
+        "task": "foi.tasks.reimport_open",
+        "schedule": WDTK_REIMPORT_HOURS * 3600,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(HOME / "celerybeat-schedule")
 # Beat reads its schedules from the database (django-celery-beat), so admins edit a web
