@@ -151,7 +151,9 @@ def run_isolated(func: Callable[..., Any], *args: Any, timeout: float, memory_mb
     os.close(write_fd)
     with contextlib.suppress(OSError):
         os.setpgid(pid, pid)  # same call as in the child: whichever runs first wins
-    chunks: list[bytes] = []
+    # One growing buffer, not a list of chunks joined at the end: the worker holds the
+    # result once while reading it, not twice.
+    payload = bytearray()
     reaped = False
     status = 0
     rusage = None
@@ -173,7 +175,7 @@ def run_isolated(func: Callable[..., Any], *args: Any, timeout: float, memory_mb
             chunk = os.read(read_fd, _CHUNK)
             if not chunk:
                 break
-            chunks.append(chunk)
+            payload += chunk
         _, status, rusage = os.wait4(pid, 0)
         reaped = True
     finally:
@@ -182,10 +184,23 @@ def run_isolated(func: Callable[..., Any], *args: Any, timeout: float, memory_mb
             _kill_group(pid)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
-    return _outcome(b"".join(chunks), status, rusage, parent_rss, memory_mb)
+    return _outcome(payload, status, rusage, parent_rss, memory_mb)
 
 
-def _outcome(payload: bytes, status: int, rusage: Any, parent_rss: int, memory_mb: int) -> Any:
+# Signals a native library dies with when an allocation fails under RLIMIT_AS: abort()
+# (pdfium, a C++ std::bad_alloc), a trap or illegal instruction (an "immediate crash"
+# helper), a segfault or bus error (a NULL it did not check).
+_CRASH_SIGNALS = frozenset(
+    {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGTRAP}
+)
+# A native crash counts as running out of memory when the child had grown by more than
+# this share of its cap. A buffer that grows by doubling (realloc to 2S while holding S)
+# fails once 3S passes the cap, so at that point it holds more than a third of it;
+# resident memory may trail the address space a little, hence a quarter.
+CRASH_IS_MEMORY_SHARE = 0.25
+
+
+def _outcome(payload: bytearray, status: int, rusage: Any, parent_rss: int, memory_mb: int) -> Any:
     memory_error = ExtractionError(
         FailureCode.MEMORY, f"Extraction used more than {memory_mb} MB of memory and was stopped."
     )
@@ -211,11 +226,10 @@ def _outcome(payload: bytes, status: int, rusage: Any, parent_rss: int, memory_m
                 FailureCode.TIMEOUT, "Extraction used more CPU time than its time limit allows."
             )
         # A native library that cannot allocate aborts or segfaults; the kernel's OOM
-        # killer sends SIGKILL. Blame memory when the child had grown close to its cap.
+        # killer sends SIGKILL. Blame memory when the child had grown well into its cap.
         grown = rusage.ru_maxrss * 1024 - parent_rss if rusage else 0
         if sig == signal.SIGKILL or (
-            sig in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS)
-            and grown > memory_mb * 1024 * 1024 // 2
+            sig in _CRASH_SIGNALS and grown > memory_mb * 1024 * 1024 * CRASH_IS_MEMORY_SHARE
         ):
             raise memory_error
         try:

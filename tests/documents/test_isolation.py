@@ -30,6 +30,14 @@ def _abort():
     os.abort()
 
 
+def _grow_then_abort():
+    """What pdfium does when a 1 GiB Flate stream outgrows the cap: abort() in C."""
+    faulthandler.disable()
+    held = b"\x01" * (200 * 1024 * 1024)  # written, so resident
+    os.abort()
+    return len(held)
+
+
 def _big_result():
     return "x" * (40 * 1024 * 1024)
 
@@ -92,6 +100,12 @@ def test_native_crash_is_an_error_naming_the_signal(crash):
         run_isolated(crash, timeout=10, memory_mb=100)
     assert info.value.code == FailureCode.ERROR
     assert "signal SIG" in info.value.reason
+
+
+def test_a_native_abort_after_growing_into_the_cap_is_memory_not_an_error():
+    with pytest.raises(ExtractionError) as info:
+        run_isolated(_grow_then_abort, timeout=30, memory_mb=500)
+    assert info.value.code == FailureCode.MEMORY
 
 
 def test_big_results_come_back_whole():
