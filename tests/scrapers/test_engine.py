@@ -9,7 +9,7 @@ from datascores.documents.models import Source as DocSource
 from datascores.entities.models import BodyKind, PublicBody
 from datascores.jobs.models import Job, JobStatus
 from scrapers.engine import run_job
-from scrapers.models import FrontierItem, Kind, Source
+from scrapers.models import Kind, Source
 from scrapers.runs import start_scrape
 from tests.fetch.conftest import Reply
 
@@ -145,9 +145,7 @@ def test_rescrape_is_conditional_and_records_changes_and_gone_pages(site, fetche
 
 def test_same_bytes_at_a_new_url_is_one_document_with_two_sources(site, fetcher):
     pdf = site.server.routes["/documents/report.pdf"]
-    site.server.routes["/"] = lambda seen: __import__(
-        "tests.scrapers.conftest"
-    ).scrapers.conftest.Reply(
+    site.server.routes["/"] = Reply(
         200,
         b'<html><body><main><a href="/documents/report.pdf">a</a>'
         b'<a href="/copy/report-2024.pdf">b</a></main></body></html>',
