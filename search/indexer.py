@@ -21,9 +21,10 @@ from typing import Any
 from django.utils import timezone
 
 from datascores.documents.dispatch import enqueue
-from datascores.documents.models import Document, Status
+from datascores.documents.models import Document, SourceStatus, Status
 from datascores.documents.signals import tag_provider
 from search.backends import IndexDoc, SearchRequest, get_backend
+from search.backends.base import GONE, LIVE
 
 log = logging.getLogger(__name__)
 
@@ -46,35 +47,55 @@ def build_index_doc(document: Document, tags: dict[str, Any] | None = None) -> I
     """Document (with its pages, sources and entity tags) -> IndexDoc.
 
     ``tags`` are the document's entity tags when the caller read them in bulk;
-    otherwise they are read here (one query).
+    otherwise they are read here (one query). A document from a WhatDoTheyKnow request
+    (``metadata["foi"]``) carries the request's id, title, address and state, and its
+    public body is the issuer unless the tags name one.
     """
     sources = list(document.sources.all())
     pages = [(p.number, p.text) for p in sorted(document.pages.all(), key=lambda p: p.number)]
     if tags is None:
         tags = document_tags(document)
-    issuer = tags.get("issuing_authority") or ""
+    metadata = document.metadata or {}
+    foi = metadata.get("foi") if isinstance(metadata.get("foi"), dict) else {}
+    issuer = tags.get("issuing_authority") or str(foi.get("authority") or "").strip()
     councils = list(tags.get("authorities") or [])
     if issuer:
         councils.insert(0, issuer)
     locations = [s.location for s in sources]
     filenames = [s.filename for s in sources if s.filename]
     title = document.title or (filenames[0] if filenames else "") or f"Document {document.pk}"
-    metadata = document.metadata or {}
     return IndexDoc(
         id=document.pk,
         title=title,
         pages=pages,
         source_type=document.source_type,
         file_type=document.file_type,
-        foi_status=str(metadata.get("foi_status") or ""),
+        foi_status=str(foi.get("status") or metadata.get("foi_status") or ""),
         date=document.date,
         issuing_authority=issuer,
         councils=councils,
         companies=list(tags.get("companies") or []),
         systems=list(tags.get("systems") or []),
-        urls=[loc for loc in locations if loc.startswith(("http://", "https://"))],
+        urls=[loc for loc in locations if _is_web(loc)],
         sources=locations + filenames,
+        availability=availability(sources),
+        request_id=foi.get("request_id"),
+        request_title=str(foi.get("title") or ""),
+        request_url=str(foi.get("url") or ""),
     )
+
+
+def _is_web(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def availability(sources) -> str:
+    """ "gone" when the document came from the web and every address it came from is
+    gone (answers 404/410); "live" otherwise (one live copy is enough)."""
+    web = [s for s in sources if _is_web(s.location)]
+    if web and all(s.status == SourceStatus.GONE for s in web):
+        return GONE
+    return LIVE
 
 
 def _documents(ids: Iterable[int]):

@@ -33,6 +33,8 @@ from luqum import tree as lq
 from luqum.exceptions import IllegalCharacterError, ParseError
 from luqum.parser import parser as _luqum_parser
 
+from search.foi import foi_state
+
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 64
 MAX_FUZZY_DISTANCE = 2
@@ -66,12 +68,13 @@ FIELD_ALIASES: dict[str, str] = {
     "filetype": "type",
     "year": "year",
     "date": "date",
+    "availability": "availability",
 }
 TEXT_FIELDS = frozenset({"title", "text"})  # full text: stemmed and exact variants
 NAME_FIELDS = frozenset({"council", "company", "system"})  # names, matched word by word
-KEYWORD_FIELDS = frozenset({"status", "type"})  # short codes, matched whole
+KEYWORD_FIELDS = frozenset({"status", "type", "availability"})  # short codes, matched whole
 RANGE_FIELDS = frozenset({"year", "date"})
-FIELD_HELP = "title, text, council, company, system, source, status, type, year, date"
+FIELD_HELP = "title, text, council, company, system, source, status, type, year, date, availability"
 
 # One word as both engines tokenise it: a run of letters and digits.
 WORD_RE = re.compile(r"[^\W_]+")
@@ -323,8 +326,16 @@ def _plain(value: str, field_name: str | None) -> Node | None:
     if len(parts) == 1 and field_name not in KEYWORD_FIELDS:
         return Term(parts[0], field_name)
     if field_name in KEYWORD_FIELDS:
-        return Term(value.strip(), field_name)
+        return Term(keyword_value(field_name, value), field_name)
     return Phrase(value, field_name)
+
+
+def keyword_value(field_name: str, value: str) -> str:
+    """A code as the index holds it: an FOI state's name for its label or a synonym
+    (``status:refused`` finds ``rejected``), other codes stripped."""
+    if field_name == "status":
+        return foi_state(value)
+    return value.strip()
 
 
 def _unescape(value: str) -> str:
@@ -458,7 +469,7 @@ class _Normaliser:
         if not words(value):
             return None
         if fld in KEYWORD_FIELDS:
-            return Term(value.strip(), fld)
+            return Term(keyword_value(fld, value), fld)
         if slop > MAX_SLOP:
             raise QueryError(
                 f"Proximity ~{slop} is wider than this search allows (at most ~{MAX_SLOP})."

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from search.foi import foi_state
 from search.query import ParsedQuery, QueryError, parse
 
 
@@ -40,6 +41,7 @@ FACETS: dict[str, Facet] = {
         Facet("foi_status", "FOI status", "status"),
         Facet("file_type", "File type", "type"),
         Facet("year", "Year", "year"),
+        Facet("availability", "Availability", "availability"),
     )
 }
 FACET_BY_PARAM: dict[str, Facet] = {f.param: f for f in FACETS.values()}
@@ -58,6 +60,7 @@ MAX_SNIPPETS = 10
 # Match counts read the highlights of at most this many matching pages per hit
 # (Elasticsearch's default index.max_inner_result_window); past it a count is a floor.
 MAX_COUNTED_PAGES = 100
+LIVE, GONE = "live", "gone"  # availability values
 
 
 @dataclass
@@ -77,6 +80,12 @@ class IndexDoc:
     systems: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # locations and filenames, for source:
+    # "gone" when every web address it came from now answers 404/410, else "live".
+    availability: str = LIVE
+    # The WhatDoTheyKnow request a document came from (shown on hits; not searched).
+    request_id: int | None = None
+    request_title: str = ""
+    request_url: str = ""
 
     def __post_init__(self) -> None:
         self.id = int(self.id)
@@ -85,7 +94,11 @@ class IndexDoc:
         # Codes are compared lower-case everywhere (source:FOI == source:foi).
         self.source_type = (self.source_type or "").strip().lower()
         self.file_type = (self.file_type or "").strip().lower()
-        self.foi_status = (self.foi_status or "").strip().lower()
+        self.foi_status = foi_state(self.foi_status)  # Alaveteli's state name
+        self.availability = GONE if (self.availability or "").strip().lower() == GONE else LIVE
+        self.request_id = int(self.request_id) if self.request_id not in (None, "") else None
+        self.request_title = (self.request_title or "").strip()
+        self.request_url = (self.request_url or "").strip()
         self.issuing_authority = (self.issuing_authority or "").strip()
         for name in ("councils", "companies", "systems", "urls", "sources"):
             setattr(self, name, _unique(getattr(self, name)))
@@ -106,6 +119,7 @@ class IndexDoc:
             "foi_status": [self.foi_status] if self.foi_status else [],
             "file_type": [self.file_type] if self.file_type else [],
             "year": [str(self.year)] if self.year else [],
+            "availability": [self.availability],
         }
         return values[facet]
 
@@ -123,6 +137,10 @@ class IndexDoc:
             "systems": self.systems,
             "urls": self.urls,
             "page_count": len(self.pages),
+            "availability": self.availability,
+            "request_id": self.request_id,
+            "request_title": self.request_title,
+            "request_url": self.request_url,
         }
 
 
@@ -170,6 +188,8 @@ class SearchRequest:
             for k, vals in self.filters.items()
             if vals
         }
+        if "foi_status" in self.filters:  # a state's label finds it too ("Refused")
+            self.filters["foi_status"] = _unique(foi_state(v) for v in self.filters["foi_status"])
         for v in self.filters.get("year", []):
             if not v.isdigit():
                 raise QueryError(f"A year filter expects a year such as 2019, not “{v}”.")
@@ -250,6 +270,12 @@ class SearchResult:
                     "id": h.id,
                     "title": h.title,
                     "snippets": [{"page": s.page, "html": s.html} for s in h.snippets],
+                    # Documents from an FOI request say which, and how it ended.
+                    **{
+                        k: h.fields[k]
+                        for k in ("request_id", "foi_status")
+                        if h.fields.get("request_id") is not None
+                    },
                 }
                 for h in self.hits
             ],

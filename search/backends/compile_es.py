@@ -93,6 +93,10 @@ MAPPINGS = {
         "source_type": {"type": "keyword"},
         "foi_status": {"type": "keyword"},
         "file_type": {"type": "keyword"},
+        "availability": {"type": "keyword"},
+        "request_id": {"type": "long"},
+        "request_title": {"type": "keyword", "index": False},
+        "request_url": {"type": "keyword", "index": False},
         "sources": {"type": "text", "analyzer": "ds_location"},
         "urls": {"type": "keyword", "index": False},
         "year": {"type": "integer"},
@@ -108,6 +112,7 @@ FACET_FIELDS = {
     "foi_status": "foi_status",
     "file_type": "file_type",
     "year": "year",
+    "availability": "availability",
 }
 # Query field -> (stemmed fields, exact fields) with boosts.
 TEXT_TARGETS: dict[str | None, tuple] = {
@@ -124,7 +129,7 @@ PAGE_TARGETS: dict[str | None, tuple] = {
     "text": TEXT_TARGETS["text"],
 }
 NAME_TARGETS = {"council": "council.text", "company": "company.text", "system": "system.text"}
-KEYWORD_TARGETS = {"status": "foi_status", "type": "file_type"}
+KEYWORD_TARGETS = {"status": "foi_status", "type": "file_type", "availability": "availability"}
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
 
 
@@ -177,6 +182,10 @@ def source(doc: IndexDoc) -> dict[str, Any]:
         ("source_type", doc.source_type),
         ("foi_status", doc.foi_status),
         ("file_type", doc.file_type),
+        ("availability", doc.availability),
+        ("request_id", doc.request_id),
+        ("request_title", doc.request_title),
+        ("request_url", doc.request_url),
     ):
         if value:
             out[key] = value
@@ -200,6 +209,10 @@ def display_fields(src: dict[str, Any]) -> dict[str, Any]:
         "systems": src.get("system", []),
         "urls": src.get("urls", []),
         "page_count": src.get("page_count", 0),
+        "availability": src.get("availability", "live"),
+        "request_id": src.get("request_id"),
+        "request_title": src.get("request_title", ""),
+        "request_url": src.get("request_url", ""),
     }
 
 

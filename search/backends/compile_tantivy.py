@@ -16,6 +16,7 @@ analysers and the stemmer live in search/analysis.py, shared with the highlighte
 Two indexes make one generation (see embedded.py). ``SCHEMA`` is the searchable one:
   ``title`` ``text``             words, lower-cased and accent-folded, with positions
   ``council`` ``company`` ``system`` ``source_type`` ``foi_status`` ``file_type``
+  ``availability``
                                  whole values, fast: facets and filters
   ``*_text``                     the names split into words, for ``council:bristol``
   ``year`` ``date``              ranges; ``sort_new``/``sort_old`` date sort keys,
@@ -63,6 +64,7 @@ FACET_FIELDS = {
     "foi_status": "foi_status",
     "file_type": "file_type",
     "year": "year",
+    "availability": "availability",
 }
 # Query field -> full-text fields, with boosts.
 TEXT_TARGETS = {
@@ -71,7 +73,9 @@ TEXT_TARGETS = {
     "text": (("text", 1.0),),
 }
 NAME_TARGETS = {"council": "council_text", "company": "company_text", "system": "system_text"}
-KEYWORD_TARGETS = {"status": "foi_status", "type": "file_type"}
+KEYWORD_TARGETS = {"status": "foi_status", "type": "file_type", "availability": "availability"}
+# Facets whose one value per document is a short code (a raw, fast field each).
+KEYWORD_FACETS = ("source_type", "foi_status", "file_type", "availability")
 MISSING_SORT_KEY = -(2**62)  # documents without a date sort last either way
 _LOW = 0xFFFFFFFF
 
@@ -81,7 +85,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     for name in ("title", "text"):
         sb.add_text_field(name, tokenizer_name="ds_words", index_option="position")
-    for name in ("council", "company", "system", "source_type", "foi_status", "file_type"):
+    for name in ("council", "company", "system", *KEYWORD_FACETS):
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     for name in (*NAME_TARGETS.values(), "sources_text"):
         sb.add_text_field(name, tokenizer_name="ds_words", index_option="position")

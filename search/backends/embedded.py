@@ -66,7 +66,7 @@ from search.snippets import PageMatches, select
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: availability (live/gone)
 # Each segment counts every value exactly and passes on its top SEGMENT_BUCKETS, so
 # counts are exact while a facet has fewer distinct values than that per segment.
 SEGMENT_BUCKETS = 10_000
@@ -467,7 +467,7 @@ def to_tantivy(doc: IndexDoc) -> tantivy.Document:
         for v in values:
             d.add_text(field, v)
             d.add_text(f"{field}_text", v)
-    for field in ("source_type", "foi_status", "file_type"):
+    for field in ct.KEYWORD_FACETS:
         value = getattr(doc, field)
         if value:
             d.add_text(field, value)

@@ -112,6 +112,9 @@ def planted() -> list[IndexDoc]:
             systems=["Mosaic"],
             urls=["https://www.whatdotheyknow.com/request/risk_scoring"],
             sources=["https://www.whatdotheyknow.com/request/risk_scoring", "scoring.pdf"],
+            request_id=4101,
+            request_title="Risk scoring",
+            request_url="https://www.whatdotheyknow.com/request/risk_scoring",
         ),
         IndexDoc(
             2,
@@ -123,6 +126,7 @@ def planted() -> list[IndexDoc]:
             councils=["Kent County Council"],
             companies=["Experian"],
             systems=["Mosaic"],
+            availability="gone",  # the page it came from now answers 404
         ),
         IndexDoc(
             3,

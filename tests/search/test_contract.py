@@ -94,7 +94,13 @@ def test_code_fields(loaded):
     backend, docs = loaded
     assert found(backend, "source:foi") == {d.id for d in docs if d.source_type == "foi"}
     assert found(backend, "type:PDF") == {d.id for d in docs if d.file_type == "pdf"}
-    assert found(backend, "status:refused") == {d.id for d in docs if d.foi_status == "refused"}
+    refused = {d.id for d in docs if d.foi_status == "rejected"}  # Alaveteli's name
+    assert refused
+    assert found(backend, "status:refused") == refused  # WhatDoTheyKnow's label finds it
+    assert found(backend, "status:rejected") == refused
+    partial = {d.id for d in docs if d.foi_status == "partially_successful"}
+    assert found(backend, 'status:"Partially successful"') == partial
+    assert found(backend, "availability:gone") == {d.id for d in docs if d.availability == "gone"}
     assert found(backend, "source:whatdotheyknow") == {1}
 
 
@@ -548,3 +554,26 @@ def test_a_cursor_from_nowhere_is_refused(loaded):
         backend.search(SearchRequest("", after=["x"]))
     with pytest.raises(QueryError, match="cursor"):
         backend.search(SearchRequest("", sort="newest", after=[1, 2, 3, 4]))
+
+
+def test_foi_request_and_availability_fields(loaded):
+    backend, docs = loaded
+    result = backend.search(SearchRequest("status:successful", size=50))
+    by_id = {h.id: h for h in result.hits}
+    assert by_id[1].fields["request_id"] == 4101
+    assert by_id[1].fields["request_title"] == "Risk scoring"
+    assert by_id[1].fields["request_url"].endswith("/request/risk_scoring")
+    assert by_id[1].fields["availability"] == "live"
+    hits = {h["id"]: h for h in result.as_json()["hits"]}  # what `search --json` prints
+    assert (hits[1]["request_id"], hits[1]["foi_status"]) == (4101, "successful")
+    assert all("request_id" not in h for i, h in hits.items() if i != 1)
+    gone = backend.search(SearchRequest(filters={"availability": ["gone"]}, size=50))
+    assert {h.id for h in gone.hits} == {d.id for d in docs if d.availability == "gone"}
+    counts = {v.value: v.count for v in gone.facets["availability"]}
+    assert counts == {
+        "gone": sum(d.availability == "gone" for d in docs),
+        "live": sum(d.availability == "live" for d in docs),
+    }
+    # A label typed as a filter value finds the state, as the query field does.
+    refused = backend.search(SearchRequest(filters={"foi_status": ["Refused"]}, size=0))
+    assert refused.total == sum(d.foi_status == "rejected" for d in docs)

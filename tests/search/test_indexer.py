@@ -10,7 +10,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from datascores.documents.models import Blob, Document, Page, Source, SourceKind, Status
+from datascores.documents.models import (
+    Blob,
+    Document,
+    Page,
+    Source,
+    SourceKind,
+    SourceStatus,
+    Status,
+)
 from datascores.documents.signals import document_ready
 from search import indexer, tasks
 from search.backends import SearchRequest, get_backend, reset_backends
@@ -121,13 +129,17 @@ def test_ingest_without_a_worker_indexes_too(tmp_path, settings, monkeypatch):
     tasks must run here as well, or every search finds nothing until a sweep."""
     from datascores.celery import app
 
+    eager = app.conf.task_always_eager  # (read first: Celery reads its settings once)
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
     sent = []
     monkeypatch.setattr("celery.app.task.Task.apply_async", lambda *a, **k: sent.append(a))
     path = tmp_path / "letter.txt"
     path.write_text("The council's quizzaciously named scoring tool.")
-    call_command("ingest", str(path), "--json")
+    app.conf.task_always_eager = False  # as in production: tasks go to a broker
+    try:
+        call_command("ingest", str(path), "--json")
+    finally:
+        app.conf.task_always_eager = eager
     doc = Document.objects.get()
     assert doc.status == Status.DONE
     assert ids("quizzaciously") == {doc.pk}
@@ -372,6 +384,7 @@ def test_search_command_json_shape(capsys):
         "foi_status",
         "file_type",
         "year",
+        "availability",
     }
     assert out["facets"]["source_type"] == [{"value": "foi", "count": 1}]
     call_command("search", "iota", "--json", "--source-type", "web")
@@ -391,3 +404,54 @@ def test_search_command_text_output(capsys):
 def test_search_command_reports_bad_queries():
     with pytest.raises(CommandError, match="wildcards"):
         call_command("search", "*appa")
+
+
+def test_a_foi_document_is_indexed_with_its_request_state_and_body(capsys):
+    """The WhatDoTheyKnow importer's metadata: state (as a facet and status:), request
+    id on hits, the public body as the issuer when the tagger found none."""
+    foi = {
+        "request_id": 7312,
+        "url_title": "algorithmic_risk_scores",
+        "url": "https://www.whatdotheyknow.com/request/algorithmic_risk_scores",
+        "title": "Algorithmic risk scores",
+        "status": "rejected",
+        "authority": "Borsetshire County Council",
+        "authority_url_name": "borsetshire_cc",
+        "created_at": "2021-02-03",
+    }
+    doc = make_document(["We refuse under section 12: quizzical cost."], metadata={"foi": foi})
+    other = make_document(["A quizzical note."])
+    idx = indexer.build_index_doc(doc)
+    assert (idx.foi_status, idx.request_id, idx.issuing_authority) == (
+        "rejected",
+        7312,
+        "Borsetshire County Council",
+    )
+    assert idx.councils == ["Borsetshire County Council"]
+    assert idx.request_title == "Algorithmic risk scores"
+    indexer.sweep()
+    assert ids("quizzical status:refused") == {doc.pk}
+    assert ids("quizzical", filters={"foi_status": ["Refused"]}) == {doc.pk}
+    call_command("search", "quizzical", "--json")
+    hits = {h["id"]: h for h in json.loads(capsys.readouterr().out)["hits"]}
+    assert (hits[doc.pk]["request_id"], hits[doc.pk]["foi_status"]) == (7312, "rejected")
+    assert "request_id" not in hits[other.pk]
+
+
+def test_a_document_is_gone_when_every_web_address_is_gone():
+    doc = make_document(["The zanzibarish report."])
+    kept = Source.objects.create(document=doc, kind=SourceKind.URL, location="https://a.example/r")
+    moved = Source.objects.create(document=doc, kind=SourceKind.URL, location="https://b.example/r")
+    Source.objects.create(document=doc, kind=SourceKind.UPLOAD, location="/in/r.pdf")
+    indexer.sweep()
+    assert ids("availability:live") == {doc.pk}
+    moved.status = SourceStatus.GONE
+    moved.save()  # one address gone, one still answers: live
+    indexer.sweep()
+    assert ids("availability:gone") == set()
+    kept.status = SourceStatus.GONE
+    kept.save()  # the change marks the document dirty; the index learns it is gone
+    assert Document.objects.get(pk=doc.pk).index_dirty or ids("availability:gone") == {doc.pk}
+    indexer.sweep()
+    assert ids("availability:gone") == {doc.pk}
+    assert ids("zanzibarish", filters={"availability": ["live"]}) == set()
