@@ -121,47 +121,69 @@ def related_for(doc: Document, foi_url: str) -> list[dict]:
     return out
 
 
+class PageHits:
+    """The query's hits in a document's pages, numbered through the document, and the
+    parts (of PAGES_PER_VIEW pages) the page shows one at a time."""
+
+    def __init__(self, pages: list, q: str) -> None:
+        self.pages = pages
+        # The engines' matching rules, and the counting the search results' "N matches" uses.
+        self.matcher = highlighter_for(q) if q else None
+        self.spans = {p.number: (self.matcher.hits(p.text) if self.matcher else []) for p in pages}
+        self.first_hit: dict[int, int] = {}
+        self.total = 0
+        for p in pages:
+            self.first_hit[p.number] = self.total + 1
+            self.total += len(self.spans[p.number])
+        self.parts = max(1, math.ceil(len(pages) / PAGES_PER_VIEW))
+        self._index = {p.number: i for i, p in enumerate(pages)}
+
+    def has_page(self, number: int) -> bool:
+        return number in self._index
+
+    def part_of_page(self, number: int) -> int:
+        return self._index.get(number, 0) // PAGES_PER_VIEW + 1
+
+    def page_of_hit(self, n: int) -> int | None:
+        for p in self.pages:
+            if self.first_hit[p.number] <= n < self.first_hit[p.number] + len(self.spans[p.number]):
+                return p.number
+        return None
+
+    def part_to_show(self, hit: int, page: int, part: int) -> int:
+        """The part holding the requested hit, else the requested page, else the requested
+        part, else the first hit; the first part when nothing was asked for."""
+        if hit:
+            return self.part_of_page(self.page_of_hit(hit) or 1)
+        if page and self.has_page(page):
+            return self.part_of_page(page)
+        if part:
+            return min(part, self.parts)
+        if self.total:
+            return self.part_of_page(self.page_of_hit(1) or 1)
+        return 1
+
+    def shown(self, part: int) -> list:
+        return self.pages[(part - 1) * PAGES_PER_VIEW : part * PAGES_PER_VIEW]
+
+    def part_range(self, part: int) -> tuple[int, int]:
+        """The first and last page numbers of a part."""
+        first = self.pages[(part - 1) * PAGES_PER_VIEW].number
+        last = self.pages[min(part * PAGES_PER_VIEW, len(self.pages)) - 1].number
+        return first, last
+
+
 def document_context(request: HttpRequest, doc: Document) -> dict:
     """Everything the document template needs, with the query's hits marked."""
     q = clip_query(request.GET.get("q"))
     state = SearchState.from_params(request.GET)
-    requested_hit = max(0, _int(request.GET.get("hit")))
-    requested_part = max(0, _int(request.GET.get("part")))
-    requested_page = max(0, _int(request.GET.get("p")))
-
     pages = list(doc.pages.only("number", "text", "method", "ocr_confidence").order_by("number"))
-    # The engines' matching rules, and the counting the search results' "N matches" uses.
-    matcher = highlighter_for(q) if q else None
-    spans = {p.number: (matcher.hits(p.text) if matcher else []) for p in pages}
-    first_hit: dict[int, int] = {}
-    total_hits = 0
-    for p in pages:
-        first_hit[p.number] = total_hits + 1
-        total_hits += len(spans[p.number])
-
-    parts = max(1, math.ceil(len(pages) / PAGES_PER_VIEW))
-    index_of = {p.number: i for i, p in enumerate(pages)}
-
-    def part_of_page(number: int) -> int:
-        return index_of.get(number, 0) // PAGES_PER_VIEW + 1
-
-    def page_of_hit(n: int) -> int | None:
-        for p in pages:
-            if first_hit[p.number] <= n < first_hit[p.number] + len(spans[p.number]):
-                return p.number
-        return None
-
-    current = requested_hit if 0 < requested_hit <= total_hits else 0
-    if current:
-        part = part_of_page(page_of_hit(current) or 1)
-    elif requested_page and requested_page in index_of:
-        part = part_of_page(requested_page)
-    elif requested_part:
-        part = min(requested_part, parts)
-    elif total_hits:
-        part = part_of_page(page_of_hit(1) or 1)
-    else:
-        part = 1
+    hits = PageHits(pages, q)
+    requested_hit = max(0, _int(request.GET.get("hit")))
+    current = requested_hit if 0 < requested_hit <= hits.total else 0
+    part = hits.part_to_show(
+        current, max(0, _int(request.GET.get("p"))), max(0, _int(request.GET.get("part")))
+    )
 
     # Links inside the page keep the search state (for highlighting and "back to results").
     keep = state.params()
@@ -170,41 +192,9 @@ def document_context(request: HttpRequest, doc: Document) -> dict:
         qs = urlencode(keep + [(k, v) for k, v in params.items() if v])
         return "?" + qs if qs else "?"
 
-    def hit_url(n: int) -> str:
-        return url(hit=n) + f"#hit-{n}"
-
     def page_url(number: int) -> str:
-        p = part_of_page(number)
+        p = hits.part_of_page(number)
         return (url(part=p) if p != part else (url() if keep else "")) + f"#page-{number}"
-
-    shown = pages[(part - 1) * PAGES_PER_VIEW : part * PAGES_PER_VIEW]
-    page_views = []
-    for p in shown:
-        page_views.append(
-            {
-                "number": p.number,
-                "html": mark_spans(p.text, spans[p.number], first_hit[p.number], current),
-                "empty": not p.text.strip(),
-                "hits": len(spans[p.number]),
-                "method": p.method,
-                "ocr_confidence": p.ocr_confidence,
-            }
-        )
-
-    hitbar = None
-    if q:
-        nxt = current + 1 if current < total_hits else 1
-        prv = current - 1 if current > 1 else total_hits
-        hitbar = {
-            "total": total_hits,
-            "current": current,
-            "next_url": hit_url(nxt) if total_hits else None,
-            "prev_url": hit_url(prv) if total_hits else None,
-            "pages_with_hits": [
-                {"number": n, "hits": len(s), "url": page_url(n)} for n, s in spans.items() if s
-            ][:200],
-            "searchable": matcher is not None and not matcher.empty,
-        }
 
     tags, evidence = tags_for(doc)
     foi = foi_for(doc)
@@ -228,22 +218,56 @@ def document_context(request: HttpRequest, doc: Document) -> dict:
         "evidence": _evidence_views(evidence, page_url),
         "foi": foi,
         "related": related_for(doc, foi["url"] if foi else ""),
-        "pages": page_views,
+        "pages": _page_views(hits, part, current),
         "page_count": len(pages),
-        "parts": [
-            {
-                "n": i,
-                "first": pages[(i - 1) * PAGES_PER_VIEW].number,
-                "last": pages[min(i * PAGES_PER_VIEW, len(pages)) - 1].number,
-                "url": url(part=i),
-                "current": i == part,
-            }
-            for i in range(1, parts + 1)
-        ]
-        if parts > 1
-        else [],
-        "hitbar": hitbar,
+        "parts": _part_views(hits, part, url),
+        "hitbar": _hitbar(hits, current, url, page_url) if q else None,
         "warnings": [w for w in (doc.metadata or {}).get("warnings", []) if isinstance(w, str)],
+    }
+
+
+def _page_views(hits: PageHits, part: int, current: int) -> list[dict]:
+    return [
+        {
+            "number": p.number,
+            "html": mark_spans(p.text, hits.spans[p.number], hits.first_hit[p.number], current),
+            "empty": not p.text.strip(),
+            "hits": len(hits.spans[p.number]),
+            "method": p.method,
+            "ocr_confidence": p.ocr_confidence,
+        }
+        for p in hits.shown(part)
+    ]
+
+
+def _part_views(hits: PageHits, part: int, url) -> list[dict]:
+    if hits.parts <= 1:
+        return []
+    out = []
+    for i in range(1, hits.parts + 1):
+        first, last = hits.part_range(i)
+        out.append({"n": i, "first": first, "last": last, "url": url(part=i), "current": i == part})
+    return out
+
+
+def _hitbar(hits: PageHits, current: int, url, page_url) -> dict:
+    """Next/previous hit links (they wrap round) and the pages that have hits."""
+    total = hits.total
+
+    def hit_url(n: int) -> str:
+        return url(hit=n) + f"#hit-{n}"
+
+    nxt = current + 1 if current < total else 1
+    prv = current - 1 if current > 1 else total
+    return {
+        "total": total,
+        "current": current,
+        "next_url": hit_url(nxt) if total else None,
+        "prev_url": hit_url(prv) if total else None,
+        "pages_with_hits": [
+            {"number": n, "hits": len(s), "url": page_url(n)} for n, s in hits.spans.items() if s
+        ][:200],
+        "searchable": hits.matcher is not None and not hits.matcher.empty,
     }
 
 
