@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import PurePath
+from typing import BinaryIO
 
 import olefile
 
@@ -74,21 +76,40 @@ def sniff_mime(data: bytes, filename: str = "") -> str:
     A magic number counts only when the structure behind it checks out, so a text that
     happens to begin with "BM", "GIF89a" or "%PDF-" is still read as text.
     """
-    if not data:
+    return _sniff(data[:_SAMPLE], len(data), data, filename)
+
+
+def sniff_file(fh: BinaryIO, filename: str = "") -> str:
+    """sniff_mime for an open binary file, reading only what it needs: the first 64 KB,
+    and for a ZIP or OLE container its directory, so a large file never sits in memory.
+    The file is left positioned at its start."""
+    fh.seek(0, os.SEEK_END)
+    size = fh.tell()
+    fh.seek(0)
+    head = fh.read(_SAMPLE)
+    try:
+        return _sniff(head, size, fh, filename)
+    finally:
+        fh.seek(0)
+
+
+def _sniff(head: bytes, size: int, whole: bytes | BinaryIO, filename: str) -> str:
+    """head: the first bytes (up to 64 KB); whole: all of it, as bytes or a seekable file,
+    opened only for containers, whose directories can lie anywhere."""
+    if not head:
         return OCTET
-    head = data[:16]
-    if _is_pdf(data):
+    if _is_pdf(whole if isinstance(whole, bytes) else head):
         return PDF
     if head.startswith(_OLE_MAGIC):
-        return _sniff_ole(data)
+        return _sniff_ole(whole)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return _sniff_zip(data)
+        return _sniff_zip(whole, whole[: _SAMPLE * 4] if isinstance(whole, bytes) else head)
     if _RTF.match(head):
         return RTF
-    image = image_type(data)
+    image = image_type(head)
     if image:
         return image
-    return _sniff_text(data, filename)
+    return _sniff_text(head, size, filename)
 
 
 _RTF = re.compile(rb"\{\\rtf(?:1|\\|\{)")
@@ -166,10 +187,10 @@ def _is_pdf(data: bytes) -> bool:
 _PDF_VERSION = re.compile(rb"%PDF-\d\.\d")
 
 
-def _sniff_ole(data: bytes) -> str:
+def _sniff_ole(whole: bytes | BinaryIO) -> str:
     """OLE2 compound files: legacy Word, Excel, PowerPoint, Outlook, encrypted OOXML."""
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        with olefile.OleFileIO(_file(whole)) as ole:
             names = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
     except Exception:
         return OLE  # unreadable: the extractor reports it as corrupt
@@ -187,10 +208,17 @@ def _sniff_ole(data: bytes) -> str:
     return OLE
 
 
-def _sniff_zip(data: bytes) -> str:
+def _file(whole: bytes | BinaryIO) -> BinaryIO:
+    if isinstance(whole, bytes | bytearray | memoryview):
+        return io.BytesIO(whole)
+    whole.seek(0)
+    return whole  # zipfile and olefile leave a file they were given open
+
+
+def _sniff_zip(whole: bytes | BinaryIO, head: bytes) -> str:
     """ZIP containers: OOXML and ODF by their members, anything else is a plain zip."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(_file(whole)) as zf:
             names = set(zf.namelist())
             if "mimetype" in names:
                 info = zf.getinfo("mimetype")
@@ -200,12 +228,11 @@ def _sniff_zip(data: bytes) -> str:
                         return _ODF[declared]
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         # No central directory (a truncated upload): look at local header names instead.
-        start = data[: _SAMPLE * 4]
         for part, mime in _OOXML_PARTS:
-            if part.encode() in start:
+            if part.encode() in head:
                 return mime
         m = re.match(
-            rb"PK\x03\x04.{26}mimetype(application/vnd\.oasis\.opendocument\.\w+)", data, re.S
+            rb"PK\x03\x04.{26}mimetype(application/vnd\.oasis\.opendocument\.\w+)", head, re.S
         )
         if m and m.group(1).decode() in _ODF:
             return _ODF[m.group(1).decode()]
@@ -239,9 +266,8 @@ def _decode_sample(sample: bytes, truncated: bool) -> str | None:
     return text
 
 
-def _sniff_text(data: bytes, filename: str) -> str:
-    sample = data[:_SAMPLE]
-    text = _decode_sample(sample, truncated=len(data) > _SAMPLE)
+def _sniff_text(sample: bytes, size: int, filename: str) -> str:
+    text = _decode_sample(sample, truncated=size > len(sample))
     if text is None:
         return OCTET
     raw = text.encode("utf-8", "replace")

@@ -1,5 +1,6 @@
 import io
 import random
+import zipfile
 
 import pytest
 from PIL import Image, features
@@ -34,9 +35,40 @@ def _image(fmt: str) -> bytes:
     ],
 )
 def test_type_comes_from_the_bytes_not_the_extension(make, misleading_name, expected, label):
-    mime = sniff_mime(make(), misleading_name)
+    data = make()
+    mime = sniff_mime(data, misleading_name)
     assert mime == expected
     assert file_type_for(mime) == label
+    # The same from an open file, which is left open at its start.
+    with io.BytesIO(data) as fh:
+        fh.seek(5)
+        assert sniff.sniff_file(fh, misleading_name) == expected
+        assert not fh.closed and fh.tell() == 0
+
+
+def test_sniffing_a_large_file_reads_its_head_and_the_zip_directory_only(tmp_path):
+    path = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("data.bin", random.Random(5).randbytes(8 << 20))
+        zf.writestr("word/document.xml", b"<w/>")
+    assert path.stat().st_size > 8 << 20
+
+    class Counting(io.FileIO):
+        read_bytes = 0
+
+        def read(self, size=-1):
+            chunk = super().read(size)
+            Counting.read_bytes += len(chunk)
+            return chunk
+
+        def readinto(self, buffer):
+            n = super().readinto(buffer)
+            Counting.read_bytes += n or 0
+            return n
+
+    with Counting(path, "rb") as fh:
+        assert sniff.sniff_file(fh, "bundle.zip") == sniff.DOCX
+    assert Counting.read_bytes < 1 << 20
 
 
 @pytest.mark.parametrize(
