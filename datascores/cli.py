@@ -6,7 +6,6 @@ import argparse
 import os
 import secrets
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,8 +27,10 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def worker_command(concurrency: int = 2, beat: bool = True) -> list[str]:
-    cmd = [
+def worker_command(concurrency: int = 2) -> list[str]:
+    """The Celery worker (no embedded beat: beat runs as its own supervised process, so a
+    killed worker never leaves an orphaned scheduler behind)."""
+    return [
         sys.executable,
         "-m",
         "celery",
@@ -43,21 +44,35 @@ def worker_command(concurrency: int = 2, beat: bool = True) -> list[str]:
         "--loglevel",
         "INFO",
     ]
-    if beat:
-        from django.conf import settings
-
-        cmd += ["-B", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME]
-    return cmd
 
 
-def start_worker() -> subprocess.Popen:
-    """Start the embedded worker (with beat) beside the web server and record its pid."""
+def beat_command() -> list[str]:
+    from django.conf import settings
+
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "datascores",
+        "beat",
+        "-s",
+        settings.CELERY_BEAT_SCHEDULE_FILENAME,
+        "--loglevel",
+        "INFO",
+    ]
+
+
+def supervisor(concurrency: int = 2):
+    """The worker and beat of this home, supervised (see processes.Supervisor)."""
     from datascores.documents.workers import pidfile
+    from datascores.processes import Supervisor
 
-    log = open(pidfile().with_name("worker.log"), "ab")  # noqa: SIM115 - lives as long as the worker
-    proc = subprocess.Popen(worker_command(), stdout=log, stderr=subprocess.STDOUT)
-    pidfile().write_text(str(proc.pid))
-    return proc
+    log = pidfile().with_name("worker.log")
+    sup = Supervisor(log)
+    sup.add("worker", lambda: worker_command(concurrency), pidfile=pidfile())
+    sup.add("beat", beat_command, pidfile=pidfile().with_name("beat.pid"))
+    return sup
 
 
 def serve(host: str, port: int, with_worker: bool = True) -> None:
@@ -70,20 +85,35 @@ def serve(host: str, port: int, with_worker: bool = True) -> None:
     _migrate()
     # Stop cleanly on SIGTERM as on Ctrl-C, so the worker is stopped and its pidfile removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    proc = start_worker() if with_worker else None
+    sup = supervisor() if with_worker else None
+    if sup:
+        sup.start()
     print(f"Data Scores on http://{host}:{port}/  (home: {settings.HOME})", flush=True)
-    if proc:
-        print(f"Worker pid {proc.pid}, log {pidfile().with_name('worker.log')}", flush=True)
+    if sup:
+        print(
+            f"Worker pid {sup.pid('worker')}, beat pid {sup.pid('beat')}, "
+            f"log {pidfile().with_name('worker.log')}",
+            flush=True,
+        )
     try:
         waitress_serve(application, host=host, port=port, threads=8, ident="datascores")
     finally:
-        if proc:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            pidfile().unlink(missing_ok=True)
+        if sup:
+            sup.stop()
+
+
+def run_worker(concurrency: int) -> None:
+    """`datascores worker`: the worker and beat, supervised, in the foreground."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    sup = supervisor(concurrency)
+    sup.start()
+    print(f"Worker pid {sup.pid('worker')}, beat pid {sup.pid('beat')}", flush=True)
+    try:
+        sup.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sup.stop()
 
 
 def create_admin() -> str | None:
@@ -154,14 +184,15 @@ def main(argv: list[str] | None = None) -> None:
     sub.choices["demo"].add_argument(
         "--no-serve", action="store_true", help="load the demo and exit"
     )
-    w = sub.add_parser("worker", help="run a worker (all queues) with beat")
+    w = sub.add_parser("worker", help="run a worker (all queues) and beat, supervised")
     w.add_argument("--concurrency", type=int, default=2)
     sub.add_parser("manage", help="any manage.py command: datascores manage ingest PATH")
     args = parser.parse_args(argv)
     _setup(args.home)
 
     if args.command == "worker":
-        os.execv(sys.executable, worker_command(args.concurrency))  # noqa: S606 - fixed argv
+        run_worker(args.concurrency)
+        return
     if args.command == "demo":
         _migrate()
         password = create_admin()

@@ -8,14 +8,20 @@ import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
-from datascores.documents import workers
+from datascores.documents import leases, sweep, workers
 from datascores.documents.models import Document, SourceType, Status
 from datascores.documents.pipeline import ingest_path, inline_processing
 
 FINAL = (Status.DONE, Status.FAILED)
+# How often the wait checks for a worker, and how long one may be gone (a supervised worker
+# is restarted within a second or two) before the rest is processed here.
+WORKER_CHECK_INTERVAL = 2.0
+WORKER_GONE_AFTER = 6.0
 
 
 def collect_files(paths: list[str]) -> list[Path]:
@@ -90,6 +96,8 @@ class Command(BaseCommand):
 
     def _wait(self, ids: set[int], timeout: float, quiet: bool) -> None:
         deadline = time.monotonic() + timeout
+        gone_since = None
+        next_check = 0.0
         with tqdm(desc="processing", unit="doc", disable=quiet, file=sys.stderr) as bar:
             while True:
                 # Members of archives and e-mails are documents too: wait for them.
@@ -100,13 +108,47 @@ class Command(BaseCommand):
                 bar.refresh()
                 if done >= len(ids):
                     return
-                if time.monotonic() > deadline:
+                now = time.monotonic()
+                if now > deadline:
                     self.stderr.write(
                         f"Stopped waiting after {timeout:.0f} s: {len(ids) - done} document(s) "
                         "still processing. Their state is shown below."
                     )
                     return
+                if now >= next_check:
+                    # A worker that died (and was not restarted within a few seconds) is
+                    # not waited for: what it left is processed here.
+                    next_check = now + WORKER_CHECK_INTERVAL
+                    if workers.worker_available():
+                        gone_since = None
+                    elif gone_since is None:
+                        gone_since = now
+                    elif now - gone_since >= WORKER_GONE_AFTER:
+                        self.stderr.write("The worker has stopped: processing the rest here.")
+                        self._take_over(ids)
+                        gone_since = None
+                        continue
                 time.sleep(0.5)
+
+    def _take_over(self, ids: set[int]) -> None:
+        """Process here every document of ours that no live worker holds."""
+        # Every round claims each document again, so the attempt cap ends the rounds.
+        with inline_processing():
+            for _ in range(settings.PROCESSING_MAX_ATTEMPTS + 2):
+                ids |= set(Document.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+                now = timezone.now()
+                todo = [
+                    d
+                    for d in Document.objects.filter(pk__in=ids).exclude(status__in=FINAL)
+                    if not leases.held(d, now)
+                ]
+                if not todo:
+                    return
+                for doc in todo:
+                    try:
+                        sweep.requeue(doc, leases.stage_of(doc), now)
+                    except Exception as exc:  # recorded on the document; the rest go on
+                        self.stderr.write(f"document {doc.pk}: {type(exc).__name__}: {exc}")
 
     def _summary(self, rows, docs, *, waited: bool) -> None:
         new = [r for r in rows if r["duplicate_of"] is None]

@@ -1,0 +1,116 @@
+"""kill -9 of a worker's pool child and of its main process, and a broker that restarts
+and forgets its queues: every document still ends in a final state, once."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from datascores.documents.leases import Owner
+
+from ..documents import fixtures
+from .conftest import Home, alive, children_of, sha, stop, wait_until
+
+pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.slow]
+
+
+def inputs(home: Home, *, scans: int = 2, texts: int = 3, pages: int = 5) -> dict[str, str]:
+    """A few small files: plain text (one quick stage) and scans (extraction, then a few
+    seconds of OCR, long enough to be killed in the middle)."""
+    made = {}
+    for i in range(texts):
+        data = f"Council minutes {i}: the risk-scoring pilot was reviewed.\n".encode() * 20
+        made[f"minutes-{i}.txt"] = data
+    for i in range(scans):
+        made[f"scan-{i}.pdf"] = fixtures.scanned_pdf(
+            [f"Scanned letter {i} about the Analytical Hub"], pages=pages
+        )
+    for name, data in made.items():
+        (home.inbox / name).write_bytes(data)
+    return {name: sha(data) for name, data in made.items()}
+
+
+def ingest_queued(home: Home) -> None:
+    run = home.run("ingest", str(home.inbox), "--no-wait", "--json")
+    assert run.returncode == 0, run.stderr
+
+
+def leased(home: Home, stage: str | None = None) -> dict | None:
+    for d in home.processing():
+        owner = Owner.parse(d["lease_owner"])
+        if owner and (stage is None or owner.stage == stage):
+            return {**d, "owner": owner}
+    return None
+
+
+@pytest.fixture(params=["redis", "embedded"])
+def broker_home(request, tmp_path):
+    if request.param == "redis":
+        server = request.getfixturevalue("redis_server")
+        h = Home(tmp_path / "home", CELERY_BROKER_URL=server.url)
+    else:
+        h = Home(tmp_path / "home")
+    h.migrate()
+    yield h
+    h.close()
+
+
+def test_kill_9_of_a_pool_child_is_redelivered_and_counted(broker_home):
+    home = broker_home
+    expected = inputs(home, scans=1, texts=2)
+    worker = home.worker(concurrency=1)
+    ingest_queued(home)
+    victim = wait_until(lambda: leased(home, "ocr"), 120, "a scan to be in OCR")
+    os.kill(victim["owner"].pid, signal.SIGKILL)
+    wait_until(lambda: home.all_final(len(expected)), 180, "every document to finish")
+    docs = {d["id"]: d for d in home.assert_complete(expected)}
+    # The killed delivery counted: extraction, the killed OCR, the OCR that finished.
+    assert docs[victim["id"]]["attempts"] >= 3
+    assert worker.poll() is None  # the worker itself lived on
+    stop(worker)
+    home.assert_index_converges()
+
+
+def test_kill_9_of_the_main_worker_loses_nothing(broker_home):
+    home = broker_home
+    expected = inputs(home, scans=2, texts=3)
+    beat = home.beat()  # beat is its own process: it outlives a killed worker
+    worker = home.worker(concurrency=2)
+    ingest_queued(home)
+    victim = wait_until(lambda: leased(home), 120, "a document to be in progress")
+    pool = children_of(worker.pid)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    # Its pool processes die with it (nothing is left half-running with a lease).
+    wait_until(lambda: not any(alive(p) for p in pool), 10, "the pool processes to exit")
+    assert not home.all_final(len(expected))
+    # A worker becomes available again: everything completes, nothing twice.
+    again = home.worker(concurrency=2, name="again")
+    wait_until(lambda: home.all_final(len(expected)), 180, "every document to finish")
+    docs = {d["id"]: d for d in home.assert_complete(expected)}
+    assert docs[victim["id"]]["attempts"] >= 2
+    stop(again)
+    stop(beat)
+    home.assert_index_converges()
+
+
+def test_a_broker_restart_that_loses_every_message_loses_no_document(tmp_path, redis_server):
+    home = Home(tmp_path / "home", CELERY_BROKER_URL=redis_server.url)
+    home.migrate()
+    try:
+        expected = inputs(home, scans=2, texts=6)
+        # No worker yet: every message waits in Redis, then Redis forgets them all.
+        ingest_queued(home)
+        assert not home.all_final()
+        redis_server.restart()
+        worker = home.worker(concurrency=2)
+        beat = home.beat()
+        wait_until(lambda: home.all_final(len(expected)), 180, "every document to finish")
+        home.assert_complete(expected)
+        stop(beat)
+        stop(worker)
+        home.assert_index_converges()
+    finally:
+        home.close()
