@@ -8,31 +8,21 @@ from __future__ import annotations
 
 from datascores.documents.extract.registry import file_type_label
 from datascores.documents.models import SourceType
+from search.backends.base import GONE, LIVE
+from search.foi import FOI_STATES
 
-__all__ = ["facet_label", "file_type_label", "foi_status_label", "source_type_label"]
+__all__ = [
+    "availability_label",
+    "facet_label",
+    "file_type_label",
+    "foi_status_label",
+    "source_type_label",
+]
 
 SOURCE_TYPES: dict[str, str] = {str(k): str(v) for k, v in SourceType.choices}
 
-# WhatDoTheyKnow (Alaveteli) request states, as its pages word them.
-FOI_STATUSES: dict[str, str] = {
-    "successful": "Successful",
-    "partially_successful": "Partially successful",
-    "rejected": "Refused",
-    "not_held": "Information not held",
-    "waiting_response": "Awaiting response",
-    "waiting_response_overdue": "Response overdue",
-    "waiting_response_very_overdue": "Response long overdue",
-    "waiting_clarification": "Awaiting clarification",
-    "gone_postal": "Handled by post",
-    "internal_review": "Awaiting internal review",
-    "error_message": "Delivery error",
-    "requires_admin": "Unusual response",
-    "user_withdrawn": "Withdrawn by the requester",
-    "attention_requested": "Reported",
-    "vexatious": "Vexatious",
-    "not_foi": "Not an FOI request",
-    "awaiting_description": "Awaiting classification",
-}
+# Whether the web addresses a document came from still answer (the index's availability).
+AVAILABILITY: dict[str, str] = {LIVE: "Still online", GONE: "Gone from the web"}
 
 BADGE_CLASSES = {"foi": "badge--foi", "web": "badge--web", "media": "badge--media"}
 
@@ -42,7 +32,12 @@ def source_type_label(code: str) -> str:
 
 
 def foi_status_label(code: str) -> str:
-    return FOI_STATUSES.get(code, code.replace("_", " ").capitalize() if code else "")
+    """WhatDoTheyKnow's wording for a request state (search.foi holds the states)."""
+    return FOI_STATES.get(code) or (code.replace("_", " ").capitalize() if code else "")
+
+
+def availability_label(code: str) -> str:
+    return AVAILABILITY.get(code, code)
 
 
 def facet_label(facet: str, value: str) -> str:
@@ -53,4 +48,6 @@ def facet_label(facet: str, value: str) -> str:
         return foi_status_label(value)
     if facet == "file_type":
         return file_type_label(value)
+    if facet == "availability":
+        return availability_label(value)
     return value

@@ -77,7 +77,7 @@ def csv_row(hit: Hit, base_url: str = "", paths: DocumentPaths | None = None) ->
         "; ".join(f.get("systems") or ()),
         f.get("date") or "",
         f.get("foi_status") or "",
-        request_url(urls),
+        f.get("request_url") or request_url(urls),
         "" if page_count is None else str(page_count),
         plain_snippet(hit.snippets[0].html) if hit.snippets else "",
     ]

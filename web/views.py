@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from datascores.documents.models import Document, Status
-from search.backends.base import FACET_BY_PARAM, SORTS
+from search.backends.base import FACET_BY_PARAM, GONE, SORTS
 
 from . import engine
 from .documents import document_context
@@ -133,6 +133,9 @@ def _hit_view(hit, state: SearchState) -> dict:
         "date": _date(f.get("date")),
         "foi_status": status,
         "foi_status_label": foi_status_label(status),
+        "request_title": f.get("request_title") or "",
+        "request_url": _http_url(f.get("request_url")),
+        "gone": f.get("availability") == GONE,
         "file_type": (f.get("file_type") or "").upper(),
         "page_count": f.get("page_count"),
         "companies": f.get("companies") or [],
@@ -152,6 +155,12 @@ def _hit_view(hit, state: SearchState) -> dict:
         "matches_truncated": hit.matches_capped,
         "score": hit.score,
     }
+
+
+def _http_url(value) -> str:
+    """A link target only if it is a web address (never javascript: or the like)."""
+    value = str(value or "")
+    return value if value.startswith(("https://", "http://")) else ""
 
 
 def _date(value) -> date | None:

@@ -282,3 +282,53 @@ def test_file_type_facet_uses_the_extraction_registry_labels(client):
         "ods": "OpenDocument spreadsheet (ODS)",
         "odp": "OpenDocument presentation (ODP)",
     }
+
+
+def test_hits_show_their_request_and_whether_they_are_gone(client):
+    """FOI hits link to the WhatDoTheyKnow request they came from; documents whose web
+    addresses no longer answer say so, and the availability facet filters on it."""
+    from search.backends import IndexDoc
+
+    from .conftest import index_docs
+
+    url = "https://www.whatdotheyknow.com/request/use_of_analytics_12"
+    index_docs(
+        [
+            IndexDoc(
+                id=1,
+                title="Response letter",
+                pages=[(1, "analytics")],
+                source_type="foi",
+                foi_status="rejected",
+                request_id=12,
+                request_title="Use of analytics",
+                request_url=url,
+            ),
+            IndexDoc(id=2, title="Old page", pages=[(1, "analytics")], availability="gone"),
+            IndexDoc(
+                id=3,
+                title="Odd",
+                pages=[(1, "analytics")],
+                request_title="Not a web link",
+                request_url="javascript:alert(1)",
+            ),
+        ]
+    )
+    soup = page(client, "/search?q=analytics&sort=oldest")
+    results = soup.select("li.result")
+    request = results[0].select_one("p.request")
+    assert request.get_text(" ", strip=True) == "From request: Use of analytics"
+    assert request.select_one("a")["href"] == url
+    assert "FOI: Refused" in results[0].get_text()
+    assert not results[0].select(".badge--warn")
+    assert results[1].select_one(".badge--warn").get_text() == "Gone from the web"
+    assert results[2].select_one("p.request a") is None  # only http(s) links
+    labels = {
+        box["value"]: box.find_parent("label").select_one(".facet__name").get_text(strip=True)
+        for box in soup.select('input[type=checkbox][name="availability"]')
+    }
+    assert labels == {"live": "Still online", "gone": "Gone from the web"}
+    assert result_ids(page(client, "/search?q=analytics&availability=gone")) == [2]
+    hit = client.get("/api/search?q=analytics&sort=oldest").json()["hits"][0]
+    assert hit["request_id"] == 12 and hit["request_title"] == "Use of analytics"
+    assert hit["whatdotheyknow_request_url"] == url
