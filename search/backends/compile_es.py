@@ -40,7 +40,9 @@ MAX_ANALYZED_OFFSET = 1_000_000  # longest text the highlighter reads (> SECTION
 SECTION_CHARS = 20_000  # longer pages are indexed in sections of this size
 
 ANALYSIS = {
-    "filter": {"ds_stemmer": {"type": "stemmer", "language": "english"}},
+    # Porter2 (Snowball English), as tantivy and the highlighter stem: the "english"
+    # stemmer is the older Porter, which finds "communication" for "community".
+    "filter": {"ds_stemmer": {"type": "stemmer", "language": "porter2"}},
     # URLs and file names split at every non-alphanumeric (the standard tokenizer keeps
     # "www.whatdotheyknow.com" whole). osmem-server ignores "mapping" char filters and
     # mis-indexes "pattern"/"char_group" tokenizers; pattern_replace works on both.

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from search.analysis import stem
 from search.backends.base import FACETS, IndexDoc, SearchRequest
 from search.query import QueryError
 from tests.search.corpus import COUNCILS, expected_facets, having
@@ -577,3 +578,41 @@ def test_foi_request_and_availability_fields(loaded):
     # A label typed as a filter value finds the state, as the query field does.
     refused = backend.search(SearchRequest(filters={"foi_status": ["Refused"]}, size=0))
     assert refused.total == sum(d.foi_status == "rejected" for d in docs)
+
+
+def test_both_engines_stem_alike(make_backend):
+    """Porter2 on both engines: a bare word finds its own forms and no more, so match
+    counts and the marked words agree whichever engine answers."""
+    backend = make_backend()
+    texts = {
+        1: "A community survey of residents.",
+        2: "Communication with the residents.",
+        3: "Families were scored.",
+        4: "One family was scored.",
+        5: "The communities were consulted.",
+        6: "The news was reported.",
+        7: "A new model was reported.",
+        8: "Generously funded.",
+        9: "General fund.",
+    }
+    backend.index([IndexDoc(i, "", [(1, t)]) for i, t in texts.items()])
+    if make_backend.kind == "osmem":
+        # The index asks for Porter2 and osmem's analysis chain applies it (the same
+        # stems as tantivy's) ...
+        words = ["community", "communication", "communities", "families", "news", "general"]
+        tokens = backend.es.indices.analyze(
+            index=backend.alias, analyzer="ds_english", text=" ".join(words)
+        )["tokens"]
+        assert [t["token"] for t in tokens] == [stem(w) for w in words]
+        # ... but osmem-server indexes text with Porter whatever stemmer is named
+        # (checked: stemmer porter2/english/minimal_english, snowball and kstem all index
+        # "community" as "commun"). Real Elasticsearch runs the checks below.
+        pytest.xfail("osmem-server indexes with Porter whatever the analyser names")
+    assert found(backend, "community") == {1, 5}  # Porter would add 2 (commun)
+    assert found(backend, "communication") == {2}
+    assert found(backend, "family") == {3, 4}
+    assert found(backend, "news") == {6}  # Porter stems news to new
+    assert found(backend, "general") == {9}  # Porter: gener, as for generously
+    hit = backend.search(SearchRequest("communities", size=10, snippets=1))
+    marked = {h.id: re.findall(r"<mark>(.*?)</mark>", h.snippets[0].html) for h in hit.hits}
+    assert marked == {1: ["community"], 5: ["communities"]}
