@@ -643,6 +643,7 @@ def document_metadata(req: FoiRequest, *, kind: str, attachment: Attachment | No
         "authority": req.authority_name,
         "authority_url_name": req.authority_url_name,
         "created_at": req.created_at.date().isoformat() if req.created_at else "",
+        "requester": req.requester_name,
         "site": req.site,
         "kind": kind,
     }

@@ -80,6 +80,7 @@ def test_attachment_documents_carry_the_request(make_importer, site):
         "authority": "Harrowgate Borough Council",
         "authority_url_name": "harrowgate_borough_council",
         "created_at": "2024-01-15",
+        "requester": "Jane Researcher",
         "site": site.base_url,
         "kind": "attachment",
         "attachment_id": 7001,
