@@ -58,6 +58,7 @@ COUNTS = ("fetched", "new", "changed", "unchanged", "gone", "skipped", "failed")
 SERVER_ERROR_RETRIES = 2  # a 5xx page is tried again later in the run this many times
 SEARCH_MAX_PAGES = 20  # result pages followed per search term
 BATCH = 32
+NOTABLE_SKIPS = ("robots", "refused", "too large")  # listed with their URL, not only counted
 
 
 @dataclass
@@ -100,7 +101,9 @@ class Scrape:
             r.counts.setdefault(name, 0)
         r.start()
         try:
-            if not self.job.params.get("seeded"):
+            if self.job.params.get("seeded"):
+                self.recount()  # resumed: counts since the last report were not saved
+            else:
                 r.progress(message="Finding pages to visit")
                 self.seed()
                 params = {**self.job.params, "seeded": True}
@@ -190,17 +193,45 @@ class Scrape:
             elif item.role == Role.SEARCH:
                 self.read_search(item, outcome.result)
             elif outcome.result.not_modified:
-                self.count_fetched()
+                self.count_fetched(item)
                 self.unchanged(item, outcome.result)
             else:
-                self.count_fetched()
+                self.count_fetched(item)
                 self.store(item, outcome.result)
         except Exception as exc:
             log.exception("handling %s", item.url)
             self.finish(item, "failed", f"Could not store it: {type(exc).__name__}: {exc}")
 
-    def count_fetched(self) -> None:
+    def count_fetched(self, item: FrontierItem) -> None:
+        item.fetched = True
         self.reporter.count("fetched")
+
+    def recount(self) -> None:
+        """Counts and errors from the frontier itself (what a dead worker did is there)."""
+        from collections import Counter
+
+        r = self.reporter
+        counts: Counter[str] = Counter({name: 0 for name in COUNTS})
+        errors = []
+        done = FrontierItem.objects.filter(job=self.job, pending=False).exclude(outcome="done")
+        for url, outcome, reason, fetched in done.values_list(
+            "url", "outcome", "reason", "fetched"
+        ).order_by("id"):
+            counts["fetched"] += fetched
+            if outcome.startswith("skipped"):
+                kind = outcome.split(":", 1)[1] if ":" in outcome else "other"
+                counts["skipped"] += 1
+                counts[f"skipped: {kind}"] += 1
+                if kind in NOTABLE_SKIPS:
+                    errors.append({"url": url, "reason": reason})
+            else:
+                counts[outcome] += 1
+                if outcome == "failed":
+                    errors.append({"url": url, "reason": reason})
+        counts.update({k: v for k, v in r.counts.items() if k.startswith("listing")})
+        r.counts = counts
+        r.errors = errors[:500]
+        r.error_count = len(errors)
 
     def finish(self, item: FrontierItem, outcome: str, reason: str = "", *, save=True) -> None:
         """Record the item's outcome and count it (skips and failures with their reason)."""
@@ -208,7 +239,7 @@ class Scrape:
             item.pending = False
             item.outcome = outcome
             item.reason = reason[:2000]
-            item.save(update_fields=["pending", "outcome", "reason", "attempts"])
+            item.save(update_fields=["pending", "outcome", "reason", "attempts", "fetched"])
         if outcome == "done":
             return
         r = self.reporter
@@ -217,7 +248,7 @@ class Scrape:
         elif outcome.startswith("skipped"):
             kind = outcome.split(":", 1)[1] if ":" in outcome else "other"
             r.counts[f"skipped: {kind}"] += 1
-            if kind in ("robots", "refused", "too large"):
+            if kind in NOTABLE_SKIPS:
                 r.error(item.url, reason, counter="skipped")
             else:
                 r.count("skipped")
@@ -571,6 +602,8 @@ class Scrape:
                 "key", flat=True
             )
         )
+        if files and not drop:
+            self._reopen_dropped(wanted)
         max_depth = self.source.max_depth + (1 if files else 0)
         new, skipped = [], []
         for key, url in wanted.items():
@@ -603,6 +636,19 @@ class Scrape:
         FrontierItem.objects.bulk_create(new, ignore_conflicts=True)
         for item in skipped:
             self.finish(item, item.outcome, item.reason, save=False)
+
+    def _reopen_dropped(self, wanted: dict[str, str]) -> None:
+        """A file first seen on a page the keyword filter dropped, now linked from a kept
+        page: it is kept after all."""
+        dropped = FrontierItem.objects.filter(
+            job=self.job, key__in=list(wanted), outcome="skipped:keyword filter"
+        )
+        reopened = dropped.update(pending=True, outcome="", reason="")
+        if reopened:
+            r = self.reporter
+            r.counts["skipped"] -= reopened
+            r.counts["skipped: keyword filter"] -= reopened
+            self.page_items += reopened
 
 
 def filename_for(url: str, content_type: str) -> str:

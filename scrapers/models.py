@@ -205,6 +205,7 @@ class FrontierItem(models.Model):
         default=True, help_text="False: found on a page the keyword filter dropped."
     )
     pending = models.BooleanField(default=True)
+    fetched = models.BooleanField(default=False, help_text="The server answered 200 or 304.")
     attempts = models.PositiveSmallIntegerField(default=0)
     outcome = models.CharField(max_length=32, blank=True)
     reason = models.TextField(blank=True)
