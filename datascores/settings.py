@@ -12,11 +12,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "datascores-insecure-default-secret-key-change-me"  # noqa: S105
+MIN_SECRET_KEY_CHARS = 50  # as the README and docker-compose.yml ask
 
 env = environ.Env()
 
 HOME = Path(env.str("DATASCORES_HOME", default="var")).resolve()  # ./var by default
-HOME.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
@@ -32,12 +32,12 @@ def check_production(debug: bool, secret_key: str) -> None:
     if (
         not secret_key
         or secret_key == DEFAULT_SECRET_KEY
-        or len(secret_key) < 32
+        or len(secret_key) < MIN_SECRET_KEY_CHARS
         or len(set(secret_key)) < 8
     ):
         raise ImproperlyConfigured(
             "DATASCORES_PRODUCTION is set: DJANGO_SECRET_KEY must be a private value "
-            "of at least 32 characters, not the default."
+            f"of at least {MIN_SECRET_KEY_CHARS} characters, not the default."
         )
 
 
@@ -112,7 +112,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # instead of waiting); and use WAL so readers never block the writer.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "timeout": 60,
+            "timeout": env.float("DATASCORES_SQLITE_TIMEOUT", default=60),
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
@@ -131,7 +131,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root on every request
 MEDIA_ROOT = HOME / "media"
 
 # --- documents -------------------------------------------------------------------------
@@ -165,6 +164,8 @@ SEARCH_BACKEND = env.str("DATASCORES_SEARCH_BACKEND", default="embedded")
 SEARCH_INDEX_DIR = Path(env.str("DATASCORES_INDEX_DIR", default=str(HOME / "index")))
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="datascores")
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 
 # --- fetcher ---------------------------------------------------------------------------
 FETCHER_USER_AGENT = env.str(
@@ -194,8 +195,6 @@ BROKER_DIR = HOME / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
 if EMBEDDED_BROKER:
-    for _sub in ("in", "processed", "control"):
-        (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "in"),
         "data_folder_out": str(BROKER_DIR / "in"),
@@ -210,6 +209,12 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3900)
     }
+# Folders the app writes to. Importing the settings creates nothing: the documents app
+# makes these when Django starts (the database, WhiteNoise -- which warns about a missing
+# static root on every request -- and the embedded broker need them before first use).
+FOLDERS = [HOME, STATIC_ROOT]
+if EMBEDDED_BROKER:
+    FOLDERS += [BROKER_DIR / sub for sub in ("in", "processed", "control")]
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -21,14 +21,47 @@ def test_production_refuses_debug():
         check_production(True, "x" * 50)
 
 
-@pytest.mark.parametrize("key", [DEFAULT_SECRET_KEY, "", "short", " " * 40, "ab" * 20])
+@pytest.mark.parametrize(
+    "key",
+    [
+        DEFAULT_SECRET_KEY,
+        "",
+        "short",
+        " " * 60,
+        "ab" * 30,
+        "private-but-only-49-chars-long-0123456789abcdefgh",
+    ],
+)
 def test_production_refuses_default_or_weak_secret(key):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         check_production(False, key)
 
 
 def test_production_accepts_private_secret_with_debug_off():
-    check_production(False, "a-long-private-secret-value-0123456789abcdef")
+    check_production(False, "a-long-private-secret-value-0123456789abcdef-0123456789")
+
+
+def test_importing_the_settings_creates_no_folder_starting_django_does(tmp_path):
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "DATASCORES_HOME": str(home),
+        "DJANGO_SETTINGS_MODULE": "datascores.settings",
+    }
+    probe = "import datascores.settings as s; print(s.HOME.exists())"
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert run.stdout.split() == ["False"], run.stderr[-2000:]
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(*[f.is_dir() for f in s.FOLDERS])"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert set(run.stdout.split()) == {"True"}, run.stderr[-2000:]
+    assert (home / "static").is_dir() and (home / "broker" / "in").is_dir()
 
 
 def _manage_check(tmp_path, **env):
@@ -50,7 +83,7 @@ def test_production_server_starts_when_configured(tmp_path):
         tmp_path,
         DATASCORES_PRODUCTION="1",
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="a-long-private-secret-value-0123456789abcdef",
+        DJANGO_SECRET_KEY="a-long-private-secret-value-0123456789abcdef-0123456789",
     )
     assert run.returncode == 0, run.stderr
 

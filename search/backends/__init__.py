@@ -60,8 +60,8 @@ def get_backend() -> SearchBackend:
                 backend = ElasticsearchBackend(
                     settings.ELASTICSEARCH_URL,
                     settings.ELASTICSEARCH_INDEX,
-                    shards=getattr(settings, "ELASTICSEARCH_SHARDS", 1),
-                    replicas=getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+                    shards=settings.ELASTICSEARCH_SHARDS,
+                    replicas=settings.ELASTICSEARCH_REPLICAS,
                 )
             _cache[key] = backend
         return backend

@@ -24,7 +24,7 @@ def _production_get(tmp_path, **env) -> str:
         "DJANGO_SETTINGS_MODULE": "datascores.settings",
         "DATASCORES_PRODUCTION": "1",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "a-long-private-secret-value-0123456789abcdef",
+        "DJANGO_SECRET_KEY": "a-long-private-secret-value-0123456789abcdef-0123456789",
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "DJANGO_BEHIND_TLS_PROXY": "1",
         **env,
