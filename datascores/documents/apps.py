@@ -12,5 +12,5 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         # The settings only name the folders; they are made when Django starts, before
         # the database, static files or the embedded broker are first used.
-        for folder in getattr(settings, "FOLDERS", ()):
+        for folder in settings.FOLDERS:
             Path(folder).mkdir(parents=True, exist_ok=True)
