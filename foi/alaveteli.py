@@ -39,7 +39,8 @@ MESSAGE_EVENTS = frozenset(
 _ATTACH_PATH = re.compile(
     r"/request/(?P<url_title>[^/]+)/response/(?P<im>\d+)/attach/(?P<part>\d+)/(?P<name>[^?#]+)$"
 )
-_REQUEST_PATH = re.compile(r"^/request/(?P<ref>[^/.?#]+)")
+# An optional locale prefix (/en/request/…, as on AskTheEU) redirects to the same request.
+_REQUEST_PATH = re.compile(r"^(?:/[a-z]{2}(?:[_-][A-Za-z]{2})?)?/request/(?P<ref>[^/.?#]+)")
 
 
 class FormatError(ValueError):
