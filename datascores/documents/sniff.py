@@ -66,6 +66,8 @@ _MAIL_HEADERS = {
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
+# A local file header: version needed (at most 6.3), flags, a known compression method.
+_LOCAL_HEADER = re.compile(rb"PK\x03\x04[\x00-\x3f]\x00..(?:[\x00-\x0e\x5d-\x63])\x00", re.S)
 _PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 _HTML_TAGS = re.compile(rb"<(?:html|head|body|title|div|p|table|meta|script|a\s)[\s>]", re.I)
 
@@ -101,15 +103,22 @@ def _sniff(head: bytes, size: int, whole: bytes | BinaryIO, filename: str) -> st
     if _is_pdf(whole if isinstance(whole, bytes) else head):
         return PDF
     if head.startswith(_OLE_MAGIC):
-        return _sniff_ole(whole)
+        # Unreadable as a compound file: text that happens to start so, or a damaged one.
+        return _sniff_ole(whole) or _text_or(head, size, filename, OLE)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return _sniff_zip(whole, whole[: _SAMPLE * 4] if isinstance(whole, bytes) else head)
+        start = whole[: _SAMPLE * 4] if isinstance(whole, bytes) else head
+        return _sniff_zip(whole, start) or _text_or(head, size, filename, ZIP)
     if _RTF.match(head):
         return RTF
     image = image_type(head)
     if image:
         return image
     return _sniff_text(head, size, filename)
+
+
+def _text_or(head: bytes, size: int, filename: str, otherwise: str) -> str:
+    found = _sniff_text(head, size, filename)
+    return otherwise if found == OCTET else found
 
 
 _RTF = re.compile(rb"\{\\rtf(?:1|\\|\{)")
@@ -187,13 +196,14 @@ def _is_pdf(data: bytes) -> bool:
 _PDF_VERSION = re.compile(rb"%PDF-\d\.\d")
 
 
-def _sniff_ole(whole: bytes | BinaryIO) -> str:
-    """OLE2 compound files: legacy Word, Excel, PowerPoint, Outlook, encrypted OOXML."""
+def _sniff_ole(whole: bytes | BinaryIO) -> str | None:
+    """OLE2 compound files: legacy Word, Excel, PowerPoint, Outlook, encrypted OOXML;
+    None when it cannot be read as one."""
     try:
         with olefile.OleFileIO(_file(whole)) as ole:
             names = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
     except Exception:
-        return OLE  # unreadable: the extractor reports it as corrupt
+        return None
     top = {n.split("/")[0] for n in names}
     if "WordDocument" in top:
         return DOC
@@ -215,8 +225,9 @@ def _file(whole: bytes | BinaryIO) -> BinaryIO:
     return whole  # zipfile and olefile leave a file they were given open
 
 
-def _sniff_zip(whole: bytes | BinaryIO, head: bytes) -> str:
-    """ZIP containers: OOXML and ODF by their members, anything else is a plain zip."""
+def _sniff_zip(whole: bytes | BinaryIO, head: bytes) -> str | None:
+    """ZIP containers: OOXML and ODF by their members, anything else is a plain zip;
+    None when neither the directory nor a local header can be read."""
     try:
         with zipfile.ZipFile(_file(whole)) as zf:
             names = set(zf.namelist())
@@ -236,7 +247,7 @@ def _sniff_zip(whole: bytes | BinaryIO, head: bytes) -> str:
         )
         if m and m.group(1).decode() in _ODF:
             return _ODF[m.group(1).decode()]
-        return ZIP
+        return ZIP if _LOCAL_HEADER.match(head) else None
     for part, mime in _OOXML_PARTS:
         if part in names:
             return mime
