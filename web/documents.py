@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 
-from datascores.documents.models import Document, Source, SourceKind
+from datascores.documents.models import Document, Source, SourceKind, SourceStatus
 from datascores.entities.api import document_evidence, document_tags
 from search.highlight import highlighter_for
 
@@ -277,6 +277,8 @@ def _source_view(s: Source) -> dict:
         "kind": kinds.get(s.kind, s.kind),
         "location": public_location(s),
         "is_url": s.is_url,
+        "gone": s.status == SourceStatus.GONE,
+        "gone_since": s.gone_since,
         "filename": s.filename,
         "container": s.container,
         "fetched_at": s.fetched_at,

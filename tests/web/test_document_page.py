@@ -178,3 +178,17 @@ def test_result_match_count_agrees_with_the_document_page(client, corpus):
     page = get(client, link)
     assert page.select_one("[data-hit-status]").get_text(strip=True) == "3 hits"
     assert doc.pk
+
+
+def test_a_gone_source_is_marked_on_the_document_page(client, db):
+    from datetime import UTC, datetime
+
+    from datascores.documents.models import Source, SourceStatus
+
+    doc = make_document("Old page", ["Text."], urls=["https://council.example/old.pdf"])
+    Source.objects.filter(document=doc).update(
+        status=SourceStatus.GONE, gone_since=datetime(2024, 3, 5, tzinfo=UTC)
+    )
+    soup = BeautifulSoup(client.get(f"/documents/{doc.pk}").content, "html.parser")
+    source = soup.select_one("ul.sources li")
+    assert "Gone from the web since 5 Mar 2024" in source.get_text(" ", strip=True)
