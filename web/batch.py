@@ -87,7 +87,8 @@ def batch(request: HttpRequest) -> HttpResponse:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > MAX_BATCH_UPLOAD + MAX_BATCH_FORM_OVERHEAD:
             return HttpResponse(
-                "That upload is too large: a batch is at most 256 KB of terms.",
+                f"That upload is too large: a batch is at most {MAX_BATCH_UPLOAD // 1024} KB "
+                "of terms.",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )

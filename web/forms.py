@@ -191,6 +191,7 @@ class SearchState:
 
 MAX_BATCH_TERMS = 200
 MAX_BATCH_UPLOAD = 256 * 1024
+_UPLOAD_KB = f"{MAX_BATCH_UPLOAD // 1024} KB"
 
 
 class BatchForm(forms.Form):
@@ -200,13 +201,13 @@ class BatchForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
         help_text=(
             'Each line is a full query: plain words, "phrases", OR, -exclusions, '
-            "field filters. Up to 200 lines."
+            f"field filters. Up to {MAX_BATCH_TERMS} lines."
         ),
     )
     file = forms.FileField(
         label="…or upload a text or CSV file",
         required=False,
-        help_text="One term per line; for a CSV, the first column is used. Up to 256 KB.",
+        help_text=f"One term per line; for a CSV, the first column is used. Up to {_UPLOAD_KB}.",
     )
     split = forms.BooleanField(
         label="Split the counts by public body",
@@ -217,7 +218,7 @@ class BatchForm(forms.Form):
     def clean_file(self):
         f = self.cleaned_data.get("file")
         if f and f.size > MAX_BATCH_UPLOAD:
-            raise forms.ValidationError("That file is larger than 256 KB.")
+            raise forms.ValidationError(f"That file is larger than {_UPLOAD_KB}.")
         return f
 
     def clean(self):
