@@ -194,6 +194,7 @@ class Importer:
 
     def _listing(self, url: str) -> list[RequestRef]:
         found: list[RequestRef] = []
+        errors_before = len(self.summary.errors)
         seen_pages: set[str] = set()
         page = url
         while page and page not in seen_pages and len(seen_pages) < MAX_LISTING_PAGES:
@@ -206,7 +207,7 @@ class Importer:
             titles, page = alaveteli.parse_listing(result.content, result.url)
             site = _origin(result.url) or self.site
             found += [RequestRef(site, url_title=t) for t in titles]
-        if not found and not self.summary.errors:
+        if not found and len(self.summary.errors) == errors_before:
             self._error(url, "No requests are listed on this page.")
         return found
 
@@ -741,12 +742,10 @@ def _reason(exc: Exception) -> str:
 
 
 def _announce(doc_ids: list[int]) -> None:
-    """Tell the index (if it listens) that these documents' metadata changed."""
+    """Tell the index that these documents' metadata changed (after commit)."""
     if not doc_ids:
         return
     from datascores.documents import signals
 
-    signal = getattr(signals, "documents_changed", None)
-    if signal is not None:
-        ids = list(doc_ids)
-        transaction.on_commit(lambda: signal.send(sender=Document, document_ids=ids))
+    ids = list(doc_ids)
+    transaction.on_commit(lambda: signals.announce_changed(ids, sender=Document))

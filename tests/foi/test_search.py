@@ -67,10 +67,8 @@ def test_a_status_change_reaches_the_index(imported, make_importer, site):
     r2 = site.requests[102]
     r2.described_state = "not_held"
     site.event(r2, "status_update", r2.created_at + timedelta(days=25), described_state="not_held")
-    make_importer().run(["102"])
-    from search import tasks
-
-    tasks.sweep_dirty()
+    summary = make_importer().run(["102"])
+    assert summary.updated == 1 and summary.errors == []
     corr = FoiRequest.objects.get(alaveteli_id=102).correspondence
     found = hits(imported, "status:not_held")
     assert list(found) == [corr.pk]
