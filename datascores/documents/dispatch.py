@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 from collections.abc import Iterator
 
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 _inline = contextvars.ContextVar("datascores_inline_processing", default=False)
 
@@ -33,6 +36,15 @@ def is_inline() -> bool:
 def enqueue(task, *args) -> None:
     """Send a task after the current transaction commits (or run it here, inline)."""
     if _inline.get():
-        transaction.on_commit(lambda: task.apply(args=args, throw=True))
+        transaction.on_commit(lambda: _run_here(task, args))
     else:
         transaction.on_commit(lambda: task.delay(*args))
+
+
+def _run_here(task, args: tuple) -> None:
+    """Run a task in this process as a worker would: its failure is logged, and leaves
+    the document for the sweeps (lease released, index entry still dirty), instead of
+    stopping the whole ingest (a search backend that is down, a full disk)."""
+    result = task.apply(args=args, throw=False)
+    if result.failed():
+        log.warning("%s%r failed here: %r; the sweep will retry it", task.name, args, result.result)

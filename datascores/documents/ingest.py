@@ -6,6 +6,7 @@ from another place add a source to the document that already has them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -136,12 +137,22 @@ def _retry_if_shallower(doc: Document) -> None:
 
 def _store_blob(sha: str, size: int, head: bytes, filename: str, content: File) -> Blob:
     blob = Blob(sha256=sha, size=size, mime_type=sniff_mime(head, filename))
-    # Content-addressed: if an earlier attempt left the file behind, reuse it.
+    storage = blob.file.storage
     name = blob.file.field.generate_filename(blob, filename)
-    if blob.file.storage.exists(name):
-        blob.file.name = name
-    else:
+    if storage.exists(name):
+        # Content-addressed: a complete file left by an earlier attempt is these bytes. A
+        # shorter one is what a full disk leaves behind: never keep it as the original.
+        if storage.size(name) == size:
+            blob.file.name = name
+            blob.save()
+            return blob
+        storage.delete(name)
+    try:
         blob.file.save(filename, content, save=False)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+        raise
     blob.save()
     return blob
 
