@@ -332,3 +332,13 @@ def test_hits_show_their_request_and_whether_they_are_gone(client):
     hit = client.get("/api/search?q=analytics&sort=oldest").json()["hits"][0]
     assert hit["request_id"] == 12 and hit["request_title"] == "Use of analytics"
     assert hit["whatdotheyknow_request_url"] == url
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=x", "/insights", "/about", "/no/such/page"])
+def test_search_boxes_take_exactly_the_query_length_the_parser_allows(client, url):
+    from search.query import MAX_QUERY_CHARS
+
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    boxes = soup.select('input[name="q"]')
+    assert boxes
+    assert {b.get("maxlength") for b in boxes} == {str(MAX_QUERY_CHARS)}
