@@ -30,6 +30,7 @@ from .models import (
     TagStatus,
 )
 from .services import set_tag_status
+from .sync import accept_match, reject_match
 
 
 class AliasInline(admin.TabularInline):
@@ -330,8 +331,6 @@ class AuthorityMatchAdmin(admin.ModelAdmin):
 
     @admin.action(description="Accept: this url_name is the public body", permissions=["change"])
     def accept(self, request, queryset):
-        from .sync import accept_match
-
         n = 0
         for m in queryset.exclude(public_body__isnull=True):
             accept_match(m)
@@ -343,8 +342,6 @@ class AuthorityMatchAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def reject(self, request, queryset):
-        from .sync import reject_match
-
         n = 0
         for m in queryset.exclude(status=MatchStatus.REJECTED, reviewed_at__isnull=False):
             reject_match(m)

@@ -11,9 +11,15 @@ proposal, never simply the first seen.
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import AuthorityMatch, MatchStatus, PublicBody, SyncRun, VocabularyState
+from datascores.documents.models import Document
+from datascores.fetch.fetcher import get_fetcher
+
+from .models import Alias, AuthorityMatch, MatchStatus, PublicBody, SyncRun, VocabularyState
+from .services import request_retag
+from .signals import quiet
 from .wdtk import DEFAULT_URL, Matcher, parse_authorities_csv
 
 AUTO_ACCEPT = {"exact", "alias"}
@@ -21,8 +27,6 @@ METHOD_RANK = {"exact": 0, "alias": 1, "domain": 2, "fuzzy": 3}
 
 
 def build_matcher() -> Matcher:
-    from .models import Alias
-
     bodies = dict(PublicBody.objects.values_list("pk", "name"))
     aliases = list(
         Alias.objects.filter(entity_id__in=bodies, ambiguous=False).values_list("entity_id", "text")
@@ -43,12 +47,19 @@ def build_matcher() -> Matcher:
     return Matcher(bodies, aliases, domains, url_names, ended=ended)
 
 
+# Which run counter a match method adds to.
+_COUNTERS = {
+    "exact": "matched_exact",
+    "alias": "matched_alias",
+    "domain": "proposed",
+    "fuzzy": "proposed",
+    "none": "unmatched",
+}
+
+
 def sync_authorities(url: str = DEFAULT_URL, fetcher=None) -> SyncRun:
     """Fetch (conditionally), match and store; returns the recorded run."""
-    if fetcher is None:
-        from datascores.fetch.fetcher import get_fetcher
-
-        fetcher = get_fetcher()
+    fetcher = fetcher or get_fetcher()
     last = SyncRun.objects.filter(url=url, not_modified=False, status=200).first()
     result = fetcher.get(
         url, etag=last.etag if last else "", last_modified=last.last_modified if last else ""
@@ -68,70 +79,66 @@ def sync_authorities(url: str = DEFAULT_URL, fetcher=None) -> SyncRun:
         return run
     rows = parse_authorities_csv(result.content)
     matcher = build_matcher()
-    from .signals import quiet
-
     with transaction.atomic(), quiet():
         existing = {m.url_name: m for m in AuthorityMatch.objects.all()}
-        accepted_before = {
-            u for u, m in existing.items() if m.status == MatchStatus.ACCEPTED and m.public_body_id
-        }
+        accepted_before = _accepted(existing)
         touched: set[int] = set()
         for row in rows:
-            p = matcher.match(row)
-            run.rows += 1
-            counter = {
-                "exact": "matched_exact", "alias": "matched_alias", "domain": "proposed",
-                "fuzzy": "proposed", "none": "unmatched",
-            }[p.method]  # fmt: skip
-            setattr(run, counter, getattr(run, counter) + 1)
-            m = existing.get(row.url_name)
-            reviewed = m is not None and (
-                m.reviewed_at is not None or m.status == MatchStatus.REJECTED
-            )
-            fields = {
-                "wdtk_name": row.name[:500],
-                "short_name": row.short_name[:255],
-                "tags": row.tags,
-                "home_page": row.home_page[:500],
-            }
-            if not reviewed:
-                fields.update(
-                    public_body_id=p.body_id,
-                    method=p.method,
-                    score=p.score,
-                    status=MatchStatus.ACCEPTED
-                    if p.method in AUTO_ACCEPT
-                    else MatchStatus.PROPOSED,
-                )
-            if m is None:
-                if p.method == "none":
-                    # Most of WhatDoTheyKnow's 50,000 bodies (schools, parish councils) are not
-                    # in our vocabulary: count them, don't store them.
-                    continue
-                m = AuthorityMatch(url_name=row.url_name, **fields)
-                m.save()
-                existing[m.url_name] = m
-            else:
-                if m.public_body_id:
-                    touched.add(m.public_body_id)  # it may lose this url_name
-                for k, v in fields.items():
-                    setattr(m, k, v)
-                m.save()
-            if m.public_body_id:
-                touched.add(m.public_body_id)
+            _store_row(run, row, matcher.match(row), existing, touched)
         run.save()
         changed = False
         for body_id in touched:
             changed |= update_primary_url_name(body_id)
-        accepted_now = {
-            u for u, m in existing.items() if m.status == MatchStatus.ACCEPTED and m.public_body_id
-        }
+        accepted_now = _accepted(existing)
         if changed or accepted_now != accepted_before:
             VocabularyState.bump()
     newly = sorted(accepted_now ^ accepted_before)
     if newly:
         retag_documents_for_url_names(newly)
     return run
+
+
+def _accepted(matches: dict[str, AuthorityMatch]) -> set[str]:
+    return {u for u, m in matches.items() if m.status == MatchStatus.ACCEPTED and m.public_body_id}
+
+
+def _store_row(run: SyncRun, row, proposal, existing: dict, touched: set[int]) -> None:
+    """Count one row of the list and create or update its match (a reviewer's decision
+    stands: only the row's descriptive fields change then)."""
+    run.rows += 1
+    counter = _COUNTERS[proposal.method]
+    setattr(run, counter, getattr(run, counter) + 1)
+    m = existing.get(row.url_name)
+    reviewed = m is not None and (m.reviewed_at is not None or m.status == MatchStatus.REJECTED)
+    fields = {
+        "wdtk_name": row.name[:500],
+        "short_name": row.short_name[:255],
+        "tags": row.tags,
+        "home_page": row.home_page[:500],
+    }
+    if not reviewed:
+        fields.update(
+            public_body_id=proposal.body_id,
+            method=proposal.method,
+            score=proposal.score,
+            status=MatchStatus.ACCEPTED if proposal.method in AUTO_ACCEPT else MatchStatus.PROPOSED,
+        )
+    if m is None:
+        if proposal.method == "none":
+            # Most of WhatDoTheyKnow's 50,000 bodies (schools, parish councils) are not
+            # in our vocabulary: count them, don't store them.
+            return
+        m = AuthorityMatch(url_name=row.url_name, **fields)
+        m.save()
+        existing[m.url_name] = m
+    else:
+        if m.public_body_id:
+            touched.add(m.public_body_id)  # it may lose this url_name
+        for k, v in fields.items():
+            setattr(m, k, v)
+        m.save()
+    if m.public_body_id:
+        touched.add(m.public_body_id)
 
 
 def update_primary_url_name(body_id: int) -> bool:
@@ -180,13 +187,9 @@ def _review(match: AuthorityMatch, status: str) -> None:
 
 def retag_documents_for_url_names(url_names: list[str]) -> None:
     """FOI documents whose request metadata names these authorities can now get an issuer."""
-    from datascores.documents.models import Document
-
-    from .services import request_retag
-
-    ids = list(
-        Document.objects.filter(metadata__authority__in=url_names).values_list("pk", flat=True)
-    )
+    named = Q(metadata__authority__in=url_names)
+    named |= Q(metadata__foi__authority_url_name__in=url_names)  # as the FOI importer writes
+    ids = list(Document.objects.filter(named).values_list("pk", flat=True))
     if ids:
         transaction.on_commit(
             lambda: request_retag(

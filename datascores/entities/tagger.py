@@ -716,100 +716,110 @@ class Tagger:
         return None
 
     def _issuer(self, prepared, title, metadata, support, doc_date=None):
-        if metadata:
-            for field_name in ("authority", "public_body", "authority_url_name", "url_name"):
-                value = metadata.get(field_name)
+        """(key, source, evidence, page) of the body that issued the document, or
+        (None, "", "", None): the request's metadata names it, or the letterhead scores
+        (see the ISSUER_* points) pick one body clearly ahead of the others."""
+        named = self._metadata_issuer(metadata, doc_date)
+        if named is not None:
+            return named
+        scores = _IssuerScores(self.entities)
+        if title:
+            self._score_title(scores, title, doc_date)
+        if not prepared:
+            return None, "", "", None
+        last_closing = None
+        for number, *_rest, markers in prepared:
+            if markers.closings:
+                last_closing = (number, markers.closings[-1])
+        for idx, page in enumerate(prepared):
+            where = _PagePlace(idx == 0, idx == len(prepared) - 1, last_closing)
+            self._score_page(scores, page, where, support, doc_date)
+        best = scores.best()
+        if best is None:
+            return None, "", "", None
+        key, reason, page = best
+        return key, "letterhead", reason, page
+
+    def _metadata_issuer(self, metadata, doc_date):
+        """The body an FOI request's metadata names (``metadata["foi"]`` as the importer
+        writes it, or the fields at the top level), if it resolves to one."""
+        if not metadata:
+            return None
+        foi = metadata.get("foi")
+        for record in (foi if isinstance(foi, Mapping) else None, metadata):
+            if not record:
+                continue
+            for field_name in _ISSUER_FIELDS:
+                value = record.get(field_name)
                 if isinstance(value, dict):
                     value = value.get("url_name") or value.get("name")
                 if isinstance(value, str) and value.strip():
                     key = self.resolve_name(value.strip(), doc_date)
                     if key is not None:
                         return key, "metadata", f"Request metadata: {value.strip()}", None
-        scores: dict[Hashable, float] = defaultdict(float)
-        why: dict[Hashable, tuple[float, str, int | None]] = {}
+        return None
 
-        def credit(key, points, reason, page=None):
-            if self.entities[key].kind != AUTHORITY:
-                return
-            scores[key] += points
-            if key not in why or points > why[key][0]:
-                why[key] = (points, reason, page)
+    def _score_title(self, scores: _IssuerScores, title: str, doc_date) -> None:
+        by_span: dict[tuple[int, int], list[Hashable]] = defaultdict(list)
+        for s, e, key, _amb in self.find(title):
+            if self.entities[key].kind == AUTHORITY:
+                by_span[(s, e)].append(key)
+        for (s, e), keys in by_span.items():
+            if len(keys) > 1:
+                keys = self._bodies_on(keys, doc_date, fold(title[s:e]))
+            if len(keys) == 1:
+                scores.credit(keys[0], ISSUER_TITLE_POINTS, f"Title: {title}")
 
-        if title:
-            by_span: dict[tuple[int, int], list[Hashable]] = defaultdict(list)
-            for s, e, key, _amb in self.find(title):
-                if self.entities[key].kind == AUTHORITY:
-                    by_span[(s, e)].append(key)
-            for (s, e), keys in by_span.items():
-                if len(keys) > 1:
-                    keys = self._bodies_on(keys, doc_date, fold(title[s:e]))
-                if len(keys) == 1:
-                    credit(keys[0], 4, f"Title: {title}")
-        if not prepared:
-            return None, "", "", None
-        counts: dict[Hashable, int] = defaultdict(int)
-        last_closing = None
-        for number, *_rest, markers in prepared:
-            if markers.closings:
-                last_closing = (number, markers.closings[-1])
-        for idx, (number, text, norm, _raw, groups, _off, markers) in enumerate(prepared):
-            first = idx == 0
-            is_last = idx == len(prepared) - 1
-            boiler = markers.boiler
-            size = len(norm.lower)
+    def _score_page(self, scores: _IssuerScores, page, where, support, doc_date) -> None:
+        """Points from one page: names in its letterhead, sign-off or footer, e-mail and
+        web addresses at a body's domain; nothing inside boilerplate."""
+        number, text, norm, _raw, groups, _off, markers = page
+        size = len(norm.lower)
+        boiler = markers.boiler
 
-            def in_boilerplate(pos: int, boiler=boiler, markers=markers) -> bool:
-                if markers.appeal and markers.in_appeal(pos):
-                    return True
-                i = bisect.bisect_left(boiler, pos - 250)
-                return i < len(boiler) and boiler[i] < pos
+        def in_boilerplate(pos: int) -> bool:
+            if markers.appeal and markers.in_appeal(pos):
+                return True
+            i = bisect.bisect_left(boiler, pos - 250)
+            return i < len(boiler) and boiler[i] < pos
 
-            for group in groups:
-                s = group[0].start  # normalised offsets throughout
-                if in_boilerplate(s):
-                    continue
-                if norm.lower.endswith("dear ", max(0, s - 5), s):
-                    for c in group:
-                        scores[self.rules[c.rule].entity] -= 3
-                    continue
-                unamb = self._unambiguous(group, doc_date)
-                amb = not unamb
-                keys = {self.rules[c.rule].entity for c in (group if amb else unamb)}
-                zone = _zone(s, number, size, first, is_last, last_closing)
-                for key in keys:
-                    if amb and key not in support and len(keys) > 1:
-                        continue
-                    if zone:
-                        o_s, o_e = norm.span_to_original(s, group[0].end)
-                        credit(key, 2 if amb else 3, f"{zone}: {snippet(text, o_s, o_e)}", number)
-                    if not amb:
-                        counts[key] += 1
-            for at in _find_all(norm.lower, "@"):
-                m = _EMAIL_DOMAIN.match(norm.lower, at)
-                key = self._domain_entity(m.group(1), doc_date) if m else None
-                if key is not None and not in_boilerplate(at):
-                    where = _zone(at, number, size, first, is_last, last_closing)
-                    o = norm.to_original(at)
-                    credit(
-                        key,
-                        4 if where else 3,
-                        f"E-mail address: {snippet(text, o, o + 1, 40)}",
-                        number,
-                    )
-            for m in _URL.finditer(norm.lower):
-                key = self._domain_entity(m.group(1), doc_date)
-                if key is not None and not in_boilerplate(m.start()):
-                    credit(key, 1, f"Web address: {m.group(0)}", number)
-        for key, n in counts.items():
-            scores[key] += min(n, 3)
-        if not scores:
-            return None, "", "", None
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -counts.get(kv[0], 0)))
-        key, score = ranked[0]
-        if score < 4 or (len(ranked) > 1 and ranked[1][1] == score):
-            return None, "", "", None
-        _pts, reason, page = why.get(key, (0, "", None))
-        return key, "letterhead", reason, page
+        for group in groups:
+            s = group[0].start  # normalised offsets throughout
+            if in_boilerplate(s):
+                continue
+            if norm.lower.endswith("dear ", max(0, s - 5), s):
+                for c in group:  # written to this body, so not by it
+                    scores.points[self.rules[c.rule].entity] -= ISSUER_DEAR_PENALTY
+                continue
+            zone = where.zone(s, number, size)
+            self._score_names(scores, group, zone, page, support, doc_date)
+        for at in _find_all(norm.lower, "@"):
+            m = _EMAIL_DOMAIN.match(norm.lower, at)
+            key = self._domain_entity(m.group(1), doc_date) if m else None
+            if key is not None and not in_boilerplate(at):
+                zone = where.zone(at, number, size)
+                o = norm.to_original(at)
+                points = ISSUER_EMAIL_ZONE_POINTS if zone else ISSUER_EMAIL_POINTS
+                scores.credit(key, points, f"E-mail address: {snippet(text, o, o + 1, 40)}", number)
+        for m in _URL.finditer(norm.lower):
+            key = self._domain_entity(m.group(1), doc_date)
+            if key is not None and not in_boilerplate(m.start()):
+                scores.credit(key, ISSUER_WEB_POINTS, f"Web address: {m.group(0)}", number)
+
+    def _score_names(self, scores: _IssuerScores, group, zone, page, support, doc_date) -> None:
+        number, text, norm = page[0], page[1], page[2]
+        unamb = self._unambiguous(group, doc_date)
+        amb = not unamb
+        keys = {self.rules[c.rule].entity for c in (group if amb else unamb)}
+        for key in keys:
+            if amb and key not in support and len(keys) > 1:
+                continue
+            if zone:
+                o_s, o_e = norm.span_to_original(group[0].start, group[0].end)
+                points = ISSUER_AMBIGUOUS_ZONE_POINTS if amb else ISSUER_ZONE_POINTS
+                scores.credit(key, points, f"{zone}: {snippet(text, o_s, o_e)}", number)
+            if not amb:
+                scores.counts[key] += 1
 
     # --- links -------------------------------------------------------------------------------
 
@@ -831,6 +841,63 @@ class Tagger:
         # The issuer's links first (the document is its answer), then the closest pairs.
         links.sort(key=lambda ln: (not ln.issuer, ln.distance is None, ln.distance or 0))
         return links
+
+
+# Points towards being a document's issuer (the body that wrote it), from where a body
+# shows itself; the body with the most, at least ISSUER_MIN_POINTS and not tied, issued it.
+ISSUER_TITLE_POINTS = 4  # named in the document's title
+ISSUER_ZONE_POINTS = 3  # named in the letterhead, sign-off or footer
+ISSUER_AMBIGUOUS_ZONE_POINTS = 2  # an ambiguous name there, supported elsewhere
+ISSUER_EMAIL_ZONE_POINTS = 4  # an e-mail address at its domain there
+ISSUER_EMAIL_POINTS = 3  # an e-mail address at its domain anywhere else
+ISSUER_WEB_POINTS = 1  # a web address at its domain
+ISSUER_MENTION_POINTS_MAX = 3  # a point for each unambiguous mention, up to this
+ISSUER_DEAR_PENALTY = 3  # "Dear <body>": written to it, not by it
+ISSUER_MIN_POINTS = 4
+# Request metadata fields that name the body, most specific first.
+_ISSUER_FIELDS = ("authority", "public_body", "authority_url_name", "url_name")
+
+
+class _IssuerScores:
+    """Points per body, each body's best-scoring reason, and its unambiguous mentions."""
+
+    def __init__(self, entities):
+        self.entities = entities
+        self.points: dict[Hashable, float] = defaultdict(float)
+        self.why: dict[Hashable, tuple[float, str, int | None]] = {}
+        self.counts: dict[Hashable, int] = defaultdict(int)
+
+    def credit(self, key, points: float, reason: str, page: int | None = None) -> None:
+        if self.entities[key].kind != AUTHORITY:
+            return
+        self.points[key] += points
+        if key not in self.why or points > self.why[key][0]:
+            self.why[key] = (points, reason, page)
+
+    def best(self) -> tuple[Hashable, str, int | None] | None:
+        """(key, reason, page) of the clear leader, or None."""
+        for key, n in self.counts.items():
+            self.points[key] += min(n, ISSUER_MENTION_POINTS_MAX)
+        if not self.points:
+            return None
+        ranked = sorted(self.points.items(), key=lambda kv: (-kv[1], -self.counts.get(kv[0], 0)))
+        key, score = ranked[0]
+        if score < ISSUER_MIN_POINTS or (len(ranked) > 1 and ranked[1][1] == score):
+            return None
+        _pts, reason, page = self.why.get(key, (0, "", None))
+        return key, reason, page
+
+
+@dataclass(frozen=True)
+class _PagePlace:
+    """Where a page sits in the document, for finding its issuer zones."""
+
+    first: bool
+    last: bool
+    last_closing: tuple[int, int] | None
+
+    def zone(self, pos: int, number: int, size: int) -> str:
+        return _zone(pos, number, size, self.first, self.last, self.last_closing)
 
 
 def _zone(pos: int, number: int, size: int, first: bool, is_last: bool, last_closing) -> str:

@@ -235,6 +235,14 @@ def test_issuer_from_request_metadata(tagger, names):
     assert result.issuer_source == "metadata"
 
 
+def test_issuer_from_the_foi_importers_metadata(tagger, names):
+    """The WhatDoTheyKnow importer writes the request under metadata["foi"]."""
+    foi = {"request_id": 1, "authority": "Kent CC", "status": "successful"}
+    result = tagger.tag([(1, "Leeds City Council wrote to us.")], metadata={"foi": foi})
+    assert names[result.issuer] == "Kent County Council"
+    assert result.issuer_evidence == "Request metadata: Kent CC"
+
+
 def test_issuer_from_letterhead_and_sign_off_not_from_appeal_boilerplate(tagger, names):
     text = (
         "Manchester City Council\nPO Box 532, Town Hall\n\nDear Data Justice Lab,\n"

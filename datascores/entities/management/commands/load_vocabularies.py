@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
+from datascores.documents.models import Document
 from datascores.entities.loader import load_vocabularies
+from datascores.entities.services import request_retag
 
 
 class Command(BaseCommand):
@@ -23,13 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, no_retag=False, **options):
         report = load_vocabularies(force=force)
         self.stdout.write(str(report))
-        if report.changed_entity_ids and not no_retag:
-            from datascores.documents.models import Document
-
-            if Document.objects.exists():
-                from datascores.entities.services import request_retag
-
-                job = request_retag(
-                    report.changed_entity_ids, description="Vocabularies reloaded from data files"
-                )
-                self.stdout.write(f"Queued re-tagging job {job.pk} for the affected documents.")
+        if report.changed_entity_ids and not no_retag and Document.objects.exists():
+            job = request_retag(
+                report.changed_entity_ids, description="Vocabularies reloaded from data files"
+            )
+            self.stdout.write(f"Queued re-tagging job {job.pk} for the affected documents.")

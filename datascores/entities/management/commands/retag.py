@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import F, Q
 from tqdm import tqdm
 
+from datascores.documents.models import Document, Status
 from datascores.entities.models import Entity, TagJob, VocabularyState
 from datascores.entities.services import affected_documents, run_job_step, start_job
 
@@ -25,8 +26,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, ids=(), all=False, entity=(), **options):
-        from datascores.documents.models import Document, Status
-
         done = Document.objects.filter(status=Status.DONE)
         if ids:
             doc_ids = sorted(done.filter(pk__in=ids).values_list("pk", flat=True))
