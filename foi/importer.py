@@ -72,7 +72,10 @@ def delay_setting() -> float:
 
 
 class Client:
-    """Counts and spaces the importer's HTTP requests (the fetcher does the rest)."""
+    """Counts and spaces the importer's HTTP requests (the fetcher does the rest).
+
+    robots.txt, fetched once per run by the fetcher, is not counted.
+    """
 
     def __init__(
         self,
@@ -96,9 +99,12 @@ class Client:
                 self.sleep(wait)
         self.requests += 1
         try:
-            return self.fetcher.get(url, etag=etag, last_modified=last_modified)
+            result = self.fetcher.get(url, etag=etag, last_modified=last_modified)
         finally:
             self._last = self.clock()
+        if result.url != url:
+            self.requests += 1  # a redirect was followed (Alaveteli's redirects are one hop)
+        return result
 
 
 @dataclass

@@ -204,6 +204,7 @@ def test_retitled_request_stays_one_request(make_importer, site):
     summary = make_importer().run(ids(103))
 
     assert summary.updated == 1
+    assert summary.http_requests == 3  # as the server counts them below
     assert FoiRequest.objects.count() == 1
     req.refresh_from_db()
     assert req.url_title == "live_facial_recognition"
