@@ -147,7 +147,8 @@ def tag_document(document, *, tagger: Tagger | None = None) -> bool:
 
     Converges: mentions and links are rebuilt; tags keep their review status (rejected
     stays rejected, confirmed stays even when no longer found); automatic tags that are
-    no longer found are removed. A change marks the document dirty for the search index.
+    no longer found are removed. A change is announced (``documents_changed``) so the
+    search index learns it.
     """
     tagger = tagger or get_tagger()
     pages = list(document.pages.order_by("number").values_list("number", "text"))
@@ -159,82 +160,96 @@ def tag_document(document, *, tagger: Tagger | None = None) -> bool:
     )
     with transaction.atomic():
         before = _facets(document)
-        Mention.objects.filter(document=document).delete()
-        # Names in appeal boilerplate are kept as mentions (rule "boilerplate") so a
-        # reviewer can see why they are not tags.
-        Mention.objects.bulk_create(
-            [
-                Mention(
-                    document=document,
-                    entity_id=m.entity,
-                    alias_id=m.alias_id,
-                    page=m.page,
-                    start=m.start,
-                    end=m.end,
-                    text=m.text[:255],
-                    snippet=m.snippet,
-                    rule=m.rule,
-                )
-                for m in [*result.mentions, *result.boilerplate]
-            ],
-            batch_size=500,
-        )
-        counts: dict[int, int] = defaultdict(int)
-        best: dict[int, object] = {}
-        for m in result.mentions:
-            counts[m.entity] += 1
-            cur = best.get(m.entity)
-            if cur is None or RULE_RANK.get(m.rule, 9) < RULE_RANK.get(cur.rule, 9):
-                best[m.entity] = m
-        found = set(counts)
-        if result.issuer is not None:
-            found.add(result.issuer)
+        _store_mentions(document, result)
         existing = {t.entity_id: t for t in DocumentTag.objects.filter(document=document)}
-        now = timezone.now()
-        for entity_id in found:
-            role = TagRole.ISSUER if entity_id == result.issuer else TagRole.MENTIONED
-            m = best.get(entity_id)
-            if m is not None:
-                page, evidence = m.page, m.snippet
-            else:
-                page, evidence = result.issuer_page, result.issuer_evidence
-            fields = {
-                "mention_count": counts.get(entity_id, 0),
-                "evidence_page": page,
-                "evidence": evidence,
-                "issuer_source": result.issuer_source if role == TagRole.ISSUER else "",
-            }
-            tag = existing.get(entity_id)
-            if tag is None:
-                DocumentTag.objects.create(
-                    document=document, entity_id=entity_id, role=role, **fields
-                )
-                continue
-            if tag.status == TagStatus.CONFIRMED and tag.role == TagRole.ISSUER:
-                role = TagRole.ISSUER  # a reviewer's issuer stays the issuer
-            fields["role"] = role
-            if any(getattr(tag, k) != v for k, v in fields.items()):
-                for k, v in fields.items():
-                    setattr(tag, k, v)
-                tag.updated_at = now
-                tag.save()
-        for entity_id, tag in existing.items():
-            if entity_id in found:
-                continue
-            if tag.status == TagStatus.AUTO:
-                tag.delete()
-            elif tag.mention_count:
-                tag.mention_count = 0
-                tag.save(update_fields=["mention_count", "updated_at"])
+        found = _store_tags(document, result, existing)
+        _drop_lost_tags(existing, found)
         _store_links(document, result)
         TaggedDocument.objects.update_or_create(
             document=document,
-            defaults={"vocabulary_version": VocabularyState.current(), "tagged_at": now},
+            defaults={"vocabulary_version": VocabularyState.current(), "tagged_at": timezone.now()},
         )
         changed = _facets(document) != before
     if changed:
         announce_changed([document.pk], sender=DocumentTag)
     return changed
+
+
+def _store_mentions(document, result) -> None:
+    """Replace the document's mentions; names in appeal boilerplate are kept as mentions
+    (rule "boilerplate") so a reviewer can see why they are not tags."""
+    Mention.objects.filter(document=document).delete()
+    Mention.objects.bulk_create(
+        [
+            Mention(
+                document=document,
+                entity_id=m.entity,
+                alias_id=m.alias_id,
+                page=m.page,
+                start=m.start,
+                end=m.end,
+                text=m.text[:255],
+                snippet=m.snippet,
+                rule=m.rule,
+            )
+            for m in [*result.mentions, *result.boilerplate]
+        ],
+        batch_size=500,
+    )
+
+
+def _store_tags(document, result, existing: dict[int, DocumentTag]) -> set[int]:
+    """Create or update a tag for every entity found (the issuer among them), each with
+    its mention count and its best evidence; returns the entities found."""
+    counts: dict[int, int] = defaultdict(int)
+    best: dict[int, object] = {}
+    for m in result.mentions:
+        counts[m.entity] += 1
+        cur = best.get(m.entity)
+        if cur is None or RULE_RANK.get(m.rule, 9) < RULE_RANK.get(cur.rule, 9):
+            best[m.entity] = m
+    found = set(counts)
+    if result.issuer is not None:
+        found.add(result.issuer)
+    now = timezone.now()
+    for entity_id in found:
+        role = TagRole.ISSUER if entity_id == result.issuer else TagRole.MENTIONED
+        m = best.get(entity_id)
+        if m is not None:
+            page, evidence = m.page, m.snippet
+        else:
+            page, evidence = result.issuer_page, result.issuer_evidence
+        fields = {
+            "mention_count": counts.get(entity_id, 0),
+            "evidence_page": page,
+            "evidence": evidence,
+            "issuer_source": result.issuer_source if role == TagRole.ISSUER else "",
+        }
+        tag = existing.get(entity_id)
+        if tag is None:
+            DocumentTag.objects.create(document=document, entity_id=entity_id, role=role, **fields)
+            continue
+        if tag.status == TagStatus.CONFIRMED and tag.role == TagRole.ISSUER:
+            role = TagRole.ISSUER  # a reviewer's issuer stays the issuer
+        fields["role"] = role
+        if any(getattr(tag, k) != v for k, v in fields.items()):
+            for k, v in fields.items():
+                setattr(tag, k, v)
+            tag.updated_at = now
+            tag.save()
+    return found
+
+
+def _drop_lost_tags(existing: dict[int, DocumentTag], found: set[int]) -> None:
+    """Automatic tags no longer found go; reviewed ones stay, with no mentions."""
+    for entity_id, tag in existing.items():
+        if entity_id in found:
+            continue
+        if tag.status == TagStatus.AUTO:
+            tag.delete()
+        elif tag.mention_count:
+            tag.mention_count = 0
+            tag.save(update_fields=["mention_count", "updated_at"])
 
 
 def _store_links(document, result) -> None:
