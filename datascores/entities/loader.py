@@ -118,61 +118,14 @@ def _load(
         objs: dict[tuple[str, str], object] = {}
         managed: set[int] = set()
         for spec in specs:
-            model = model_for[spec.entity_type]
-            wanted = _fields(spec)
             obj = existing.get((spec.entity_type, spec.slug))
-            if obj is None:
-                obj = model(entity_type=spec.entity_type, slug=spec.slug, **wanted)
-                obj.save()
-                report.created += 1
-                report.changed_entity_ids.add(obj.pk)
-                managed.add(obj.pk)
-            elif obj.manually_edited and not force:
-                report.skipped_edited += 1
-            else:
-                diff = {k: v for k, v in wanted.items() if getattr(obj, k) != v}
-                if force and obj.manually_edited:
-                    diff["manually_edited"] = False
-                if diff:
-                    for k, v in diff.items():
-                        setattr(obj, k, v)
-                    obj.save()
-                    report.updated += 1
-                    report.changed_entity_ids.add(obj.pk)
-                else:
-                    report.unchanged += 1
-                managed.add(obj.pk)
+            obj = _load_entity(spec, obj, model_for[spec.entity_type], force, report, managed)
             objs[(spec.entity_type, spec.name)] = obj
-
         # Relations need every entity to exist first.
         for spec in specs:
             obj = objs[(spec.entity_type, spec.name)]
-            if obj.pk not in managed:
-                continue
-            dirty = False
-            if spec.entity_type == SYSTEM:
-                vendor = objs.get((COMPANY, spec.vendor)) if spec.vendor else None
-                owner = objs.get((AUTHORITY, spec.owner)) if spec.owner else None
-                if obj.vendor_id != (vendor.pk if vendor else None):
-                    obj.vendor = vendor
-                    dirty = True
-                if obj.owner_id != (owner.pk if owner else None):
-                    obj.owner = owner
-                    dirty = True
-            if spec.entity_type == COMPANY:
-                parent = objs.get((COMPANY, spec.parent)) if spec.parent else None
-                if obj.parent_id != (parent.pk if parent else None):
-                    obj.parent = parent
-                    dirty = True
-            if dirty:
-                obj.save()
-                report.changed_entity_ids.add(obj.pk)
-            if spec.entity_type in (AUTHORITY, COMPANY):
-                want = {objs[(spec.entity_type, s)].pk for s in spec.successors}
-                have = set(obj.successors.values_list("pk", flat=True))
-                if want != have:
-                    obj.successors.set(want)
-
+            if obj.pk in managed:
+                _load_relations(spec, obj, objs, report)
         _sync_aliases(Alias, specs, objs, managed, report)
         if (
             report.created
@@ -184,6 +137,58 @@ def _load(
             VocabularyState.objects.get_or_create(pk=1)
             VocabularyState.objects.filter(pk=1).update(version=_next_version(VocabularyState))
     return report
+
+
+def _load_entity(spec, obj, model, force: bool, report: LoadReport, managed: set[int]):
+    """Create the entity, or update it from its spec unless someone edited it in the
+    admin (``force`` overwrites that); returns it."""
+    wanted = _fields(spec)
+    if obj is None:
+        obj = model(entity_type=spec.entity_type, slug=spec.slug, **wanted)
+        obj.save()
+        report.created += 1
+        report.changed_entity_ids.add(obj.pk)
+        managed.add(obj.pk)
+        return obj
+    if obj.manually_edited and not force:
+        report.skipped_edited += 1
+        return obj
+    diff = {k: v for k, v in wanted.items() if getattr(obj, k) != v}
+    if force and obj.manually_edited:
+        diff["manually_edited"] = False
+    if diff:
+        for k, v in diff.items():
+            setattr(obj, k, v)
+        obj.save()
+        report.updated += 1
+        report.changed_entity_ids.add(obj.pk)
+    else:
+        report.unchanged += 1
+    managed.add(obj.pk)
+    return obj
+
+
+def _load_relations(spec, obj, objs: dict, report: LoadReport) -> None:
+    """A system's vendor and owner, a company's parent, successors of bodies and companies."""
+    wanted: dict[str, object] = {}
+    if spec.entity_type == SYSTEM:
+        wanted["vendor"] = objs.get((COMPANY, spec.vendor)) if spec.vendor else None
+        wanted["owner"] = objs.get((AUTHORITY, spec.owner)) if spec.owner else None
+    if spec.entity_type == COMPANY:
+        wanted["parent"] = objs.get((COMPANY, spec.parent)) if spec.parent else None
+    dirty = False
+    for name, target in wanted.items():
+        if getattr(obj, f"{name}_id") != (target.pk if target else None):
+            setattr(obj, name, target)
+            dirty = True
+    if dirty:
+        obj.save()
+        report.changed_entity_ids.add(obj.pk)
+    if spec.entity_type in (AUTHORITY, COMPANY):
+        want = {objs[(spec.entity_type, s)].pk for s in spec.successors}
+        have = set(obj.successors.values_list("pk", flat=True))
+        if want != have:
+            obj.successors.set(want)
 
 
 def _next_version(VocabularyState) -> int:

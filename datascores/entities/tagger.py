@@ -463,44 +463,48 @@ class Tagger:
         """Distance to the nearest context evidence within the rule's window, or None."""
         lo = max(0, start - rule.window)
         hi = min(len(norm.lower), end + rule.window)
-        best: int | None = None
+        spans = [
+            *self._context_words(rule, norm, lo, hi, accepted),
+            *self._context_entities(rule, lo, hi, accepted),
+        ]
+        distances = [
+            start - e if e <= start else s - end
+            for s, e in spans
+            if not (s < end and start < e)  # the alias itself
+        ]
+        return min(distances, default=None)
 
-        def consider(s: int, e: int) -> None:
-            nonlocal best
-            if s < end and start < e:
-                return  # the alias itself
-            d = start - e if e <= start else s - end
-            if best is None or d < best:
-                best = d
-
-        # For a body, a council word inside another body's name is no evidence: in
-        # "Sessions House, Maidstone. Kent County Council ..." Maidstone is an address.
+    def _context_words(self, rule: AliasRule, norm: Normalised, lo: int, hi: int, accepted):
+        """Spans of the rule's context words between lo and hi. For a body, a council word
+        inside another body's name is no evidence: in "Sessions House, Maidstone. Kent
+        County Council ..." Maidstone is an address."""
         check = bool(accepted) and self.entities[rule.entity].kind == AUTHORITY
-
-        def consider_word(s: int, e: int) -> None:
+        cs_re, ci_re = self._context_res_for(rule.context)
+        matches = [
+            *(cs_re.finditer(norm.cased, lo, hi) if cs_re else ()),
+            *(ci_re.finditer(norm.lower, lo, hi) if ci_re else ()),
+        ]
+        for m in matches:
+            s, e = m.start(), m.end()
             if check and any(
                 a_s <= s and e <= a_e and kind == AUTHORITY and key != rule.entity
                 for a_s, a_e, key, kind in accepted
             ):
-                return
-            consider(s, e)
+                continue
+            yield s, e
 
-        cs_re, ci_re = self._context_res_for(rule.context)
-        if cs_re:
-            for m in cs_re.finditer(norm.cased, lo, hi):
-                consider_word(m.start(), m.end())
-        if ci_re:
-            for m in ci_re.finditer(norm.lower, lo, hi):
-                consider_word(m.start(), m.end())
+    def _context_entities(self, rule: AliasRule, lo: int, hi: int, accepted):
+        """Spans of accepted entities the rule counts as context (``@company``,
+        ``@vendor``, ...) between lo and hi."""
         tokens = {t for t in rule.context if t.startswith("@")}
-        if tokens:
-            vendor = self.entities[rule.entity].vendor
-            for s, e, key, kind in accepted:
-                if e < lo or s > hi or key == rule.entity:
-                    continue
-                if f"@{kind}" in tokens or ("@vendor" in tokens and key == vendor):
-                    consider(s, e)
-        return best
+        if not tokens:
+            return
+        vendor = self.entities[rule.entity].vendor
+        for s, e, key, kind in accepted:
+            if e < lo or s > hi or key == rule.entity:
+                continue
+            if f"@{kind}" in tokens or ("@vendor" in tokens and key == vendor):
+                yield s, e
 
     # --- the document ------------------------------------------------------------------------
 
