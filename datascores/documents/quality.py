@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 _CID = re.compile(r"\(cid:\d+\)")
-_TOKEN = re.compile(r"\S+")
 # Letters that make a token pronounceable; without one, a lower-case "word" is noise.
 _VOWELS = frozenset("aeiouyAEIOUYàáâäèéêëìíîïòóôöùúûüŵŷÀÁÂÄÈÉÊËÌÍÎÏÒÓÔÖÙÚÛÜŴŶ")
 _EDGE_PUNCT = "\"'‘’“”()[]{}<>.,;:!?*•·–—-/\\|…"

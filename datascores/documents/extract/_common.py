@@ -61,11 +61,6 @@ class Budget:
         self.truncated = False  # the character limit was reached
         self.limited = False  # the page limit was reached
 
-    @property
-    def full(self) -> bool:
-        """No further text can be added."""
-        return self.truncated or self.limited
-
     def warn(self, code: str, message: str) -> None:
         if not any(w.code == code and w == message for w in self.warnings):
             self.warnings.append(Notice(code, message))
@@ -119,7 +114,7 @@ class Budget:
 
     # --- members -----------------------------------------------------------------------
 
-    def _member_path(self, name: str) -> Path:
+    def _member_path(self) -> Path:
         if not self.scratch_dir:
             self.scratch_dir = tempfile.mkdtemp(
                 prefix="datascores-members-", dir=self.ctx.scratch_dir or None
@@ -128,7 +123,7 @@ class Budget:
         return Path(self.scratch_dir) / f"{self._files:05d}"
 
     def add_member(self, name: str, data: bytes) -> Member:
-        path = self._member_path(name)
+        path = self._member_path()
         path.write_bytes(data)
         member = Member(name=name, path=str(path), size=len(data))
         self.members.append(member)
@@ -136,7 +131,7 @@ class Budget:
 
     def add_member_from(self, name: str, source: BinaryIO, limit: int) -> Member:
         """Copy a stream to a member file in chunks, refusing one that passes limit bytes."""
-        path = self._member_path(name)
+        path = self._member_path()
         size = 0
         try:
             with path.open("wb") as out:

@@ -13,7 +13,6 @@ from .base import Context, Extracted
 
 TEXTNS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLENS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-DRAWNS = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 _PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
 _SKIP = {(TEXTNS, "tracked-changes"), (TEXTNS, "sequence-decls"), (TEXTNS, "variable-decls")}
 
