@@ -26,7 +26,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from datascores.documents.models import Blob, Document, Source, SourceKind, SourceType, Status
+from datascores.documents.models import (
+    Blob,
+    Document,
+    Source,
+    SourceKind,
+    SourceStatus,
+    SourceType,
+    Status,
+)
 from datascores.documents.models import Version as DocVersion
 from datascores.entities.models import AuthorityMatch, MatchStatus, PublicBody
 from datascores.fetch.fetcher import FetchError, RobotsDisallowed
@@ -132,10 +140,11 @@ class Summary:
 
 
 class ImportFailed(Exception):
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
         self.url = url
         self.reason = reason
+        self.status = status
 
 
 class Importer:
@@ -249,7 +258,14 @@ class Importer:
         if req is not None:
             first = f"{site}/request/{req.url_title}.json"
             fallback = f"{site}/request/{req.alaveteli_id}.json"
-            result = self._get_json(first, fallback, req.json_etag, req.json_last_modified)
+            try:
+                result = self._get_json(first, fallback, req.json_etag, req.json_last_modified)
+            except ImportFailed as exc:
+                if exc.status in (403, 404, 410):
+                    # Removed or hidden on the site: its documents stay, marked gone.
+                    _mark_sources(req, gone=True)
+                raise
+            _mark_sources(req, gone=False)
         elif ref.alaveteli_id is not None:
             result = self._get_json(f"{site}/request/{ref.alaveteli_id}.json", "", "", "")
         else:
@@ -299,8 +315,8 @@ class Importer:
                 try:
                     return self.client.get(fallback)
                 except FetchError as exc2:
-                    raise ImportFailed(fallback, _reason(exc2)) from exc2
-            raise ImportFailed(url, _reason(exc)) from exc
+                    raise ImportFailed(fallback, _reason(exc2), exc2.status) from exc2
+            raise ImportFailed(url, _reason(exc), exc.status) from exc
 
     def _apply(self, req: FoiRequest, data: RequestData) -> None:
         req.url_title = data.url_title[:255]
@@ -486,6 +502,9 @@ class Importer:
             metadata=document_metadata(req, kind="attachment", attachment=att),
         )
         doc = outcome.document
+        Source.objects.filter(document=doc, kind=SourceKind.FOI, location=att.url).update(
+            referrer=req.url
+        )
         if not outcome.created:
             # The same bytes were known already (another request, an upload): keep them
             # one document, and give it FOI facts when it had none.
@@ -618,7 +637,8 @@ class Importer:
             if not Source.objects.filter(
                 document=src.document_id, kind=SourceKind.FOI, location=new
             ).exists():
-                Source.objects.filter(pk=src.pk).update(location=new)
+                referrer = req.url if src.referrer else ""
+                Source.objects.filter(pk=src.pk).update(location=new, referrer=referrer)
 
     # --- reporting ---------------------------------------------------------------------
 
@@ -736,6 +756,28 @@ def _public_body(url_name: str) -> PublicBody | None:
     if match is not None:
         return match.public_body
     return PublicBody.objects.filter(wdtk_url_name=url_name).first()
+
+
+def _mark_sources(req: FoiRequest, *, gone: bool) -> None:
+    """The request's documents' sources follow the request: live, or gone from the site."""
+    sources = Source.objects.filter(
+        Q(document__foi_attachments__request=req) | Q(document=req.correspondence_id),
+        kind=SourceKind.FOI,
+        location__startswith=req.site + "/request/",
+        status=SourceStatus.LIVE if gone else SourceStatus.GONE,
+    )
+    ids = list(sources.values_list("pk", "document_id"))
+    if not ids:
+        return
+    now = timezone.now()
+    Source.objects.filter(pk__in=[pk for pk, _ in ids]).update(
+        status=SourceStatus.GONE if gone else SourceStatus.LIVE,
+        gone_since=now if gone else None,
+        last_checked_at=now,
+    )
+    doc_ids = sorted({d for _, d in ids})
+    Document.objects.filter(pk__in=doc_ids).update(index_dirty=True)
+    _announce(doc_ids)
 
 
 def _origin(url: str) -> str:

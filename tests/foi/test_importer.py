@@ -367,3 +367,28 @@ def test_authority_is_linked_to_our_public_body(make_importer, site):
     PublicBody.objects.filter(pk=body.pk).update(wdtk_url_name="harrowgate_borough_council")
     make_importer().run(ids(101))
     assert FoiRequest.objects.get().public_body_id == body.pk
+
+
+def test_a_request_removed_from_the_site_leaves_its_documents_marked_gone(make_importer, site):
+    make_importer().run(ids(101))
+    req = FoiRequest.objects.get()
+    docs = [a.document for a in req.attachments.exclude(document=None)] + [req.correspondence]
+    removed = site.requests.pop(101)
+
+    summary = make_importer().run(ids(101))
+
+    assert summary.errors and "404" in summary.errors[0]["reason"]
+    sources = Source.objects.filter(document__in=docs)
+    assert {s.status for s in sources} == {"gone"}
+    assert all(s.gone_since is not None for s in sources)
+    assert Document.objects.filter(pk__in=[d.pk for d in docs]).count() == len(docs)
+
+    site.add(removed)  # back again (e.g. it was hidden for a while)
+    make_importer().run(ids(101))
+    assert {s.status for s in Source.objects.filter(document__in=docs)} == {"live"}
+
+
+def test_attachment_sources_name_the_request_page_as_referrer(make_importer, site):
+    make_importer().run(ids(101))
+    src = Attachment.objects.get(filename="Evaluation report.pdf").document.sources.get()
+    assert src.referrer == f"{site.base_url}/request/risk_scoring_in_childrens_services"
