@@ -80,12 +80,14 @@ def stop(proc: subprocess.Popen | None, timeout: float = 30) -> None:
 class Home:
     """A DATASCORES_HOME with its environment, database and processes."""
 
-    def __init__(self, path: Path, **env: str):
+    def __init__(self, path: Path, fast: bool = True, **env: str):
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
         base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+        base = {k: v for k, v in base.items() if k not in FAST}
         base.pop("DATABASE_URL", None)
-        self.env = {**base, "DATASCORES_HOME": str(path), "PYTHONUNBUFFERED": "1", **FAST, **env}
+        self.env = {**base, "DATASCORES_HOME": str(path), "PYTHONUNBUFFERED": "1"}
+        self.env.update({**(FAST if fast else {}), **env})
         self.procs: list[subprocess.Popen] = []
         self.inbox = path / "inbox"
         self.inbox.mkdir(exist_ok=True)
