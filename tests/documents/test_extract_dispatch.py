@@ -156,3 +156,10 @@ def test_a_failed_extraction_leaves_no_member_files(tmp_path, monkeypatch):
         run(data, "bundle.zip", scratch_dir=str(tmp_path))
     assert info.value.code == FailureCode.ERROR
     assert list(tmp_path.iterdir()) == []
+
+
+def test_member_files_go_with_the_last_reference_to_the_result(tmp_path):
+    result = run(fixtures.zip_file({"a.txt": b"first member"}), "b.zip", scratch_dir=str(tmp_path))
+    assert list(tmp_path.iterdir())
+    del result
+    assert list(tmp_path.iterdir()) == []

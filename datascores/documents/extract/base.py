@@ -92,8 +92,15 @@ class Extracted:
     scratch_dir: str = ""
 
     def cleanup(self) -> None:
+        """Remove the members' files (call once they have been stored)."""
         if self.scratch_dir:
             shutil.rmtree(self.scratch_dir, ignore_errors=True)
+            self.scratch_dir = ""
+
+    def __del__(self) -> None:
+        # A safety net: the files go with the last reference to the result at the latest.
+        # (The extraction child never runs this: it leaves with os._exit.)
+        self.cleanup()
 
 
 def _setting(name: str):
