@@ -155,44 +155,31 @@ class Highlighter:
         if self.empty or not text:
             return []
         folded = fold_same_length(text[:MAX_ANALYZED_CHARS])
-        out: list[tuple[int, int]] = []
-        if self._stem_starts:
-            # Candidates found with str.find (C speed), then stemmed (cached).
-            stems, seen = self.stems, set()
-            for p in self._stem_starts:
-                for i in _starts(folded, p, whole=False):
-                    if i in seen:
-                        continue
-                    seen.add(i)
-                    end = _WORD_REST.match(folded, i + len(p)).end()
-                    if stem(folded[i:end]) in stems:
-                        out.append((i, end))
+        out: list[tuple[int, int]] = self._stemmed_spans(folded)
         for w in self.literals:
             out.extend((i, i + len(w)) for i in _starts(folded, w, whole=True))
         for p in self.prefixes:
             for i in _starts(folded, p, whole=False):
                 out.append((i, _WORD_REST.match(folded, i + len(p)).end()))
         for first, pattern, loose in self.phrases:
-            found = []
-            for i in _starts(folded, first, whole=True):
-                m = pattern.match(folded, i)
-                if m:
-                    found.extend(m.span(g) for g in range(1, pattern.groups + 1))
-            if not found and loose:
-                per_word = [
-                    [(i, i + len(w)) for i in _starts(folded, w, whole=True)] for w in loose
-                ]
-                if all(per_word):
-                    found = [span for spans in per_word for span in spans]
-            out.extend(found)
+            out.extend(_phrase_spans(folded, first, pattern, loose))
         for word, distance, candidates in self.fuzzy:
-            memo: dict[str, bool] = {}
-            for m in candidates.finditer(folded):
-                w = m.group()
-                if w not in memo:
-                    memo[w] = osa_distance(w, word, distance) <= distance
-                if memo[w]:
-                    out.append(m.span())
+            out.extend(_fuzzy_spans(folded, word, distance, candidates))
+        return out
+
+    def _stemmed_spans(self, folded: str) -> list[tuple[int, int]]:
+        """Words sharing a query word's stem: candidates found with str.find (C speed),
+        then stemmed (cached)."""
+        out: list[tuple[int, int]] = []
+        stems, seen = self.stems, set()
+        for p in self._stem_starts:
+            for i in _starts(folded, p, whole=False):
+                if i in seen:
+                    continue
+                seen.add(i)
+                end = _WORD_REST.match(folded, i + len(p)).end()
+                if stem(folded[i:end]) in stems:
+                    out.append((i, end))
         return out
 
     def hits(self, text: str) -> list[tuple[int, int]]:
@@ -207,6 +194,34 @@ class Highlighter:
             if spans:
                 found.append(PageMatches(number, text, spans, page_score(text, spans)))
         return found
+
+
+def _phrase_spans(folded: str, first: str, pattern, loose: list[str]) -> list[tuple[int, int]]:
+    """A phrase's words where the phrase matches; for a sloppy phrase the pattern cannot
+    place, every one of its words when all of them occur."""
+    found = []
+    for i in _starts(folded, first, whole=True):
+        m = pattern.match(folded, i)
+        if m:
+            found.extend(m.span(g) for g in range(1, pattern.groups + 1))
+    if not found and loose:
+        per_word = [[(i, i + len(w)) for i in _starts(folded, w, whole=True)] for w in loose]
+        if all(per_word):
+            found = [span for spans in per_word for span in spans]
+    return found
+
+
+def _fuzzy_spans(folded: str, word: str, distance: int, candidates) -> list[tuple[int, int]]:
+    """Words within ``distance`` edits of ``word`` (each distinct word checked once)."""
+    out = []
+    memo: dict[str, bool] = {}
+    for m in candidates.finditer(folded):
+        w = m.group()
+        if w not in memo:
+            memo[w] = osa_distance(w, word, distance) <= distance
+        if memo[w]:
+            out.append(m.span())
+    return out
 
 
 def count_hits(pages: list[PageMatches]) -> int:

@@ -349,42 +349,47 @@ class _Normaliser:
         self.notes = notes
 
     def convert(self, n, fld: str | None) -> Node | None:
-        if isinstance(n, lq.Group | lq.FieldGroup):
-            return self.convert(n.expr, fld)
-        if isinstance(n, lq.SearchField):
-            return self.search_field(n, fld)
-        if isinstance(n, lq.AndOperation | lq.UnknownOperation):
-            return self.boolean(n.children, fld, conj=True)
-        if isinstance(n, lq.OrOperation):
-            return self.boolean(n.children, fld, conj=False)
-        if isinstance(n, lq.Not | lq.Prohibit):
-            inner = self.convert(n.a, fld)
-            return None if inner is None else _negate(inner)
-        if isinstance(n, lq.Plus):
-            return self.convert(n.a, fld)
-        if isinstance(n, lq.Boost):
-            inner = self.convert(n.expr, fld)
-            if inner is None:
-                return None
-            factor = float(n.force)
-            if not 0 < factor <= MAX_BOOST:
-                raise QueryError(f"A boost (^) must be above 0 and at most {MAX_BOOST:g}.")
-            return Boost(inner, factor)
-        if isinstance(n, lq.Proximity):
-            return self.phrase(n.term, fld, slop=int(n.degree))
-        if isinstance(n, lq.Fuzzy):
-            return self.fuzzy(n, fld)
-        if isinstance(n, lq.Phrase):
-            return self.phrase(n, fld, slop=0)
-        if isinstance(n, lq.Word):
-            return self.word(n.value, fld)
-        if isinstance(n, lq.Range | lq.From | lq.To):
-            return self.range(n, fld)
-        if isinstance(n, lq.Regex):
-            raise QueryError(
-                "Regular expressions (/…/) are not supported; use a prefix such as scor*."
-            )
+        for types, method in _CONVERSIONS:  # in order: some luqum classes share bases
+            if isinstance(n, types):
+                return method(self, n, fld)
         raise QueryError(f"This query uses syntax that is not supported: {n}.")
+
+    def group(self, n, fld: str | None) -> Node | None:
+        return self.convert(n.expr, fld)
+
+    def conjunction(self, n, fld: str | None) -> Node | None:
+        return self.boolean(n.children, fld, conj=True)
+
+    def disjunction(self, n, fld: str | None) -> Node | None:
+        return self.boolean(n.children, fld, conj=False)
+
+    def negation(self, n, fld: str | None) -> Node | None:
+        inner = self.convert(n.a, fld)
+        return None if inner is None else _negate(inner)
+
+    def required(self, n, fld: str | None) -> Node | None:
+        return self.convert(n.a, fld)
+
+    def boost(self, n, fld: str | None) -> Node | None:
+        inner = self.convert(n.expr, fld)
+        if inner is None:
+            return None
+        factor = float(n.force)
+        if not 0 < factor <= MAX_BOOST:
+            raise QueryError(f"A boost (^) must be above 0 and at most {MAX_BOOST:g}.")
+        return Boost(inner, factor)
+
+    def proximity(self, n, fld: str | None) -> Node | None:
+        return self.phrase(n.term, fld, slop=int(n.degree))
+
+    def exact_phrase(self, n, fld: str | None) -> Node | None:
+        return self.phrase(n, fld, slop=0)
+
+    def bare_word(self, n, fld: str | None) -> Node | None:
+        return self.word(n.value, fld)
+
+    def regex(self, n, fld: str | None) -> Node | None:
+        raise QueryError("Regular expressions (/…/) are not supported; use a prefix such as scor*.")
 
     def boolean(self, children, fld: str | None, *, conj: bool) -> Node | None:
         if not conj and any(isinstance(c, lq.Plus) for c in children):
@@ -523,6 +528,24 @@ class _Normaliser:
             return _exists(fld)
         first, last = _span(fld, value)
         return Range(fld, first, last)
+
+
+# luqum node class(es) -> how _Normaliser reads them, tried in this order.
+_CONVERSIONS = (
+    ((lq.Group, lq.FieldGroup), _Normaliser.group),
+    (lq.SearchField, _Normaliser.search_field),
+    ((lq.AndOperation, lq.UnknownOperation), _Normaliser.conjunction),
+    (lq.OrOperation, _Normaliser.disjunction),
+    ((lq.Not, lq.Prohibit), _Normaliser.negation),
+    (lq.Plus, _Normaliser.required),
+    (lq.Boost, _Normaliser.boost),
+    (lq.Proximity, _Normaliser.proximity),
+    (lq.Fuzzy, _Normaliser.fuzzy),
+    (lq.Phrase, _Normaliser.exact_phrase),
+    (lq.Word, _Normaliser.bare_word),
+    ((lq.Range, lq.From, lq.To), _Normaliser.range),
+    (lq.Regex, _Normaliser.regex),
+)
 
 
 def _negate(node: Node) -> Node:

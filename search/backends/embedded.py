@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -346,8 +347,9 @@ class EmbeddedBackend(SearchBackend):
         if fields and request.snippets > 0:
             highlighter = highlighter_for(request.parsed)
             highlighter = None if highlighter.empty else highlighter
+        # Page texts are read only for snippets, from one reloaded searcher.
+        texts_searcher = functools.cache(page_searcher) if highlighter is not None else None
         last: int | None = None
-        page_texts = None
         while True:
             q = main
             if last is not None:
@@ -362,21 +364,7 @@ class EmbeddedBackend(SearchBackend):
                 for doc_id, _ in rows:
                     yield Hit(doc_id)
             else:
-                for start in range(0, len(rows), PAGES_BATCH):
-                    chunk = rows[start : start + PAGES_BATCH]
-                    texts = {}
-                    if highlighter is not None:
-                        if page_texts is None:
-                            page_texts = page_searcher()
-                        texts = _page_texts(page_texts, [doc_id for doc_id, _ in chunk])
-                    for doc_id, address in chunk:
-                        meta = _meta(searcher, address)
-                        hit = Hit(doc_id, None, meta["title"], meta["fields"])
-                        if highlighter is not None:
-                            _fill_snippets(
-                                hit, highlighter, texts.get(doc_id, []), request.snippets
-                            )
-                        yield hit
+                yield from _hits_with_fields(searcher, rows, highlighter, texts_searcher, request)
             if len(rows) < SCAN_BATCH:
                 return
             last = rows[-1][0]
@@ -545,6 +533,21 @@ def _page_texts(searcher: tantivy.Searcher, ids: list[int]) -> dict[int, list[tu
         pages = json.loads(searcher.doc(address).get_first("pages"))
         out[doc_id] = [(int(n), t) for n, t in pages]
     return out
+
+
+def _hits_with_fields(searcher, rows, highlighter, texts_searcher, request) -> Iterator[Hit]:
+    """Scan rows as hits with title and display fields, and snippets when asked for."""
+    for start in range(0, len(rows), PAGES_BATCH):
+        chunk = rows[start : start + PAGES_BATCH]
+        texts = {}
+        if highlighter is not None:
+            texts = _page_texts(texts_searcher(), [doc_id for doc_id, _ in chunk])
+        for doc_id, address in chunk:
+            meta = _meta(searcher, address)
+            hit = Hit(doc_id, None, meta["title"], meta["fields"])
+            if highlighter is not None:
+                _fill_snippets(hit, highlighter, texts.get(doc_id, []), request.snippets)
+            yield hit
 
 
 def _fill_snippets(hit: Hit, highlighter: Highlighter, pages, limit: int) -> list[PageMatches]:
