@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import itertools
-
 import pytest
 
 from datascores.entities.tagger import Tagger
 from datascores.entities.vocabulary import build_vocabulary
-
-_counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -39,24 +34,10 @@ def found(tagger: Tagger, text: str, kind: str | None = None, **kw) -> set[str]:
 @pytest.fixture
 def make_document(db):
     """A processed document with the given pages (no file processing involved)."""
-    from datascores.documents.models import Blob, Document, Page, Status
+    from tests.factories import DocumentFactory
 
-    def make(pages: list[str], *, title: str = "", metadata: dict | None = None, **fields):
-        n = next(_counter)
-        sha = hashlib.sha256(f"entities-test-{n}-{title}".encode()).hexdigest()
-        blob = Blob.objects.create(sha256=sha, size=1, mime_type="text/plain", file=f"t/{sha}")
-        doc = Document.objects.create(
-            blob=blob,
-            title=title,
-            status=Status.DONE,
-            page_count=len(pages),
-            metadata=metadata or {},
-            **fields,
-        )
-        Page.objects.bulk_create(
-            [Page(document=doc, number=i, text=t) for i, t in enumerate(pages, 1)]
-        )
-        return doc
+    def make(pages: list[str], *, metadata: dict | None = None, **fields):
+        return DocumentFactory(pages=pages, metadata=metadata or {}, **fields)
 
     return make
 

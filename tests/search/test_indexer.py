@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from datascores.documents.models import (
-    Blob,
     Document,
-    Page,
     Source,
     SourceKind,
     SourceStatus,
@@ -23,6 +19,7 @@ from datascores.documents.signals import document_ready
 from search import indexer, tasks
 from search.backends import SearchRequest, get_backend, reset_backends
 from search.backends.base import IndexDoc
+from tests.factories import DocumentFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,29 +34,10 @@ def index_dir(settings, tmp_path):
     reset_backends()
 
 
-def make_document(
-    pages: list[str],
-    *,
-    title: str = "",
-    status: str = Status.DONE,
-    dirty: bool = True,
-    **fields,
-) -> Document:
-    """A document as the pipeline leaves it, written directly (no signals fire)."""
-    key = hashlib.sha256(repr((pages, title, fields, timezone.now())).encode()).hexdigest()
-    blob = Blob.objects.create(sha256=key, size=1, mime_type="text/plain", file=f"x/{key}")
-    doc = Document.objects.create(
-        blob=blob,
-        title=title,
-        status=status,
-        index_dirty=dirty,
-        page_count=len(pages),
-        file_type="txt",
-        **fields,
-    )
-    for n, text in enumerate(pages, start=1):
-        Page.objects.create(document=doc, number=n, text=text)
-    return doc
+def make_document(pages: list[str], *, dirty: bool = True, **fields) -> Document:
+    """A document as the pipeline leaves it (done unless ``status`` says otherwise),
+    written directly: no pipeline runs."""
+    return DocumentFactory(pages=pages, index_dirty=dirty, **fields)
 
 
 def ids(query: str = "", **kw) -> set[int]:
@@ -440,9 +418,8 @@ def test_a_foi_document_is_indexed_with_its_request_state_and_body(capsys):
 
 def test_a_document_is_gone_when_every_web_address_is_gone():
     doc = make_document(["The zanzibarish report."])
-    kept = Source.objects.create(document=doc, kind=SourceKind.URL, location="https://a.example/r")
-    moved = Source.objects.create(document=doc, kind=SourceKind.URL, location="https://b.example/r")
-    Source.objects.create(document=doc, kind=SourceKind.UPLOAD, location="/in/r.pdf")
+    kept, moved = SourceFactory.create_batch(2, document=doc)
+    SourceFactory(document=doc, kind=SourceKind.UPLOAD, location="/in/r.pdf")
     indexer.sweep()
     assert ids("availability:live") == {doc.pk}
     moved.status = SourceStatus.GONE
