@@ -69,8 +69,19 @@ def make_fetcher():
     """A fetcher for the Alaveteli site: the project's fetcher, identified with a contact."""
     from datascores.fetch import fetcher as fetch
 
+    kwargs = {"user_agent": user_agent(), "min_interval": delay_setting()}
     try:
-        return fetch.Fetcher(user_agent=user_agent(), min_interval=delay_setting())
+        from datascores.fetch.politeness import limiter_from_settings
+    except ImportError:
+        pass
+    else:
+        # One request at a time to the site, counted across processes when Redis is the
+        # broker (two import runs at once still take turns).
+        kwargs["limiter"] = limiter_from_settings(
+            str(getattr(settings, "CELERY_BROKER_URL", "")), concurrency=1
+        )
+    try:
+        return fetch.Fetcher(**kwargs)
     except TypeError:  # a fetcher without these options: the shared one
         return fetch.get_fetcher()
 

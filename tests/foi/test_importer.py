@@ -392,3 +392,22 @@ def test_attachment_sources_name_the_request_page_as_referrer(make_importer, sit
     make_importer().run(ids(101))
     src = Attachment.objects.get(filename="Evaluation report.pdf").document.sources.get()
     assert src.referrer == f"{site.base_url}/request/risk_scoring_in_childrens_services"
+
+
+def test_requests_are_spaced_by_the_delay(wdtk_settings, site):
+    from foi.importer import Client, Importer, make_fetcher
+
+    slept = []
+    client = Client(make_fetcher(), delay=5.0, clock=lambda: 100.0, sleep=slept.append)
+    Importer(site=site.base_url, client=client).run(ids(102))
+    assert client.requests == 2  # the JSON and the page
+    assert slept == [5.0]
+
+
+def test_defaults_are_slow_and_point_at_whatdotheyknow():
+    from django.conf import settings
+
+    from foi.importer import base_url
+
+    assert settings.WDTK_DELAY >= 5.0
+    assert base_url() == "https://www.whatdotheyknow.com"
