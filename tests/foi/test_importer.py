@@ -399,7 +399,7 @@ def test_requests_are_spaced_by_the_delay(wdtk_settings, site):
 
     slept = []
     client = Client(make_fetcher(), delay=5.0, clock=lambda: 100.0, sleep=slept.append)
-    Importer(site=site.base_url, client=client).run(ids(102))
+    Importer(site=site.base_url, client=client).run(["automated_decisions_in_housing_benefit"])
     assert client.requests == 2  # the JSON and the page
     assert slept == [5.0]
 
