@@ -39,7 +39,9 @@ def ocr_document(doc_id: int) -> None:
         stages.ocr_document(doc_id)
 
 
-@shared_task
+# A sweep not run before the next one is due is dropped (when every worker process is busy,
+# they would otherwise pile up behind the work).
+@shared_task(expires=max(settings.RECOVERY_SWEEP_INTERVAL, 5))
 def sweep_stalled() -> int:
     """Periodic (beat): queue again the documents whose processing was lost."""
     return sweep.sweep_stalled()

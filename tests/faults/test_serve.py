@@ -98,3 +98,20 @@ def test_kill_9_of_the_web_server_during_ingest_leaves_no_orphan_and_loses_nothi
     again, _ = serve(home)
     stop(again)
     home.assert_index_converges()
+
+
+def test_datascores_worker_supervises_worker_and_beat_and_leaves_no_orphan(home):
+    sup = home.spawn([sys.executable, "-m", "datascores.cli", "worker"], "supervisor.log")
+    wait_until(lambda: pid(home, "worker") and pid(home, "beat"), 60, "worker and beat")
+    worker, beat = pid(home, "worker"), pid(home, "beat")
+    os.kill(worker, signal.SIGKILL)
+    wait_until(lambda: (p := pid(home, "worker")) and p != worker and alive(p), 30, "a new worker")
+    # The beat was never the worker's child: it is neither orphaned nor doubled.
+    assert pid(home, "beat") == beat and alive(beat)
+    assert set(children_of(sup.pid)) == {pid(home, "worker"), beat}
+    new_worker = pid(home, "worker")
+    pool = children_of(new_worker)
+    sup.send_signal(signal.SIGKILL)
+    sup.wait()
+    for p in (new_worker, beat, *pool):
+        wait_until(lambda p=p: not alive(p), 10, f"process {p} to exit with its supervisor")

@@ -114,3 +114,31 @@ def test_a_broker_restart_that_loses_every_message_loses_no_document(tmp_path, r
         home.assert_index_converges()
     finally:
         home.close()
+
+
+def test_a_long_stage_keeps_its_lease_while_it_runs(tmp_path):
+    """Leases far shorter than the OCR they cover, and a sweep every second: the heartbeat
+    renews the lease, so nothing is taken from a live worker and nothing runs twice."""
+    home = Home(
+        tmp_path / "home",
+        DATASCORES_LEASE_SECONDS="1",
+        DATASCORES_SWEEP_INTERVAL="1",
+        DATASCORES_OCR_DPI="300",
+    )
+    home.migrate()
+    try:
+        expected = inputs(home, scans=1, texts=1, pages=10)
+        beat = home.beat()
+        worker = home.worker(concurrency=2)  # one process for OCR, one free for the sweeps
+        ingest_queued(home)
+        wait_until(lambda: home.all_final(len(expected)), 240, "every document to finish")
+        docs = {d["sha"]: d for d in home.assert_complete(expected)}
+        assert docs[expected["scan-0.pdf"]]["attempts"] == 2  # extraction, OCR: once each
+        assert docs[expected["minutes-0.txt"]]["attempts"] == 1
+        assert "lease of" not in home.log()
+        # And not because no sweep ran while the OCR did (beat sends one a second).
+        assert home.log().count("tasks.sweep_stalled[") >= 4
+        stop(worker)
+        stop(beat)
+    finally:
+        home.close()
