@@ -216,6 +216,24 @@ class AttachmentAdmin(admin.ModelAdmin):
     search_fields = ("filename", "request__title")
     readonly_fields = [f.name for f in Attachment._meta.fields]
     list_select_related = ("request",)
+    actions = ["retry"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description="Fetch the selected files again now", permissions=["change"])
+    def retry(self, request, queryset):
+        todo = queryset.exclude(state=AttachmentState.DOWNLOADED)
+        by_site: dict[str, list[str]] = {}
+        for site, alaveteli_id in todo.values_list("request__site", "request__alaveteli_id"):
+            by_site.setdefault(site, []).append(str(alaveteli_id))
+        todo.update(state=AttachmentState.PENDING, attempts=0, error="")
+        for site, refs in by_site.items():
+            try:
+                job = runs.start_import(
+                    refs=sorted(set(refs)), site=site, created_by=request.user.get_username()
+                )
+            except JobAlreadyRunning as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+                continue
+            self.message_user(request, f"Import run {job.pk} queued.", messages.SUCCESS)

@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://www.whatdotheyknow.com"
 MAX_LISTING_PAGES = 400
+# A file that failed this often (too large, always an error) is no longer retried by
+# itself; "Re-import" after resetting its attempts in the admin tries again.
+MAX_ATTACHMENT_ATTEMPTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -413,9 +416,14 @@ class Importer:
 
     def _retry_attachments(self, req: FoiRequest, outcome: str) -> str:
         """Download what is missing: new, failed last time, or still being prepared."""
-        todo = req.attachments.filter(
-            state__in=(AttachmentState.PENDING, AttachmentState.FAILED, AttachmentState.PROCESSING)
-        ).select_related("message")
+        todo = (
+            req.attachments.filter(
+                Q(state__in=(AttachmentState.PENDING, AttachmentState.PROCESSING))
+                | Q(state=AttachmentState.FAILED, attempts__lt=MAX_ATTACHMENT_ATTEMPTS)
+            )
+            .select_related("message")
+            .order_by("position", "id")
+        )
         downloaded_any = False
         for att in todo:
             try:

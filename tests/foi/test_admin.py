@@ -87,3 +87,20 @@ def test_staff_without_permission_cannot_import(client, django_user_model, wdtk_
     user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:foi_foirequest_import")).status_code == 403
+
+
+def test_retry_action_fetches_a_given_up_file(
+    admin_client, make_importer, wdtk_settings, site, django_capture_on_commit_callbacks
+):
+    from foi.models import Attachment
+
+    make_importer().run(["104"])
+    flows = Attachment.objects.get(filename="Data flows.pdf")
+    Attachment.objects.filter(pk=flows.pk).update(attempts=99)  # given up on
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:foi_attachment_changelist"),
+            {"action": "retry", "_selected_action": [flows.pk]},
+        )
+    flows.refresh_from_db()
+    assert flows.state == "downloaded" and flows.document is not None

@@ -411,3 +411,15 @@ def test_defaults_are_slow_and_point_at_whatdotheyknow():
 
     assert settings.WDTK_DELAY >= 5.0
     assert base_url() == "https://www.whatdotheyknow.com"
+
+
+def test_a_file_that_always_fails_stops_being_retried(make_importer, site):
+    from foi.importer import MAX_ATTACHMENT_ATTEMPTS
+
+    site.requests[104].messages[1].attachments[1].fail_times = 100
+    for _ in range(MAX_ATTACHMENT_ATTEMPTS + 2):
+        make_importer().run(ids(104))
+    flows_hits = [h for h in site.hits if h.endswith("Data%20flows.pdf")]
+    assert len(flows_hits) == MAX_ATTACHMENT_ATTEMPTS
+    flows = Attachment.objects.get(filename="Data flows.pdf")
+    assert flows.state == AttachmentState.FAILED and flows.attempts == MAX_ATTACHMENT_ATTEMPTS
