@@ -93,7 +93,14 @@ def test_a_password_protected_document_is_encrypted():
 
 @pytest.mark.parametrize(
     "damage",
-    ["no_table_stream", "bad_ident", "clx_outside", "piece_outside", "short_fib"],
+    [
+        "no_table_stream",
+        "bad_ident",
+        "clx_outside",
+        "piece_outside",
+        "piece_outside_unicode",
+        "short_fib",
+    ],
 )
 def test_damaged_documents_are_corrupt_with_a_reason(damage):
     data = fixtures.word97_doc(LETTER)
@@ -106,14 +113,14 @@ def test_damaged_documents_are_corrupt_with_a_reason(damage):
         data = bytearray(data)
         struct.pack_into("<I", data, at + 0x1A2, 10_000_000)
         data = bytes(data)
-    elif damage == "piece_outside":
-        data = fixtures.word97_doc(LETTER * 400)
-        at = data.index(struct.pack("<HH", 0xA5EC, 0xC1))
-        data = data[: at + 4096]  # the text runs past the end of what is left
+    elif damage.startswith("piece_outside"):
+        # The piece table and FIB of a long letter over a WordDocument stream cut short.
+        full = fixtures.word97_doc(LETTER * 200, unicode=damage.endswith("unicode"))
+        at = full.index(struct.pack("<HH", 0xA5EC, 0xC1))
         data = fixtures.ole_file(
             {
-                "WordDocument": data[at : at + 0x400].ljust(4096, b"\x00"),
-                "1Table": _clx_of(fixtures.word97_doc(LETTER * 400)),
+                "WordDocument": full[at : at + 0x400].ljust(4096, b"\x00"),
+                "1Table": _clx_of(full),
             }
         )
     elif damage == "short_fib":

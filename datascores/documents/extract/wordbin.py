@@ -156,16 +156,16 @@ def piece_text(word: bytes, table: bytes, fib: Fib) -> str:
             break
         (fc_raw,) = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * i + 2)
         n = end - start
-        if fc_raw & 0x40000000:
-            offset = (fc_raw & 0x3FFFFFFF) // 2
-            chunk = word[offset : offset + n]
+        compressed = bool(fc_raw & 0x40000000)
+        offset = (fc_raw & 0x3FFFFFFF) // 2 if compressed else fc_raw & 0x3FFFFFFF
+        length = n if compressed else 2 * n
+        chunk = word[offset : offset + length]
+        if len(chunk) < length:
+            raise WordFormatError("a piece of text lies outside the WordDocument stream")
+        if compressed:
             out.append(chunk.decode("latin-1").translate(_COMPRESSED))
         else:
-            offset = fc_raw & 0x3FFFFFFF
-            chunk = word[offset : offset + 2 * n]
             out.append(chunk.decode("utf-16-le", "replace"))
-        if len(chunk) < n:
-            raise WordFormatError("a piece of text lies outside the WordDocument stream")
     return "".join(out)
 
 
