@@ -1,8 +1,9 @@
 """Legacy Word (.doc, Word 97-2003, and plain Word 6/95), read in Python (wordbin.py).
 
 No system program is needed. On the real FOI .doc files this reader found every word
-antiword found except automatic list numbers ("1.", "2."), which Word does not store
-in the text, in a fifth of antiword's time with no process to start.
+antiword found except automatic list numbers ("1.", "2."), which Word keeps in list
+formatting rather than in the text, in about antiword's time (a few milliseconds a file)
+without starting a process.
 """
 
 from __future__ import annotations
