@@ -414,6 +414,8 @@ def test_a_foi_document_is_indexed_with_its_request_state_and_body(capsys):
     hits = {h["id"]: h for h in json.loads(capsys.readouterr().out)["hits"]}
     assert (hits[doc.pk]["request_id"], hits[doc.pk]["foi_status"]) == (7312, "rejected")
     assert "request_id" not in hits[other.pk]
+    call_command("search", "quizzical")
+    assert "FOI request 7312: Refused" in capsys.readouterr().out
 
 
 def test_a_document_is_gone_when_every_web_address_is_gone():

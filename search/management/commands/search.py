@@ -11,7 +11,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends import FACETS, SearchRequest, SearchResult, get_backend
-from search.backends.base import MAX_PAGE_SIZE, SORTS
+from search.backends.base import GONE, MAX_PAGE_SIZE, SORTS
+from search.foi import foi_label
 from search.query import QueryError
 
 
@@ -81,7 +82,12 @@ class Command(BaseCommand):
                 )
                 out(f"  {definition.label}: {shown}")
         for n, hit in enumerate(result.hits, start=request.offset + 1):
-            meta = [hit.fields.get("date") or "undated", hit.fields.get("source_type") or ""]
+            f = hit.fields
+            meta = [f.get("date") or "undated", f.get("source_type") or ""]
+            if f.get("request_id") is not None:
+                meta.append(f"FOI request {f['request_id']}: {foi_label(f.get('foi_status', ''))}")
+            if f.get("availability") == GONE:
+                meta.append("gone from the web")
             out(f"\n{n}. {hit.title}  [#{hit.id}; {', '.join(m for m in meta if m)}]")
             for s in hit.snippets:
                 out(f"   p. {s.page}: {_terminal(s.html, bold)}")
