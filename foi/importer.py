@@ -301,22 +301,30 @@ class Importer:
         old_meta = _meta_fields(req) if not created else None
         old_url_title = req.url_title
         self._apply(req, data)
-        req.json_etag = result.etag or ""
-        req.json_last_modified = result.last_modified or ""
         req.last_checked_at = now
-        req.save()
         changed = created or _meta_fields(req) != old_meta
-        if old_url_title and old_url_title != req.url_title:
-            self._move_sources(req, old_url_title)
+        with transaction.atomic():
+            req.save()
+            if old_url_title and old_url_title != req.url_title:
+                self._move_sources(req, old_url_title)
+            if changed and not created:
+                self._refresh_documents(req)
+        events = [e.as_json() for e in data.events]
         pages_changed = created or data.message_signature() != old_signature
         if pages_changed:
-            self._read_page(req)
+            self._read_page(req, events)
         outcome = "new" if created else ("updated" if changed or pages_changed else "unchanged")
         outcome = self._retry_attachments(req, outcome)
         self._write_correspondence(req)
-        if changed and not created:
-            self._refresh_documents(req)
-        FoiRequest.objects.filter(pk=req.pk).update(last_imported_at=timezone.now())
+        # Only now is this version of the request done: its events and the JSON's validators
+        # are stored last, so an import that stopped half way is redone in full next time.
+        FoiRequest.objects.filter(pk=req.pk).update(
+            events=events,
+            json_etag=result.etag or "",
+            json_last_modified=result.last_modified or "",
+            last_imported_at=timezone.now(),
+            last_error="",
+        )
         return outcome
 
     def _get_json(self, url: str, fallback: str, etag: str, last_modified: str):
@@ -352,24 +360,22 @@ class Importer:
         last = data.last_event
         req.last_event_id = last.id if last else None
         req.last_event_at = last.created_at if last else None
-        req.events = [e.as_json() for e in data.events]
-        req.last_error = ""
 
     # --- the request page --------------------------------------------------------------
 
-    def _read_page(self, req: FoiRequest) -> None:
+    def _read_page(self, req: FoiRequest, events: list[dict]) -> None:
         try:
             result = self.client.get(
                 req.url, etag=req.html_etag, last_modified=req.html_last_modified
             )
         except FetchError as exc:
-            # The JSON is stored; the page is read again on the next import.
-            FoiRequest.objects.filter(pk=req.pk).update(events=[], last_error=_reason(exc))
+            # The events are not stored yet, so the next import reads the page again.
+            FoiRequest.objects.filter(pk=req.pk).update(last_error=_reason(exc))
             raise ImportFailed(req.url, _reason(exc)) from exc
         if result.not_modified:
             return
         messages = alaveteli.parse_request_page(result.content, result.url)
-        by_event = _event_ids(req.events)
+        by_event = _event_ids(events)
         with transaction.atomic():
             existing = {(m.direction, m.alaveteli_id): m for m in req.messages.all()}
             for position, pm in enumerate(messages):

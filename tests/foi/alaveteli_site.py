@@ -182,6 +182,7 @@ class AlaveteliSite:
         self.user_agents: list[str] = []
         self.conditional = True  # answer If-None-Match with 304
         self.per_page = 2
+        self.page_failures: dict[int, int] = {}  # request id -> page requests answered 500
         self._next_event = 9000
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -328,6 +329,9 @@ class AlaveteliSite:
                 if fmt == ".json":
                     body = json.dumps(req.as_json()).encode()
                     return 200, _etagged("application/json; charset=utf-8", body), body
+                if self.page_failures.get(req.id, 0) > 0:
+                    self.page_failures[req.id] -= 1
+                    return 500, _html_type(), b"<html><body>Something went wrong.</body></html>"
                 body = self.request_page(req).encode()
                 return 200, _etagged("text/html; charset=utf-8", body), body
             if len(segs) >= 7 and segs[2] == "response" and segs[4] == "attach":

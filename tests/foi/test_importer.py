@@ -423,3 +423,26 @@ def test_a_file_that_always_fails_stops_being_retried(make_importer, site):
     assert len(flows_hits) == MAX_ATTACHMENT_ATTEMPTS
     flows = Attachment.objects.get(filename="Data flows.pdf")
     assert flows.state == AttachmentState.FAILED and flows.attempts == MAX_ATTACHMENT_ATTEMPTS
+
+
+def test_a_page_that_failed_is_read_on_the_next_import(make_importer, site):
+    site.page_failures[102] = 1
+    first = make_importer().run(ids(102))
+    assert first.as_json()["new"] == 0 and "500" in first.errors[0]["reason"]
+    req = FoiRequest.objects.get()
+    assert req.messages.count() == 0 and req.last_error
+
+    site.hits.clear()
+    second = make_importer().run(ids(102))
+    assert second.errors == []
+    req.refresh_from_db()
+    assert req.messages.count() == 1 and req.correspondence is not None
+    assert req.last_error == ""
+    assert "/request/automated_decisions_in_housing_benefit" in site.hits  # the page, again
+
+    site.hits.clear()
+    third = make_importer().run(ids(102))
+    assert third.unchanged == 1
+    assert [h for h in site.hits if h != "/robots.txt"] == [
+        "/request/automated_decisions_in_housing_benefit.json"
+    ]
