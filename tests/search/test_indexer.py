@@ -384,6 +384,26 @@ def test_search_command_reports_bad_queries():
         call_command("search", "*appa")
 
 
+def test_ingest_with_search_down_still_ingests_and_the_sweep_catches_up(tmp_path, monkeypatch):
+    from search.backends.base import SearchUnavailable
+
+    backend = get_backend()
+    real_index = backend.index
+
+    def down(docs):
+        raise SearchUnavailable("connection refused")
+
+    monkeypatch.setattr(backend, "index", down)
+    path = tmp_path / "memo.txt"
+    path.write_text("A xylographic risk score.")
+    call_command("ingest", str(path), "--json")  # inline here: tasks run eagerly
+    doc = Document.objects.get()
+    assert doc.status == Status.DONE and doc.index_dirty  # ingested, left for the sweep
+    monkeypatch.setattr(backend, "index", real_index)
+    assert indexer.sweep() == 1
+    assert ids("xylographic") == {doc.pk}
+
+
 def test_a_foi_document_is_indexed_with_its_request_state_and_body(capsys):
     """The WhatDoTheyKnow importer's metadata: state (as a facet and status:), request
     id on hits, the public body as the issuer when the tagger found none."""
