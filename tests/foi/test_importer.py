@@ -359,14 +359,26 @@ def test_user_agent_names_a_contact(make_importer, site):
 
 
 def test_authority_is_linked_to_our_public_body(make_importer, site):
-    from datascores.entities.models import PublicBody
+    from datascores.entities.models import AuthorityMatch, PublicBody
 
     body = PublicBody.objects.filter(kind="council").first()
     if body is None:
         pytest.skip("no public bodies loaded in this database")
     PublicBody.objects.filter(pk=body.pk).update(wdtk_url_name="harrowgate_borough_council")
-    make_importer().run(ids(101))
-    assert FoiRequest.objects.get().public_body_id == body.pk
+    other = PublicBody.objects.filter(kind="police").first() or body
+    AuthorityMatch.objects.create(
+        url_name="nettlebridge_police",
+        wdtk_name="Nettlebridge Police",
+        public_body=other,
+        method="exact",
+        status="accepted",
+    )
+    make_importer().run(ids(101, 103))
+    assert FoiRequest.objects.get(alaveteli_id=101).public_body_id == body.pk
+    assert FoiRequest.objects.get(alaveteli_id=103).public_body_id == other.pk
+    # sync_authorities re-tags FOI documents by the url_name at metadata["authority"].
+    docs = Document.objects.filter(metadata__authority__in=["harrowgate_borough_council"])
+    assert docs.count() == 4  # three files and the correspondence
 
 
 def test_a_request_removed_from_the_site_leaves_its_documents_marked_gone(make_importer, site):
