@@ -72,3 +72,32 @@ def test_a_status_change_reaches_the_index(imported, make_importer, site):
     corr = FoiRequest.objects.get(alaveteli_id=102).correspondence
     found = hits(imported, "status:not_held")
     assert list(found) == [corr.pk]
+
+
+def test_a_new_response_is_searchable_after_the_next_import(imported, make_importer, site):
+    from datetime import timedelta
+
+    from tests.documents.fixtures import text_pdf
+
+    from .alaveteli_site import FakeAttachment, FakeMessage
+
+    r2 = site.requests[102]
+    site.respond(
+        r2,
+        FakeMessage(
+            "incoming", 3002, r2.created_at + timedelta(days=20),
+            "<p>We use a zanthoxylum fraud score in benefit checks.</p>",
+            author="Benefits Service", body_part_id=7300,
+            attachments=[FakeAttachment(7301, 2, "Score.pdf", text_pdf(["Quercitron model card"]))],
+        ),
+        new_state="successful",
+    )  # fmt: skip
+    summary = make_importer().run(["102"])
+    assert summary.errors == []
+    req = FoiRequest.objects.get(alaveteli_id=102)
+    corr = Document.objects.get(pk=req.correspondence_id)
+    assert corr.status == Status.DONE and corr.versions.count() == 2
+    assert set(hits(imported, "zanthoxylum")) == {corr.pk}
+    new_file = req.attachments.get().document
+    assert set(hits(imported, "Quercitron")) == {new_file.pk}
+    assert hits(imported, "Quercitron")[new_file.pk].fields["foi_status"] == "successful"
