@@ -141,3 +141,13 @@ def test_listing_pages_and_annotations():
     _, _, body = site.listing("user", "jane_researcher", 2)
     titles, next_page = parse_listing(body, f"{SITE}/user/jane_researcher?page=2")
     assert titles == ["risk_scoring_in_childrens_services"] and next_page == ""
+
+
+def test_the_sites_authority_list_reads_as_whatdotheyknows():
+    from datascores.entities.wdtk import parse_authorities_csv
+
+    rows = parse_authorities_csv(standard_site(scanned=False).authorities_csv())
+    assert [(r.name, r.url_name) for r in rows] == [
+        ("Harrowgate Borough Council", "harrowgate_borough_council"),
+        ("Nettlebridge Police", "nettlebridge_police"),
+    ]
