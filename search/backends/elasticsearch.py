@@ -123,6 +123,7 @@ class ElasticsearchBackend(SearchBackend):
         self.replicas = replicas
         self.chunk_size = chunk_size
         self.scan_batch = scan_batch
+        self._mapping_current = False
 
     # --- indices and the alias ---------------------------------------------------------
 
@@ -142,8 +143,13 @@ class ElasticsearchBackend(SearchBackend):
             return []
 
     def ensure_index(self) -> None:
-        """Create the first index and point the alias at it, if there is none yet."""
+        """Create the first index and point the alias at it, if there is none yet; an
+        index made by an older version gets the fields added since (once per object),
+        so writes go on until it is rebuilt."""
         if self._indices():
+            if not self._mapping_current:
+                self.es.indices.put_mapping(index=self.alias, properties=ce.MAPPINGS["properties"])
+                self._mapping_current = True
             return
         if self.es.indices.exists(index=self.alias):
             raise RuntimeError(

@@ -134,6 +134,21 @@ def test_scan_pages_through_a_point_in_time(n):
     assert len(cluster.closed) == 1  # the point in time is released
 
 
+@pytest.mark.integration
+def test_an_index_from_an_older_version_takes_the_new_fields(es_backend):
+    from search.backends import compile_es as ce
+
+    old = {**ce.MAPPINGS, "properties": dict(ce.MAPPINGS["properties"])}
+    for name in ("availability", "request_id", "request_title", "request_url"):
+        old["properties"].pop(name)
+    settings = ce.index_body()["settings"]
+    es_backend.es.indices.create(index="ds-old", settings=settings, mappings=old)
+    es_backend.es.indices.put_alias(index="ds-old", name="ds")
+    es_backend.index([IndexDoc(1, "Gone", [(1, "word")], availability="gone", request_id=5)])
+    hit = es_backend.search(SearchRequest("availability:gone")).hits[0]
+    assert (hit.id, hit.fields["request_id"]) == (1, 5)
+
+
 def _closed_port() -> int:
     import socket
 
