@@ -63,6 +63,41 @@ def _take_in(member, whole: bool) -> str:
     return mime
 
 
+def _run_once(data: bytes, ctx, memory_mb: int, whole: bool) -> tuple[str, float, float]:
+    """(outcome, seconds, peak parent RSS MB) of one isolated extraction and its members."""
+    from django.conf import settings
+
+    from datascores.documents.extract import ExtractionError, extract
+    from datascores.documents.isolation import run_isolated
+
+    _reset_peak()
+    started = time.perf_counter()
+    try:
+        result = run_isolated(
+            extract, data, ctx, timeout=settings.EXTRACT_TIME_LIMIT, memory_mb=memory_mb
+        )
+    except ExtractionError as exc:
+        return str(exc.code), time.perf_counter() - started, _rss_mb()[1]
+    try:
+        for member in result.members:
+            _take_in(member, whole)
+    finally:
+        result.cleanup()
+    return "done", time.perf_counter() - started, _rss_mb()[1]
+
+
+def _make_files(cases: list, folder: Path) -> None:
+    """Write the cases' files from a child process, so that building them (a
+    400-megapixel image, a message of 3,000 parts) leaves no trace in this one's memory."""
+    folder.mkdir()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover
+        for index, case in enumerate(cases):
+            (folder / f"{index:03d}").write_bytes(case.make())
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--memory-mb", type=int, default=None, help="child cap (default: setting)")
@@ -78,8 +113,7 @@ def main() -> None:
         django.setup()
         from django.conf import settings
 
-        from datascores.documents.extract import Context, ExtractionError, extract, registry
-        from datascores.documents.isolation import run_isolated
+        from datascores.documents.extract import Context, registry
         from datascores.documents.sniff import sniff_mime
         from tests.documents import hostile
 
@@ -90,16 +124,8 @@ def main() -> None:
                 hostile.Case("flate-1GiB.pdf", lambda: hostile.flate_bomb_pdf(1024), "memory"),
             ]
         memory_mb = args.memory_mb or settings.EXTRACT_MEMORY_LIMIT_MB
-        # Make the files in a child process, so that building them (a 400-megapixel
-        # image, a message of 3,000 parts) leaves no trace in the memory measured here.
         files = Path(home) / "corpus"
-        files.mkdir()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover
-            for index, case in enumerate(cases):
-                (files / f"{index:03d}").write_bytes(case.make())
-            os._exit(0)
-        os.waitpid(pid, 0)
+        _make_files(cases, files)
         registry.preload()
         baseline, _ = _rss_mb()
         resettable = _reset_peak()
@@ -119,42 +145,15 @@ def main() -> None:
                 depth=case.depth,
                 **case.limits,
             )
-            peaks = []
-            outcome = ""
-            seconds = 0.0
-            for whole in (False, True):
-                _reset_peak()
-                started = time.perf_counter()
-                try:
-                    result = run_isolated(
-                        extract,
-                        data,
-                        ctx,
-                        timeout=settings.EXTRACT_TIME_LIMIT,
-                        memory_mb=memory_mb,
-                    )
-                except ExtractionError as exc:
-                    outcome = str(exc.code)
-                else:
-                    outcome = "done"
-                    try:
-                        for member in result.members:
-                            _take_in(member, whole)
-                    finally:
-                        result.cleanup()
-                    del result
-                seconds = seconds or time.perf_counter() - started
-                peaks.append(_rss_mb()[1])
-                if not any(m for m in ("zip", "eml") if case.name.endswith(m)):
-                    peaks.append(peaks[-1])
-                    break
-            stream_peak, whole_peak = peaks[0], peaks[1]
-            overall = max(overall, stream_peak)
+            outcome, seconds, peak = _run_once(data, ctx, memory_mb, whole=False)
+            whole_peak = peak
+            if case.name.endswith((".zip", ".eml")):  # members: also read each whole
+                whole_peak = _run_once(data, ctx, memory_mb, whole=True)[2]
+            overall = max(overall, peak)
             mark = "" if outcome == case.outcome else f"  (expected {case.outcome})"
             failures += bool(mark)
             print(
-                f"{case.name:30} {outcome:18} {seconds:6.1f} {stream_peak:8.0f} "
-                f"{whole_peak:12.0f}{mark}"
+                f"{case.name:30} {outcome:18} {seconds:6.1f} {peak:8.0f} {whole_peak:12.0f}{mark}"
             )
             del data
         print(

@@ -163,3 +163,14 @@ def test_member_files_go_with_the_last_reference_to_the_result(tmp_path):
     assert list(tmp_path.iterdir())
     del result
     assert list(tmp_path.iterdir()) == []
+
+
+def test_memory_running_out_inside_a_reader_is_memory_not_a_damaged_file(monkeypatch):
+    from datascores.documents.extract import xlsx
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(xlsx, "load_workbook", exhausted)
+    with pytest.raises(MemoryError):
+        run(fixtures.xlsx_file(), "sheet.xlsx")

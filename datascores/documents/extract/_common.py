@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from ..isolation import is_out_of_memory
 from .base import (
     Context,
     Extracted,
@@ -267,8 +268,12 @@ def first_line_title(text: str, limit: int = 200) -> str:
     return ""
 
 
-def corrupt(kind: str, exc: BaseException | None = None) -> ExtractionError:
-    """The standard 'damaged file' error for a format."""
+def corrupt(kind: str, exc: BaseException | None = None) -> ExtractionError | MemoryError:
+    """The standard 'damaged file' error for a format: readers catch broadly around their
+    libraries, so an allocation that failed inside one comes back here, and stays a
+    MemoryError (the isolation records it as memory, not as a damaged file)."""
+    if exc is not None and is_out_of_memory(exc):
+        return MemoryError(str(exc))
     detail = f" ({type(exc).__name__}: {exc})" if exc is not None and str(exc) else ""
     detail = detail[:300]
     return ExtractionError(

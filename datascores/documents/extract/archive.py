@@ -10,9 +10,10 @@ import zipfile
 import zlib
 
 from ._common import Budget, mb
-from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
+from .base import Context, Extracted, ExtractionError, FailureCode, Member, NoticeCode
 
 _JUNK_DIRS = ("__MACOSX/", ".git/", ".svn/")
+SKIPPED = NoticeCode.PART_SKIPPED
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini", ".localized"}
 
 
@@ -37,22 +38,7 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
 def _extract(
     zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: Context, budget: Budget
 ) -> Extracted:
-    skipped = NoticeCode.PART_SKIPPED
-    wanted: list[tuple[zipfile.ZipInfo, str]] = []
-    seen: set[str] = set()
-    for info in infos:
-        name = info.filename
-        if info.is_dir() or _is_junk(name):
-            continue
-        safe = safe_name(name)
-        if safe is None:
-            budget.warn(skipped, f"Skipped '{name}': its name points outside the archive.")
-            continue
-        if safe.lower() in seen:
-            budget.warn(skipped, f"Skipped a second copy of '{safe}'.")
-            continue
-        seen.add(safe.lower())
-        wanted.append((info, safe))
+    wanted = _wanted(infos, budget)
     if len(wanted) > ctx.zip_max_members:
         raise ExtractionError(
             FailureCode.ARCHIVE_LIMIT,
@@ -68,46 +54,76 @@ def _extract(
     listing: list[str] = []
     remaining = ctx.zip_max_total_bytes
     for info, safe in wanted:
-        if info.flag_bits & 0x1:
-            budget.warn(skipped, f"Skipped '{safe}': it is encrypted (password-protected).")
-            listing.append(f"{safe} (encrypted, not read)")
-            continue
-        try:
-            # Straight to a file: a large member never sits in memory, here or in the
-            # worker that stores it.
-            with zf.open(info) as fh:
-                member = budget.add_member_from(safe, fh, remaining)
-        except ExtractionError as exc:
-            # The whole archive, not one member, is over the limit: a bomb or a lie.
-            raise ExtractionError(
-                FailureCode.ARCHIVE_LIMIT,
-                f"This archive unpacks to more than {mb(ctx.zip_max_total_bytes)} "
-                f"(stopped at '{safe}'); it looks like a zip bomb. {exc.reason}",
-            ) from None
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as err:
-            why = str(err) or type(err).__name__
-            if info.compress_size > info.file_size + 1024:
-                # zipfile stops at the declared size, so the checksum fails: a size lie.
-                why = f"its header claims {info.file_size:,} bytes, far less than it holds"
-            budget.warn(skipped, f"Skipped '{safe}': it is damaged ({why}).")
-            listing.append(f"{safe} (damaged, not read)")
-            continue
-        except NotImplementedError as exc:
-            budget.warn(skipped, f"Skipped '{safe}': {exc}.")
-            listing.append(f"{safe} (unsupported compression, not read)")
-            continue
-        remaining -= member.size
-        if not member.size:
-            budget.drop_member(member)
-            listing.append(f"{safe} (empty)")
-            continue
-        listing.append(f"{safe} ({_size(member.size)})")
+        member, note = _unpack(zf, info, safe, remaining, ctx, budget)
+        if member is not None:
+            remaining -= member.size
+            if not member.size:
+                budget.drop_member(member)
+                note = "empty"
+        listing.append(f"{safe} ({note})")
     members = budget.members
     heading = f"Archive with {len(members)} file{'s' if len(members) != 1 else ''}:"
     budget.add_page("\n".join([heading, *listing]))
     return budget.result(
         metadata={"members": len(members), "unpacked_bytes": sum(m.size for m in members)}
     )
+
+
+def _wanted(infos: list[zipfile.ZipInfo], budget: Budget) -> list[tuple[zipfile.ZipInfo, str]]:
+    """The members worth reading, under safe names: no folders, junk, escapes or copies."""
+    wanted: list[tuple[zipfile.ZipInfo, str]] = []
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        if info.is_dir() or _is_junk(name):
+            continue
+        safe = safe_name(name)
+        if safe is None:
+            budget.warn(SKIPPED, f"Skipped '{name}': its name points outside the archive.")
+        elif safe.lower() in seen:
+            budget.warn(SKIPPED, f"Skipped a second copy of '{safe}'.")
+        else:
+            seen.add(safe.lower())
+            wanted.append((info, safe))
+    return wanted
+
+
+def _unpack(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    safe: str,
+    remaining: int,
+    ctx: Context,
+    budget: Budget,
+) -> tuple[Member | None, str]:
+    """One member written to its file, with its note for the listing; (None, why not)
+    when it is skipped."""
+    if info.flag_bits & 0x1:
+        budget.warn(SKIPPED, f"Skipped '{safe}': it is encrypted (password-protected).")
+        return None, "encrypted, not read"
+    try:
+        # Straight to a file: a large member never sits in memory, here or in the
+        # worker that stores it.
+        with zf.open(info) as fh:
+            member = budget.add_member_from(safe, fh, remaining)
+    except ExtractionError as exc:
+        # The whole archive, not one member, is over the limit: a bomb or a lie.
+        raise ExtractionError(
+            FailureCode.ARCHIVE_LIMIT,
+            f"This archive unpacks to more than {mb(ctx.zip_max_total_bytes)} "
+            f"(stopped at '{safe}'); it looks like a zip bomb. {exc.reason}",
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as err:
+        why = str(err) or type(err).__name__
+        if info.compress_size > info.file_size + 1024:
+            # zipfile stops at the declared size, so the checksum fails: a size lie.
+            why = f"its header claims {info.file_size:,} bytes, far less than it holds"
+        budget.warn(SKIPPED, f"Skipped '{safe}': it is damaged ({why}).")
+        return None, "damaged, not read"
+    except NotImplementedError as exc:
+        budget.warn(SKIPPED, f"Skipped '{safe}': {exc}.")
+        return None, "unsupported compression, not read"
+    return member, _size(member.size)
 
 
 def _is_junk(name: str) -> bool:

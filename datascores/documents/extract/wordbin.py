@@ -129,6 +129,21 @@ def _word6_text(word: bytes, fib: Fib) -> str:
 
 def piece_text(word: bytes, table: bytes, fib: Fib) -> str:
     """All the document's characters, in character-position order, from the piece table."""
+    cps, pieces = _piece_table(table, fib)
+    total = sum(max(c, 0) for c in fib.ccp)
+    out: list[str] = []
+    for i, fc_raw in enumerate(pieces):
+        start, end = cps[i], cps[i + 1]
+        if end <= start:
+            continue
+        if start >= total + 1:
+            break
+        out.append(_piece(word, fc_raw, end - start))
+    return "".join(out)
+
+
+def _piece_table(table: bytes, fib: Fib) -> tuple[tuple[int, ...], list[int]]:
+    """(character positions, the fc of each piece) from the Clx in the table stream."""
     clx = table[fib.fc_clx : fib.fc_clx + fib.lcb_clx]
     if len(clx) != fib.lcb_clx or not clx:
         raise WordFormatError("the piece table lies outside the table stream")
@@ -146,27 +161,22 @@ def piece_text(word: bytes, table: bytes, fib: Fib) -> str:
         raise WordFormatError("a PlcPcd of impossible size")
     count = (lcb - 4) // 12
     cps = struct.unpack_from(f"<{count + 1}I", plc, 0)
-    total = sum(max(c, 0) for c in fib.ccp)
-    out: list[str] = []
-    for i in range(count):
-        start, end = cps[i], cps[i + 1]
-        if end <= start:
-            continue
-        if start >= total + 1:
-            break
-        (fc_raw,) = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * i + 2)
-        n = end - start
-        compressed = bool(fc_raw & 0x40000000)
-        offset = (fc_raw & 0x3FFFFFFF) // 2 if compressed else fc_raw & 0x3FFFFFFF
-        length = n if compressed else 2 * n
-        chunk = word[offset : offset + length]
-        if len(chunk) < length:
-            raise WordFormatError("a piece of text lies outside the WordDocument stream")
-        if compressed:
-            out.append(chunk.decode("latin-1").translate(_COMPRESSED))
-        else:
-            out.append(chunk.decode("utf-16-le", "replace"))
-    return "".join(out)
+    # Each PCD is 8 bytes: 2 of flags, the 4-byte fc, 2 of properties.
+    pieces = [struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * i + 2)[0] for i in range(count)]
+    return cps, pieces
+
+
+def _piece(word: bytes, fc_raw: int, n: int) -> str:
+    """n characters at fc: 8-bit cp1252 when the fc is flagged compressed, else UTF-16."""
+    compressed = bool(fc_raw & 0x40000000)
+    offset = (fc_raw & 0x3FFFFFFF) // 2 if compressed else fc_raw & 0x3FFFFFFF
+    length = n if compressed else 2 * n
+    chunk = word[offset : offset + length]
+    if len(chunk) < length:
+        raise WordFormatError("a piece of text lies outside the WordDocument stream")
+    if compressed:
+        return chunk.decode("latin-1").translate(_COMPRESSED)
+    return chunk.decode("utf-16-le", "replace")
 
 
 # Characters with a meaning in Word's text stream.

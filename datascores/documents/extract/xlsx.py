@@ -41,23 +41,8 @@ def _extract(book, budget: Budget) -> Extracted:
             break
         if not hasattr(sheet, "iter_rows"):
             continue  # a chart sheet
-        lines = [f"Sheet: {sheet.title}"]
-        size = 0
         try:
-            for row in sheet.iter_rows(values_only=True):
-                values = [_cell(v) for v in row]
-                while values and not values[-1]:
-                    values.pop()
-                if not values:
-                    continue
-                cells += len(values)
-                line = "\t".join(values)
-                lines.append(line)
-                size += len(line) + 1
-                if cells > MAX_CELLS or size > budget.max_chars - budget.chars:
-                    break
-        except ExtractionError:
-            raise
+            lines, cells = _sheet_lines(sheet, cells, budget.max_chars - budget.chars)
         except Exception as exc:
             raise corrupt("Excel (XLSX)", exc) from None
         budget.add_page("\n".join(lines))
@@ -82,6 +67,26 @@ def _extract(book, budget: Budget) -> Extracted:
         if v
     }
     return budget.result(title=(props.title or "").strip(), metadata=metadata)
+
+
+def _sheet_lines(sheet, cells: int, room: int) -> tuple[list[str], int]:
+    """A sheet's name and its rows as tab-separated lines, until the cell count (carried
+    over from earlier sheets) passes MAX_CELLS or the lines fill the room left."""
+    lines = [f"Sheet: {sheet.title}"]
+    size = 0
+    for row in sheet.iter_rows(values_only=True):
+        values = [_cell(v) for v in row]
+        while values and not values[-1]:
+            values.pop()
+        if not values:
+            continue
+        cells += len(values)
+        line = "\t".join(values)
+        lines.append(line)
+        size += len(line) + 1
+        if cells > MAX_CELLS or size > room:
+            break
+    return lines, cells
 
 
 def _cell(value: object) -> str:
