@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from search.backends.base import (
+    DEFAULT_FACET_SIZE,
+    DEFAULT_SNIPPETS,
     FACET_BY_PARAM,
     MAX_WINDOW,
     Hit,
@@ -44,9 +46,9 @@ def request_for(
     *,
     page: int | None = None,
     size: int | None = None,
-    snippets: int = 3,
+    snippets: int = DEFAULT_SNIPPETS,
     facets: bool = True,
-    facet_size: int = 30,
+    facet_size: int = DEFAULT_FACET_SIZE,
     overrides: dict[str, list[str]] | None = None,
     after: list | None = None,
 ) -> SearchRequest:
@@ -80,7 +82,9 @@ def search(state: SearchState, **kwargs) -> SearchResult:
     return backend().search(request_for(state, **kwargs))
 
 
-def facet_only(state: SearchState, *, facet_size: int = 30, overrides=None) -> SearchResult:
+def facet_only(
+    state: SearchState, *, facet_size: int = DEFAULT_FACET_SIZE, overrides=None
+) -> SearchResult:
     """The total and facet counts only: no hit is fetched."""
     req = request_for(
         state, page=1, size=0, snippets=0, facets=True, facet_size=facet_size, overrides=overrides

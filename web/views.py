@@ -40,11 +40,6 @@ EXAMPLES = [
 ]
 
 
-# Values listed per filter (the most frequent; ticked ones always). Counting is exact
-# over the whole match set whatever this is; it only bounds what the page lists.
-FACET_SIZE = 30
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: a search box, what the collection holds, and ways in."""
@@ -76,7 +71,7 @@ def search(request: HttpRequest) -> HttpResponse:
     ctx: dict = {"state": state, "header_q": state.q, "sorts": SORTS, "error": None}
     status = 200
     try:
-        result = engine.search(state, facet_size=FACET_SIZE)
+        result = engine.search(state)
     except engine.QueryError as exc:
         ctx["error"] = str(exc)
         status = 400

@@ -52,6 +52,10 @@ SORTS: dict[str, str] = {
     "oldest": "Oldest first",
 }
 DEFAULT_PAGE_SIZE = 20
+DEFAULT_SNIPPETS = 3  # per hit
+# Values listed per facet (the most frequent; ticked ones always). Counting is exact over
+# the whole match set whatever this is; it only bounds what a facet lists.
+DEFAULT_FACET_SIZE = 30
 MAX_FILTER_VALUES = 50  # values of one facet a request may tick
 MAX_FILTER_CHARS = 300  # characters of one filter value
 MAX_WINDOW = 10_000  # deepest result a page may reach; scan() has no limit
@@ -170,9 +174,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     size: int = DEFAULT_PAGE_SIZE
-    snippets: int = 3  # per hit
+    snippets: int = DEFAULT_SNIPPETS  # per hit
     facets: bool = True
-    facet_size: int = 30
+    facet_size: int = DEFAULT_FACET_SIZE
     after: list | None = None
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends import FACETS, SearchRequest, SearchResult, get_backend
-from search.backends.base import GONE, MAX_PAGE_SIZE, SORTS
+from search.backends.base import DEFAULT_SNIPPETS, GONE, MAX_PAGE_SIZE, SORTS
 from search.foi import foi_label
 from search.query import QueryError
 
@@ -44,7 +44,9 @@ class Command(BaseCommand):
         parser.add_argument("--sort", choices=list(SORTS), default="relevance")
         parser.add_argument("--limit", type=int, default=10, help=f"Hits (1-{MAX_PAGE_SIZE}).")
         parser.add_argument("--page", type=int, default=1)
-        parser.add_argument("--snippets", type=int, default=3, help="Snippets per hit.")
+        parser.add_argument(
+            "--snippets", type=int, default=DEFAULT_SNIPPETS, help="Snippets per hit."
+        )
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args, **opts):
