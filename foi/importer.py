@@ -403,9 +403,12 @@ class Importer:
         att.incoming_message_id = pa.incoming_message_id
         att.position = pa.alaveteli_id
         if pa.hidden:
-            if att.state != AttachmentState.DOWNLOADED:
+            if att.state == AttachmentState.DOWNLOADED:
+                # Kept (the document was public when fetched); an admin may remove it.
+                att.error = "Hidden on the site since it was downloaded."
+            else:
                 att.state = AttachmentState.HIDDEN
-            att.error = "Hidden on the site: it is not linked from the request page."
+                att.error = "Hidden on the site: it is not linked from the request page."
         else:
             att.part = pa.part
             att.filename = pa.filename[:500]
