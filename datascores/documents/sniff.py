@@ -110,7 +110,7 @@ def _sniff(head: bytes, size: int, whole: bytes | BinaryIO, filename: str) -> st
         return _sniff_zip(whole, start) or _text_or(head, size, filename, ZIP)
     if _RTF.match(head):
         return RTF
-    image = image_type(head)
+    image = image_type(head, size)
     if image:
         return image
     return _sniff_text(head, size, filename)
@@ -124,13 +124,13 @@ def _text_or(head: bytes, size: int, filename: str, otherwise: str) -> str:
 _RTF = re.compile(rb"\{\\rtf(?:1|\\|\{)")
 
 
-def image_type(data: bytes) -> str | None:
-    """The image MIME type whose header (not just magic) the bytes carry, or None."""
+def image_type(data: bytes, size: int | None = None) -> str | None:
+    """The image MIME type whose header (not just magic) the bytes carry, or None.
+    data may be the head of a file of `size` bytes."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png" if data[12:16] == b"IHDR" else None
     if data.startswith(b"\xff\xd8\xff"):
-        # Then a marker: APPn, DQT, DHT, SOFn, COM, ...
-        return "image/jpeg" if len(data) > 3 and data[3] >= 0xC0 and data[3] != 0xFF else None
+        return "image/jpeg" if _is_jpeg(data, len(data) if size is None else size) else None
     if data.startswith((b"II*\x00", b"MM\x00*")):
         order = "little" if data[:2] == b"II" else "big"
         first_ifd = int.from_bytes(data[4:8], order)
@@ -142,6 +142,24 @@ def image_type(data: bytes) -> str | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp" if data[12:16] in (b"VP8 ", b"VP8L", b"VP8X") else None
     return None
+
+
+def _is_jpeg(data: bytes, size: int) -> bool:
+    """After the start-of-image marker, segments (0xFF, a marker, a length) chain within
+    the file, as far as the sample shows: text that begins "\xff\xd8\xff" does not."""
+    pos, seen = 2, 0
+    while pos + 4 <= len(data) and seen < 4:
+        marker = data[pos + 1]
+        if data[pos] != 0xFF or marker < 0xC0 or marker == 0xFF:
+            return False
+        if marker == 0xDA:  # start of scan: entropy-coded data follows
+            return True
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if length < 2 or pos + 2 + length >= size:
+            return False
+        pos += 2 + length
+        seen += 1
+    return seen > 0 and (pos >= len(data) or seen == 4)
 
 
 def _is_gif(data: bytes) -> bool:

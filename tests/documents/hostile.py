@@ -309,4 +309,5 @@ CASES: list[Case] = [
     Case("starts-OLE.txt", lambda: _prose(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "done"),
     Case("starts-RIFF-WEBP.txt", lambda: _prose(b"RIFF0000WEBP"), "done"),
     Case("starts-II.txt", lambda: _prose(b"II*"), "done"),
+    Case("starts-JPEG.txt", lambda: _prose(b"\xff\xd8\xff\xdb"), "done"),
 ]
