@@ -174,3 +174,21 @@ def test_memory_running_out_inside_a_reader_is_memory_not_a_damaged_file(monkeyp
     monkeypatch.setattr(xlsx, "load_workbook", exhausted)
     with pytest.raises(MemoryError):
         run(fixtures.xlsx_file(), "sheet.xlsx")
+
+
+def test_the_dispatcher_cuts_what_a_reader_let_past_the_limits(monkeypatch):
+    from datascores.documents.extract.base import Extracted, PageText
+
+    def careless(data, ctx, budget):  # ignores the budget entirely
+        pages = [PageText(number=n, text="word " * 400) for n in range(1, 11)]
+        return Extracted(pages=pages, warnings=["A plain sentence from an old reader."])
+
+    monkeypatch.setattr(text_module, "extract", careless)
+    result = run(b"hello there\n", "a.txt", max_pages=3, max_text_chars=5000)
+    assert len(result.pages) == 3
+    assert sum(len(p.text) for p in result.pages) == 5000
+    assert [w.code for w in result.warnings] == [
+        NoticeCode.PARTIAL,
+        NoticeCode.PAGE_LIMIT,
+        NoticeCode.TRUNCATED,
+    ]
