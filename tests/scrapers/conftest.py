@@ -224,7 +224,7 @@ def build_site(server: LocalServer) -> CouncilSite:
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     routes["/documents/huge.pdf"] = Reply(
-        200, b"%PDF-1.4\n" + b"0" * 300_000, {"Content-Type": "application/pdf"}
+        200, b"%PDF-1.4\n" + b"x" * 300_000, {"Content-Type": "application/pdf"}
     )
     routes["/documents/endless.pdf"] = Reply(
         200, b"%PDF-1.4\n" + b"1" * 300_000, {"Content-Type": "application/pdf"},

@@ -109,13 +109,15 @@ class Command(BaseCommand):
         from django.db import connections
 
         watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
+        if not bar.disable:  # a progress bar to draw (a terminal)
+            watcher.start()
         try:
             run_job(job.pk)
         finally:
             done.set()
-            watcher.join()
-            connections.close_all()
+            if watcher.is_alive():
+                watcher.join()
+                connections.close_all()
         job.refresh_from_db()
         self._update(bar, job)
         bar.close()
