@@ -153,6 +153,15 @@ class Summary:
         }
 
 
+class _Outcome(Exception):
+    """How an attachment download ended when it did not yield the file."""
+
+    def __init__(self, state: str, reason: str) -> None:
+        super().__init__(reason)
+        self.state = state
+        self.reason = reason
+
+
 class ImportFailed(Exception):
     def __init__(self, url: str, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
@@ -269,21 +278,7 @@ class Importer:
     def _import(self, ref: RequestRef) -> str:
         req = self._find(ref)
         site = ref.site
-        if req is not None:
-            first = f"{site}/request/{req.url_title}.json"
-            fallback = f"{site}/request/{req.alaveteli_id}.json"
-            try:
-                result = self._get_json(first, fallback, req.json_etag, req.json_last_modified)
-            except ImportFailed as exc:
-                if exc.status in (403, 404, 410):
-                    # Removed or hidden on the site: its documents stay, marked gone.
-                    _mark_sources(req, gone=True)
-                raise
-            _mark_sources(req, gone=False)
-        elif ref.alaveteli_id is not None:
-            result = self._get_json(f"{site}/request/{ref.alaveteli_id}.json", "", "", "")
-        else:
-            result = self._get_json(f"{site}/request/{ref.url_title}.json", "", "", "")
+        result = self._request_json(ref, req)
         now = timezone.now()
         if result.not_modified:
             FoiRequest.objects.filter(pk=req.pk).update(last_checked_at=now)
@@ -326,6 +321,24 @@ class Importer:
             last_error="",
         )
         return outcome
+
+    def _request_json(self, ref: RequestRef, req: FoiRequest | None):
+        """The request's JSON: by its stored url_title (conditionally), else by id or name."""
+        site = ref.site
+        if req is None:
+            name = ref.alaveteli_id if ref.alaveteli_id is not None else ref.url_title
+            return self._get_json(f"{site}/request/{name}.json", "", "", "")
+        first = f"{site}/request/{req.url_title}.json"
+        fallback = f"{site}/request/{req.alaveteli_id}.json"
+        try:
+            result = self._get_json(first, fallback, req.json_etag, req.json_last_modified)
+        except ImportFailed as exc:
+            if exc.status in (403, 404, 410):
+                # Removed or hidden on the site: its documents stay, marked gone.
+                _mark_sources(req, gone=True)
+            raise
+        _mark_sources(req, gone=False)
+        return result
 
     def _get_json(self, url: str, fallback: str, etag: str, last_modified: str):
         try:
@@ -462,30 +475,10 @@ class Importer:
         if not url:
             return self._set_state(att, AttachmentState.FAILED, "No link to the file was found.")
         att.attempts += 1
-        result = None
-        for attempt in range(self.wait_tries if self.wait else 1):
-            if attempt:
-                self.sleep(self.wait_seconds)  # the wait page reloads every 2 s
-            try:
-                result = self.client.get(url)
-            except RobotsDisallowed as exc:
-                return self._set_state(att, AttachmentState.FAILED, _reason(exc))
-            except FetchError as exc:
-                if exc.status in (401, 403):
-                    return self._set_state(
-                        att, AttachmentState.HIDDEN, "The site refused the file: it is hidden."
-                    )
-                return self._set_state(att, AttachmentState.FAILED, _reason(exc))
-            if alaveteli.is_attachment_url(result.url):
-                break
-            result = None  # redirected to the "attachment being processed" wait page
-        if result is None:
-            return self._set_state(
-                att,
-                AttachmentState.PROCESSING,
-                "The site is still preparing this file (its wait page answered); "
-                "it is fetched again on the next import.",
-            )
+        try:
+            result = self._fetch_file(url)
+        except _Outcome as outcome:
+            return self._set_state(att, outcome.state, outcome.reason)
         ctype = result.content_type.split(";", 1)[0].strip().lower()
         if ctype in HTML_TYPES and not att.filename.lower().endswith((".htm", ".html")):
             return self._set_state(
@@ -504,6 +497,30 @@ class Importer:
         att.error = ""
         att.save()
         return att.state
+
+    def _fetch_file(self, url: str):
+        """GET an attachment, waiting out the site's "being prepared" page when allowed."""
+        for attempt in range(self.wait_tries if self.wait else 1):
+            if attempt:
+                self.sleep(self.wait_seconds)  # the wait page reloads every 2 s
+            try:
+                result = self.client.get(url)
+            except RobotsDisallowed as exc:
+                raise _Outcome(AttachmentState.FAILED, _reason(exc)) from exc
+            except FetchError as exc:
+                if exc.status in (401, 403):
+                    raise _Outcome(
+                        AttachmentState.HIDDEN, "The site refused the file: it is hidden."
+                    ) from exc
+                raise _Outcome(AttachmentState.FAILED, _reason(exc)) from exc
+            if alaveteli.is_attachment_url(result.url):
+                return result
+            # Redirected to the "attachment being processed" wait page.
+        raise _Outcome(
+            AttachmentState.PROCESSING,
+            "The site is still preparing this file (its wait page answered); "
+            "it is fetched again on the next import.",
+        )
 
     def _set_state(self, att: Attachment, state: str, reason: str) -> str:
         att.state = state
