@@ -3,7 +3,7 @@
     python benchmarks/hostile.py [--memory-mb N] [--skip-big]
 
 Runs every hostile file as the worker's parent does: the stored bytes read into memory, the
-extraction in an isolated child (run_isolated, default settings: 2048 MB cap, 300 s),
+extraction in an isolated child (extract_isolated, default settings: 2048 MB cap, 300 s),
 then each member taken in from its file the way ingest can (sniffed from its head and
 directory, hashed in 1 MB chunks), then the members' files removed. Prints the outcome
 table and the parent's resident memory: its baseline after preloading the readers, and
@@ -67,14 +67,13 @@ def _run_once(data: bytes, ctx, memory_mb: int, whole: bool) -> tuple[str, float
     """(outcome, seconds, peak parent RSS MB) of one isolated extraction and its members."""
     from django.conf import settings
 
-    from datascores.documents.extract import ExtractionError, extract
-    from datascores.documents.isolation import run_isolated
+    from datascores.documents.extract import ExtractionError, extract_isolated
 
     _reset_peak()
     started = time.perf_counter()
     try:
-        result = run_isolated(
-            extract, data, ctx, timeout=settings.EXTRACT_TIME_LIMIT, memory_mb=memory_mb
+        result = extract_isolated(
+            data, ctx, timeout=settings.EXTRACT_TIME_LIMIT, memory_mb=memory_mb
         )
     except ExtractionError as exc:
         return str(exc.code), time.perf_counter() - started, _rss_mb()[1]

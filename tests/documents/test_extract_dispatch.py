@@ -192,3 +192,31 @@ def test_the_dispatcher_cuts_what_a_reader_let_past_the_limits(monkeypatch):
         NoticeCode.PAGE_LIMIT,
         NoticeCode.TRUNCATED,
     ]
+
+
+def test_isolated_extraction_leaves_no_files_when_the_child_is_killed(tmp_path, monkeypatch):
+    from datascores.documents.extract import archive, extract_isolated
+
+    def hang(n):  # the reader stalls after writing its members
+        while True:
+            pass
+
+    monkeypatch.setattr(archive, "_size", hang)
+    data = fixtures.zip_file({"a.txt": b"first member", "b.txt": b"second member"})
+    ctx = Context(filename="b.zip", mime_type=sniff.ZIP, scratch_dir=str(tmp_path))
+    with pytest.raises(ExtractionError) as info:
+        extract_isolated(data, ctx, timeout=1, memory_mb=300)
+    assert info.value.code == FailureCode.TIMEOUT
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_isolated_extraction_hands_members_over_as_files(tmp_path):
+    from datascores.documents.extract import extract_isolated
+
+    data = fixtures.zip_file({"a.txt": b"first member"})
+    ctx = Context(filename="b.zip", mime_type=sniff.ZIP, scratch_dir=str(tmp_path))
+    result = extract_isolated(data, ctx, timeout=30, memory_mb=300)
+    (member,) = result.members
+    assert member.data == b"first member"
+    result.cleanup()
+    assert list(tmp_path.iterdir()) == []

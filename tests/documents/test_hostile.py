@@ -9,8 +9,7 @@ import pickle
 import pytest
 
 from datascores.documents import sniff
-from datascores.documents.extract import Context, ExtractionError, extract, registry
-from datascores.documents.isolation import run_isolated
+from datascores.documents.extract import Context, ExtractionError, extract_isolated, registry
 from datascores.documents.sniff import sniff_mime
 
 from .helpers import all_text
@@ -26,7 +25,7 @@ def _run(case: Case, data: bytes):
         filename=case.name, mime_type=sniff_mime(data, case.name), depth=case.depth, **case.limits
     )
     try:
-        result = run_isolated(extract, data, ctx, timeout=TIMEOUT, memory_mb=MEMORY_MB)
+        result = extract_isolated(data, ctx, timeout=TIMEOUT, memory_mb=MEMORY_MB)
     except ExtractionError as exc:
         return exc.code, None
     return "done", result

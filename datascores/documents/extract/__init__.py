@@ -10,10 +10,13 @@ for the pages flagged needs_ocr.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import shutil
+import tempfile
 
 from .. import sniff
-from ..isolation import is_out_of_memory
+from ..isolation import is_out_of_memory, run_isolated
 from ._common import Budget, first_line_title, plausible_title
 from .base import (
     Context,
@@ -52,6 +55,27 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         budget.discard()
         raise ExtractionError(FailureCode.NO_TEXT, f"No text was found in this {fmt.noun} file.")
     result.title = _title(result, fmt)
+    return result
+
+
+def extract_isolated(data: bytes, ctx: Context, *, timeout: float, memory_mb: int) -> Extracted:
+    """extract() in a forked child with a deadline and a memory cap (isolation.py), its
+    members' files in a scratch directory this process owns: whatever the child left
+    there when it failed or was killed is removed here, and result.cleanup() removes
+    the rest once the members are stored."""
+    scratch = tempfile.mkdtemp(prefix="datascores-extract-", dir=ctx.scratch_dir or None)
+    try:
+        result = run_isolated(
+            extract,
+            data,
+            dataclasses.replace(ctx, scratch_dir=scratch),
+            timeout=timeout,
+            memory_mb=memory_mb,
+        )
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    result.scratch_dir = scratch
     return result
 
 
@@ -131,4 +155,5 @@ __all__ = [
     "NoticeCode",
     "PageText",
     "extract",
+    "extract_isolated",
 ]
