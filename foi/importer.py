@@ -237,6 +237,7 @@ class Importer:
         page = url
         while page and page not in seen_pages and len(seen_pages) < MAX_LISTING_PAGES:
             seen_pages.add(page)
+            self._progress(0, 0, f"Reading the list of requests at {page}")
             try:
                 result = self.client.get(page)
             except FetchError as exc:
