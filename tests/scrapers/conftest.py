@@ -227,7 +227,7 @@ def build_site(server: LocalServer) -> CouncilSite:
         200, b"%PDF-1.4\n" + b"x" * 300_000, {"Content-Type": "application/pdf"}
     )
     routes["/documents/endless.pdf"] = Reply(
-        200, b"%PDF-1.4\n" + b"1" * 300_000, {"Content-Type": "application/pdf"},
+        200, b"%PDF-1.4\n" + b"y" * 300_000, {"Content-Type": "application/pdf"},
         content_length=False,
     )  # fmt: skip
 
