@@ -169,6 +169,11 @@ class Home:
         with contextlib.closing(sqlite3.connect(db, timeout=30)) as conn:
             return conn.execute(sql, params).fetchall()
 
+    def rows_write(self, sql: str, *params) -> None:
+        db = self.path / "datascores.sqlite3"
+        with contextlib.closing(sqlite3.connect(db, timeout=30)) as conn, conn:
+            conn.execute(sql, params)
+
     def documents(self) -> list[dict]:
         cols = ("id", "status", "attempts", "failure_reason", "lease_owner", "page_count", "sha")
         sql = (
