@@ -44,7 +44,7 @@ def extract(data: bytes, ctx: Context) -> Extracted:
         raise ExtractionError(FailureCode.UNSUPPORTED, f"Files of type {mime} cannot be read.")
     if fmt.refusal:
         raise ExtractionError(*fmt.refusal)
-    budget = Budget(ctx)
+    budget = Budget(ctx, fmt.noun)
     try:
         result = _read(fmt, data, ctx, budget)
     except BaseException:

@@ -49,8 +49,9 @@ class Budget:
     limits of ctx, writes members to files and records the warnings, so that no format
     module counts for itself."""
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context, noun: str = "file"):
         self.ctx = ctx
+        self.noun = noun  # how sentences name the format ("Word (DOCX)"), from the registry
         self.max_chars = ctx.max_text_chars
         self.max_pages = ctx.max_pages
         self.chars = 0
@@ -61,6 +62,10 @@ class Budget:
         self._files = 0
         self.truncated = False  # the character limit was reached
         self.limited = False  # the page limit was reached
+
+    def corrupt(self, exc: BaseException | None = None) -> ExtractionError | MemoryError:
+        """The standard 'damaged file' error, naming the format as the registry does."""
+        return corrupt(self.noun, exc)
 
     def warn(self, code: str, message: str) -> None:
         if not any(w.code == code and w == message for w in self.warnings):

@@ -13,11 +13,10 @@ import struct
 
 import olefile
 
-from ._common import Budget, corrupt, iso, paginate
+from ._common import Budget, iso, paginate
 from .base import Context, Extracted, ExtractionError, FailureCode
 from .wordbin import WordEncrypted, WordFormatError, read_word
 
-KIND = "Word (.doc)"
 # Parts of a document that a reader of it sees, in reading order; comments and macro
 # text are not part of the document (the DOCX reader skips comments too).
 _BODY_PARTS = ("main", "footnotes", "endnotes", "textboxes")
@@ -32,7 +31,7 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
             FailureCode.ENCRYPTED, "This Word document is protected by a password."
         ) from None
     except (WordFormatError, OSError, struct.error, ValueError, IndexError) as exc:
-        raise corrupt(KIND, exc) from None
+        raise budget.corrupt(exc) from None
     blocks: list[str] = []
     for name in _BODY_PARTS:
         blocks.extend(word.parts.get(name, "").split("\n"))

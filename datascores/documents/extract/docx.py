@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from ._common import Budget, corrupt, first_line_title, paginate, plausible_title, read_member
+from ._common import Budget, first_line_title, paginate, plausible_title, read_member
 from .base import Context, Extracted, ExtractionError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -32,14 +32,14 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise corrupt("Word (DOCX)", exc) from None
+        raise budget.corrupt(exc) from None
     with zf:
         try:
             return _extract(zf, ctx, budget)
         except ExtractionError:
             raise
         except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise corrupt("Word (DOCX)", exc) from None
+            raise budget.corrupt(exc) from None
 
 
 def _extract(zf: zipfile.ZipFile, ctx: Context, budget: Budget) -> Extracted:

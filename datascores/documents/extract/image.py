@@ -8,7 +8,7 @@ import warnings
 
 from PIL import Image
 
-from ._common import Budget, corrupt
+from ._common import Budget
 from .base import Context, Extracted, ExtractionError, FailureCode
 
 # Register every image plugin now, not in each forked child on its first Image.open().
@@ -31,7 +31,7 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
             f"(more than {Image.MAX_IMAGE_PIXELS // 1_000_000} million pixels).",
         ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise corrupt("image", exc) from None
+        raise budget.corrupt(exc) from None
     for _ in range(frames):
         if budget.add_page("", needs_ocr=True, total=frames, unit="frames") is None:
             break

@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 
 import extract_msg
 
-from ._common import Budget, clean_text, corrupt, paginate
+from ._common import Budget, clean_text, paginate
 from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
 from .html import html_to_text
 
@@ -37,7 +37,7 @@ def _extract_eml(data: bytes, ctx: Context, budget: Budget) -> Extracted:
         body = _part_text(body_part) if body_part is not None else ""
         _attachments(message, body_part, ctx, budget)
     except Exception as exc:  # the parser is lenient; what still fails is badly broken
-        raise corrupt("e-mail", exc) from None
+        raise budget.corrupt(exc) from None
     metadata = {k.lower(): v for k, v in headers.items() if v and k not in ("Subject", "Date")}
     date = _parse_date(headers["Date"])
     if date:
@@ -165,7 +165,7 @@ def _extract_msg(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         message = extract_msg.openMsg(data, delayAttachments=False)
     except Exception as exc:
-        raise corrupt("Outlook message (.msg)", exc) from None
+        raise budget.corrupt(exc) from None
     try:
         headers = {
             "From": " ".join(str(message.sender or "").split()),
@@ -200,6 +200,6 @@ def _extract_msg(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     except ExtractionError:
         raise
     except Exception as exc:
-        raise corrupt("Outlook message (.msg)", exc) from None
+        raise budget.corrupt(exc) from None
     finally:
         message.close()

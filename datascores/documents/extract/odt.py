@@ -8,7 +8,7 @@ import odf.load  # noqa: F401 - odfpy imports it inside load(): preload it here
 from odf import dc, meta
 from odf.opendocument import load
 
-from ._common import Budget, corrupt, paginate
+from ._common import Budget, paginate
 from .base import Context, Extracted
 
 TEXTNS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -22,7 +22,7 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
         document = load(io.BytesIO(data))
         blocks = list(_blocks(document.body))
     except Exception as exc:  # odfpy surfaces zip and XML errors as assorted exceptions
-        raise corrupt("OpenDocument", exc) from None
+        raise budget.corrupt(exc) from None
     paginate(blocks, budget)
     metadata = _meta(document)
     return budget.result(title=metadata.pop("title", ""), metadata=metadata)

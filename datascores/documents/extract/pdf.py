@@ -24,7 +24,7 @@ from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 
 from .. import quality
-from ._common import Budget, clean_text, corrupt, plausible_title
+from ._common import Budget, clean_text, plausible_title
 from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
 
 log = logging.getLogger(__name__)
@@ -263,9 +263,9 @@ def _extract_pdfminer(data: bytes, budget: Budget) -> Extracted:
     except ExtractionError:
         raise
     except Exception as exc:
-        raise corrupt("PDF", exc) from None
+        raise budget.corrupt(exc) from None
     if not budget.pages:
-        raise corrupt("PDF")
+        raise budget.corrupt()
     metadata = _metadata(info)
     budget.warn(
         NoticeCode.FALLBACK, "pdfium could not open this PDF; its text was read with pdfminer."

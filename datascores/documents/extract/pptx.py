@@ -9,7 +9,7 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 from pptx.shapes.group import GroupShape
 
-from ._common import Budget, corrupt, iso, plausible_title
+from ._common import Budget, iso, plausible_title
 from .base import Context, Extracted
 
 
@@ -18,9 +18,9 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
         deck = Presentation(io.BytesIO(data))
         slides = list(deck.slides)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise corrupt("PowerPoint (PPTX)", exc) from None
+        raise budget.corrupt(exc) from None
     except Exception as exc:  # malformed XML inside the package
-        raise corrupt("PowerPoint (PPTX)", exc) from None
+        raise budget.corrupt(exc) from None
     first_title = ""
     for slide in slides:
         if budget.page_limit_reached(len(slides), unit="slides"):

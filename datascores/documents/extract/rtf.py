@@ -6,7 +6,7 @@ import re
 
 from striprtf.striprtf import rtf_to_text
 
-from ._common import Budget, corrupt, paginate
+from ._common import Budget, paginate
 from .base import Context, Extracted
 
 _INFO_TITLE = re.compile(r"\{\\title\s+([^{}]*)\}")
@@ -19,12 +19,12 @@ _PICT = re.compile(r"\{\\\*?\\?(?:pict|objdata|blipuid|datastore|themedata)[^{}]
 def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     source = data.decode("cp1252", "replace")
     if not source.lstrip().startswith("{\\rtf"):
-        raise corrupt("RTF")
+        raise budget.corrupt()
     source = _PICT.sub("", source)
     try:
         text = rtf_to_text(source, encoding="cp1252", errors="replace")
     except Exception as exc:  # striprtf is a tokenizer: malformed groups can trip it
-        raise corrupt("RTF", exc) from None
+        raise budget.corrupt(exc) from None
     paginate(text.splitlines(), budget)
     metadata: dict = {}
     if m := _INFO_AUTHOR.search(source):

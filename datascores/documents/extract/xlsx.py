@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ._common import Budget, corrupt, iso
+from ._common import Budget, iso
 from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
 
 # Spreadsheets are where FOI answers hide their bulk; beyond this many cells a sheet is a
@@ -24,9 +24,9 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
             warnings.simplefilter("ignore")  # openpyxl warns about every unknown extension
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise corrupt("Excel (XLSX)", exc) from None
+        raise budget.corrupt(exc) from None
     except Exception as exc:  # openpyxl raises assorted errors on malformed XML
-        raise corrupt("Excel (XLSX)", exc) from None
+        raise budget.corrupt(exc) from None
     try:
         return _extract(book, budget)
     finally:
@@ -44,7 +44,7 @@ def _extract(book, budget: Budget) -> Extracted:
         try:
             lines, cells = _sheet_lines(sheet, cells, budget.max_chars - budget.chars)
         except Exception as exc:
-            raise corrupt("Excel (XLSX)", exc) from None
+            raise budget.corrupt(exc) from None
         budget.add_page("\n".join(lines))
         if cells > MAX_CELLS:
             budget.warn(
