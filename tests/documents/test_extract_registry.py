@@ -3,6 +3,7 @@ that leaves forked extraction children nothing to import."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -157,3 +158,55 @@ def test_a_forked_extraction_child_imports_no_format_library(tmp_path):
         for name, modules in grown.items()
     }
     assert libraries == {name: [] for name in samples}
+
+
+def _spreadsheet() -> bytes:
+    from odf import table, text
+    from odf.opendocument import OpenDocumentSpreadsheet
+
+    document = OpenDocumentSpreadsheet()
+    sheet = table.Table(name="Budget")
+    for cells in (["Service", "Cost"], ["Connect Measure", "48000"]):
+        row = table.TableRow()
+        for value in cells:
+            cell = table.TableCell()
+            cell.addElement(text.P(text=value))
+            row.addElement(cell)
+        sheet.addElement(row)
+    document.spreadsheet.addElement(sheet)
+    buf = io.BytesIO()
+    document.write(buf)
+    return buf.getvalue()
+
+
+def _presentation() -> bytes:
+    from odf import draw, style, text
+    from odf.opendocument import OpenDocumentPresentation
+
+    document = OpenDocumentPresentation()
+    layout = style.PageLayout(name="layout")
+    document.automaticstyles.addElement(layout)
+    master = style.MasterPage(name="Default", pagelayoutname=layout)
+    document.masterstyles.addElement(master)
+    page = draw.Page(masterpagename=master)
+    frame = draw.Frame(width="20cm", height="3cm", x="1cm", y="1cm")
+    box = draw.TextBox()
+    box.addElement(text.P(text="Predictive analytics in children's services"))
+    frame.addElement(box)
+    page.addElement(frame)
+    document.presentation.addElement(page)
+    buf = io.BytesIO()
+    document.write(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "file_type", "phrase"),
+    [(_spreadsheet, "ods", "Connect Measure\t48000"), (_presentation, "odp", "Predictive")],
+)
+def test_opendocument_spreadsheets_and_presentations_are_read_and_typed(make, file_type, phrase):
+    data = make()
+    mime = sniff.sniff_mime(data, "file.zip")
+    assert registry.file_type_for(mime) == file_type
+    result = extract(data, Context(filename="file.zip", mime_type=mime))
+    assert phrase in "\n".join(p.text for p in result.pages)
