@@ -27,6 +27,7 @@ from .export import stream_csv
 from .forms import SearchState
 from .labels import BADGE_CLASSES, facet_label, foi_status_label, source_type_label
 from .rows import CSV_HEADER, DocumentPaths, csv_row
+from .versions import versions_context
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +265,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         Document.objects.select_related("blob", "parent"), pk=pk, status__in=_PUBLIC
     )
     ctx = document_context(request, doc)
+    ctx.update(versions_context(request, doc))
     return render(request, "site/document.html", ctx)
 
 
