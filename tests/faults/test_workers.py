@@ -142,3 +142,40 @@ def test_a_long_stage_keeps_its_lease_while_it_runs(tmp_path):
         stop(beat)
     finally:
         home.close()
+
+
+def test_a_file_that_kills_its_worker_process_every_time_is_failed_after_the_cap(tmp_path):
+    """Issue 9 item 5 for real: every delivery of this file ends with its pool process
+    killed (as a crash in a native library would); each delivery counts, and the cap
+    ends it with a reason, while the other files are processed."""
+    home = Home(tmp_path / "home", DATASCORES_MAX_ATTEMPTS="3", DATASCORES_OCR_DPI="300")
+    home.migrate()
+    try:
+        poison = fixtures.scanned_pdf(["A page that crashes its reader"], pages=8)
+        note = b"A short note about the scoring pilot.\n" * 5
+        (home.inbox / "crash.pdf").write_bytes(poison)
+        (home.inbox / "note.txt").write_bytes(note)
+        beat = home.beat()
+        worker = home.worker(concurrency=2)
+        ingest_queued(home)
+        killed: set[int] = set()
+
+        def kill_whoever_holds_it() -> bool:
+            for d in home.processing():
+                owner = Owner.parse(d["lease_owner"])
+                if d["sha"] == sha(poison) and owner and owner.pid not in killed:
+                    os.kill(owner.pid, signal.SIGKILL)
+                    killed.add(owner.pid)
+            return home.all_final(2)
+
+        wait_until(kill_whoever_holds_it, 180, "both documents to end", every=0.05)
+        docs = {d["sha"]: d for d in home.documents()}
+        assert docs[sha(poison)]["status"] == "failed"
+        assert docs[sha(poison)]["attempts"] == 3 == len(killed)
+        assert "started 3 times without finishing" in docs[sha(poison)]["failure_reason"]
+        assert docs[sha(note)]["status"] == "done"
+        assert worker.poll() is None
+        stop(worker)
+        stop(beat)
+    finally:
+        home.close()
