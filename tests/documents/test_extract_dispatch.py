@@ -220,3 +220,16 @@ def test_isolated_extraction_hands_members_over_as_files(tmp_path):
     assert member.data == b"first member"
     result.cleanup()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_isolated_extraction_can_read_the_file_itself(tmp_path):
+    from datascores.documents.extract import extract_isolated
+
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(fixtures.text_pdf(["The Brambleworth model was retired in 2019."]))
+    ctx = Context(filename="letter.pdf", mime_type=sniff.PDF)
+    result = extract_isolated(path, ctx, timeout=30, memory_mb=500)
+    assert "retired in 2019" in result.pages[0].text
+    with pytest.raises(ExtractionError) as info:
+        extract_isolated(tmp_path / "gone.pdf", ctx, timeout=30, memory_mb=500)
+    assert info.value.code == FailureCode.ERROR

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import shutil
 import tempfile
+from pathlib import Path
 
 from .. import sniff
 from ..isolation import is_out_of_memory, run_isolated
@@ -58,25 +60,36 @@ def extract(data: bytes, ctx: Context) -> Extracted:
     return result
 
 
-def extract_isolated(data: bytes, ctx: Context, *, timeout: float, memory_mb: int) -> Extracted:
-    """extract() in a forked child with a deadline and a memory cap (isolation.py), its
-    members' files in a scratch directory this process owns: whatever the child left
-    there when it failed or was killed is removed here, and result.cleanup() removes
-    the rest once the members are stored."""
+def extract_isolated(
+    source: bytes | str | os.PathLike, ctx: Context, *, timeout: float, memory_mb: int
+) -> Extracted:
+    """extract() in a forked child with a deadline and a memory cap (isolation.py).
+
+    source is the file's bytes or its path; given a path, only the child reads the file,
+    so the worker never holds it. The members' files go to a scratch directory this
+    process owns: whatever the child left there when it failed or was killed is removed
+    here, and result.cleanup() removes the rest once the members are stored.
+    """
     scratch = tempfile.mkdtemp(prefix="datascores-extract-", dir=ctx.scratch_dir or None)
+    ctx = dataclasses.replace(ctx, scratch_dir=scratch)
+    func = extract if isinstance(source, bytes | bytearray) else _extract_file
     try:
-        result = run_isolated(
-            extract,
-            data,
-            dataclasses.replace(ctx, scratch_dir=scratch),
-            timeout=timeout,
-            memory_mb=memory_mb,
-        )
+        result = run_isolated(func, source, ctx, timeout=timeout, memory_mb=memory_mb)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     result.scratch_dir = scratch
     return result
+
+
+def _extract_file(path: str | os.PathLike, ctx: Context) -> Extracted:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ExtractionError(
+            FailureCode.ERROR, f"The stored original could not be read ({exc.strerror})."
+        ) from None
+    return extract(data, ctx)
 
 
 def _read(fmt: Format, data: bytes, ctx: Context, budget: Budget) -> Extracted:
