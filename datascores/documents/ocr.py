@@ -30,9 +30,10 @@ MAX_PIXELS = 60_000_000
 
 
 def tessdata_dir(ctx: Context | None = None) -> Path:
-    """The directory holding <lang>.traineddata, or NEEDS_TOOL if there is none."""
-    lang = (ctx.ocr_language if ctx else "eng") or "eng"
-    wanted = lang.split("+")[0]
+    """The directory holding <lang>.traineddata (the first language of ctx.ocr_language;
+    ctx defaults to the settings), or NEEDS_TOOL if there is none."""
+    ctx = ctx or Context()
+    wanted = ctx.ocr_language.split("+")[0]
     for candidate in _tessdata_candidates(ctx):
         if (candidate / f"{wanted}.traineddata").is_file():
             return candidate
@@ -43,8 +44,8 @@ def tessdata_dir(ctx: Context | None = None) -> Path:
     )
 
 
-def _tessdata_candidates(ctx: Context | None) -> Iterator[Path]:
-    if ctx and ctx.tessdata_prefix:
+def _tessdata_candidates(ctx: Context) -> Iterator[Path]:
+    if ctx.tessdata_prefix:
         prefix = Path(ctx.tessdata_prefix)
         yield prefix
         yield prefix / "tessdata"
@@ -77,7 +78,7 @@ def ocr_pages(data: bytes, mime: str, numbers: list[int], ctx: Context) -> list[
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     images = _pdf_images(data, numbers, ctx) if mime == PDF else _frame_images(data, numbers)
     pages: list[PageText] = []
-    with tesserocr.PyTessBaseAPI(path=path, lang=ctx.ocr_language or "eng") as api:
+    with tesserocr.PyTessBaseAPI(path=path, lang=ctx.ocr_language) as api:
         for number, image in images:
             api.SetImage(image)
             text = clean_text(api.GetUTF8Text() or "")
