@@ -21,7 +21,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from . import leases
@@ -75,11 +74,15 @@ def requeue(doc: Document, stage: str, now: datetime | None = None) -> bool:
         leases.give_up(doc)
         return False
     status = Status.PENDING if stage == leases.EXTRACT else Status.PROCESSING
-    changed = (
-        Document.objects.filter(pk=doc.pk, lease_owner=doc.lease_owner, status=doc.status)
-        .filter(Q(lease_until=doc.lease_until) | Q(lease_until__isnull=True))
-        .update(status=status, lease_owner="", lease_until=None, updated_at=now)
-    )
+    # Only if nobody changed it since it was read (a worker renewing its lease, another
+    # sweep that queued it already).
+    changed = Document.objects.filter(
+        pk=doc.pk,
+        status=doc.status,
+        lease_owner=doc.lease_owner,
+        lease_until=doc.lease_until,
+        updated_at=doc.updated_at,
+    ).update(status=status, lease_owner="", lease_until=None, updated_at=now)
     if changed:
         enqueue(_tasks()[stage], doc.pk)
     return bool(changed)
@@ -95,20 +98,18 @@ def recover(now: datetime | None = None, queue_sizes=None) -> dict[str, int]:
             counts["lost_leases"] += requeue(doc, leases.stage_of(doc), now)
 
     grace = timedelta(seconds=settings.PROCESSING_QUEUE_GRACE)
-    waiting = list(
-        Document.objects.filter(
-            status__in=(Status.PENDING, Status.PROCESSING),
-            lease_until__isnull=True,
-            updated_at__lt=now - grace,
-        )
-    )
-    if waiting:
+    waiting = Document.objects.filter(lease_until__isnull=True, updated_at__lt=now - grace)
+    if waiting.filter(status__in=(Status.PENDING, Status.PROCESSING)).exists():
         if queue_sizes is None:
             queue_sizes = broker_queue_sizes({queue_for(s) for s in leases.STAGES})
-        for doc in waiting:
-            stage = leases.stage_of(doc)
+        for stage, status in ((leases.EXTRACT, Status.PENDING), (leases.OCR, Status.PROCESSING)):
             size = queue_sizes.get(queue_for(stage))
-            if size == 0 or (size is None and doc.updated_at < now - STALLED_AFTER):
+            if size:  # messages are waiting: theirs is probably among them
+                continue
+            lost = waiting.filter(status=status)
+            if size is None:  # the broker cannot be asked: only a long wait counts
+                lost = lost.filter(updated_at__lt=now - STALLED_AFTER)
+            for doc in lost.order_by("pk").iterator(chunk_size=500):
                 log.info("document %s: waiting for %s with no message; queueing it", doc.pk, stage)
                 counts["lost_messages"] += requeue(doc, stage, now)
     return counts
