@@ -137,15 +137,16 @@ def _clx_of(doc: bytes) -> bytes:
         return ole.openstream("1Table").read()
 
 
-def test_word6_documents_keep_their_text_in_one_run():
+@pytest.mark.parametrize("version", [101, 104], ids=["word6", "word95"])
+def test_word6_and_95_documents_keep_their_text_in_one_run(version):
     fib = bytearray(0x300)
-    struct.pack_into("<HH", fib, 0, 0xA5EC, 0x0065 - 1)  # nFib below Word 97
+    struct.pack_into("<HH", fib, 0, 0xA5EC, version)
     text = b"A Word 95 reply about the data warehouse.\r"
     struct.pack_into("<II", fib, 0x18, len(fib), len(fib) + len(text))
     data = fixtures.ole_file({"WordDocument": (bytes(fib) + text).ljust(4096, b"\x00")})
     word = read_word(data)
     assert word.main == "A Word 95 reply about the data warehouse.\n"
-    assert word.word_version == 100
+    assert word.word_version == version
 
 
 def test_special_characters_resolve_to_plain_text():

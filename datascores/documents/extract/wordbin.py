@@ -4,8 +4,8 @@ Following [MS-DOC]: the File Information Block (FIB) at the start of the WordDoc
 stream says which table stream holds the piece table (the Clx) and how many characters
 each part of the document has (main text, footnotes, headers, comments, endnotes, text
 boxes). The piece table maps character positions to byte ranges of the WordDocument
-stream, each either 8-bit (cp1252, "compressed") or UTF-16. Word 6/95 files (nFib below
-101) keep their text as one 8-bit run between fcMin and fcMac.
+stream, each either 8-bit (cp1252, "compressed") or UTF-16. Word 6/95 files (nFib 101-105)
+keep their text as one 8-bit run between fcMin and fcMac.
 
 Special characters become text a reader expects: paragraph marks line breaks, table cell
 marks tabs, field codes (between 0x13 and 0x14) are dropped while their results stay.
@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import olefile
 
 WORD_IDENT = 0xA5EC
-_NFIB_WORD97 = 101  # 0x0065: Word 97 and later
+# nFib: Word 6 wrote 101 (0x65), Word 95 104 (0x68), Word 97 and later 193 (0xC1; its
+# betas 0xC0).
+_NFIB_WORD97 = 0xC0
 # FIB offsets (bytes from the start of the WordDocument stream).
 _FLAGS = 0x000A
 _FC_MIN, _FC_MAC = 0x0018, 0x001C
