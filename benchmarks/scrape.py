@@ -1,0 +1,248 @@
+"""Scrape figures on a local council-like site, politeness lifted (no interval, no Crawl-delay).
+
+    python benchmarks/scrape.py [--pages 1000] [--big 10000] [--skip-big] [--json FILE]
+
+1. First run of a PAGES-page site, end to end: fetch, parse, store, and process every page
+   in this process (extraction in its isolated child, tagging, indexing): pages/s and
+   peak memory of the run's process.
+2. The same site again, nothing changed: share of requests that were conditional, share
+   answered 304, and the speed-up over the first run.
+3. A BIG-page site, scrape only (documents queued for workers, none running): pages/s
+   and the run's resident memory sampled through the run, to show it stays flat.
+
+Each run is a separate process in a fresh DATASCORES_HOME (SQLite); the site runs in its
+own process, so the scraper does not share its interpreter with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FANOUT = 10
+
+
+def page_body(i: int, pages: int) -> bytes:
+    children = [c for c in range(i * FANOUT + 1, i * FANOUT + FANOUT + 1) if c < pages]
+    links = "".join(f'<li><a href="/p/{c}">Service {c}</a></li>' for c in children)
+    words = " ".join(hashlib.sha256(f"{i}-{k}".encode()).hexdigest()[:8] for k in range(60))
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Service {i} | Example Borough Council</title></head><body>
+<div class="govuk-cookie-banner" role="region"><p>We use cookies.</p></div>
+<header class="lgd-header"><nav><a href="/">Home</a> <a href="/p/1">Services</a></nav></header>
+<main id="main-content"><h1>Service {i}</h1>
+<p>The council uses predictive analytics for service {i}. {words}</p>
+<ul>{links}</ul></main>
+<footer class="lgd-footer"><a href="/p/2">Accessibility</a> Example Borough Council</footer>
+</body></html>""".encode()
+
+
+def serve(pages: int, port_queue) -> None:
+    """The site: page i links to its ten children; ETags and 304s; counts requests."""
+    stats = {"requests": 0, "conditional": 0, "not_modified": 0}
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if self.path == "/__stats":
+                body = json.dumps(stats).encode()
+                self._send(200, body, "application/json")
+                return
+            if self.path == "/__reset":
+                with lock:
+                    stats.update(requests=0, conditional=0, not_modified=0)
+                self._send(200, b"ok", "text/plain")
+                return
+            if self.path == "/robots.txt":
+                self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+                return
+            i = 0 if self.path == "/" else int(self.path.rsplit("/", 1)[-1])
+            if i >= pages:
+                self._send(404, b"not found", "text/plain")
+                return
+            body = page_body(i, pages)
+            etag = '"' + hashlib.md5(body).hexdigest() + '"'  # noqa: S324 (a cache key)
+            with lock:
+                stats["requests"] += 1
+                conditional = "If-None-Match" in self.headers
+                stats["conditional"] += conditional
+                if self.headers.get("If-None-Match") == etag:
+                    stats["not_modified"] += 1
+                    self._send(304, b"", "text/html", etag)
+                    return
+            self._send(200, body, "text/html; charset=utf-8", etag)
+
+        def _send(self, status: int, body: bytes, ctype: str, etag: str = "") -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            if etag:
+                self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if status != 304:
+                self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+def child(args) -> None:
+    """One scrape run in this process; prints a JSON line with its figures."""
+    os.environ["DATASCORES_HOME"] = args.home
+    os.environ["DJANGO_SETTINGS_MODULE"] = "datascores.settings"
+    os.environ["DATASCORES_FETCHER_ALLOWED_NETWORKS"] = "127.0.0.1/32"
+    os.environ["DATASCORES_FETCHER_MIN_INTERVAL"] = "0"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1" if args.process else "0"
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.FETCHER_HOST_CONCURRENCY = 4
+    settings.SCRAPER_CONCURRENCY = 4
+    call_command("migrate", verbosity=0)
+    from datascores.fetch.fetcher import get_fetcher
+    from scrapers.engine import run_job
+    from scrapers.models import Source
+    from scrapers.runs import start_scrape
+
+    source, _ = Source.objects.get_or_create(
+        name="Benchmark council",
+        defaults={"urls": f"http://127.0.0.1:{args.port}/", "max_pages": args.pages + 10,
+                  "max_depth": 10},
+    )  # fmt: skip
+    samples: list[tuple[float, int]] = []
+    done = threading.Event()
+    started = time.monotonic()
+
+    def sample() -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not done.wait(1.0):
+            rss = int(Path("/proc/self/statm").read_text().split()[1]) * page
+            samples.append((time.monotonic() - started, rss))
+
+    threading.Thread(target=sample, daemon=True).start()
+    job, _ = start_scrape(source, send=False)
+    job = run_job(job.pk, fetcher=get_fetcher())
+    elapsed = time.monotonic() - started
+    done.set()
+    print(
+        json.dumps(
+            {
+                "status": job.status,
+                "seconds": elapsed,
+                "counts": {k: v for k, v in job.counts.items() if ":" not in k},
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "rss_mb": [(round(t, 1), round(r / 2**20)) for t, r in samples],
+                "errors": job.errors[:5],
+            }
+        )
+    )
+
+
+def run_child(home: Path, port: int, pages: int, *, process: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--home", str(home), "--port", str(port),
+           "--pages", str(pages)] + (["--process"] if process else [])  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO)
+    if out.returncode != 0:
+        raise SystemExit(f"run failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def site_stats(port: int, path: str = "/__stats") -> dict:
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as r:
+        return json.loads(r.read()) if path == "/__stats" else {}
+
+
+def scenario(pages: int, *, process: bool, again: bool) -> dict:
+    queue = multiprocessing.Queue()
+    server = multiprocessing.Process(target=serve, args=(pages, queue), daemon=True)
+    server.start()
+    port = queue.get(timeout=30)
+    try:
+        with tempfile.TemporaryDirectory(prefix="datascores-bench-") as home:
+            first = run_child(Path(home), port, pages, process=process)
+            first["site"] = site_stats(port)
+            result = {"pages": pages, "first": first}
+            if again:
+                site_stats(port, "/__reset")
+                second = run_child(Path(home), port, pages, process=process)
+                second["site"] = site_stats(port)
+                result["again"] = second
+            return result
+    finally:
+        server.terminate()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--big", type=int, default=10000)
+    parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--process", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    figures = {}
+    print(f"1. {args.pages}-page site, first run, end to end (fetch, store, extract, index)")
+    small = scenario(args.pages, process=True, again=True)
+    figures["small"] = small
+    first, again = small["first"], small["again"]
+    fetched = first["counts"]["fetched"]
+    rate = fetched / first["seconds"]
+    print(f"   {first['status']}: {fetched} pages in {first['seconds']:.1f} s = {rate:.1f} pages/s;"
+          f" peak memory {first['peak_rss_mb']:.0f} MB")  # fmt: skip
+    site = again["site"]
+    print("2. Same site again, nothing changed")
+    print(f"   {again['status']}: {again['counts']} in {again['seconds']:.1f} s; "
+          f"{site['conditional']}/{site['requests']} requests conditional, "
+          f"{100 * site['not_modified'] / max(site['requests'], 1):.1f}% answered 304; "
+          f"{first['seconds'] / again['seconds']:.1f}x faster than the first run")  # fmt: skip
+    if not args.skip_big:
+        print(f"3. {args.big}-page site, scrape only (documents queued, no worker)")
+        big = scenario(args.big, process=False, again=False)
+        figures["big"] = big
+        run = big["first"]
+        fetched = run["counts"]["fetched"]
+        rss = run["rss_mb"]
+        quarter = (
+            [rss[int(len(rss) * q)][1] for q in (0.25, 0.5, 0.75)] + [rss[-1][1]] if rss else []
+        )
+        print(f"   {run['status']}: {fetched} pages in {run['seconds']:.1f} s = "
+              f"{fetched / run['seconds']:.1f} pages/s; peak memory {run['peak_rss_mb']:.0f} MB; "
+              f"RSS at 25/50/75/100% of the run: {quarter} MB")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
