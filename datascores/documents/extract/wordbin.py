@@ -216,15 +216,20 @@ def resolve(raw: str) -> str:
 def _strip_field_codes(raw: str) -> str:
     """Drop each field's instructions (0x13 .. 0x14), keep its result (0x14 .. 0x15)."""
     out: list[str] = []
-    # One entry per open field: True while still in its instructions.
+    # One entry per open field: True while still in its instructions; `hiding` counts
+    # the True entries, so a hostile run of nested fields costs linear time.
     stack: list[bool] = []
+    hiding = 0
     for ch in raw:
         if ch == _FIELD_BEGIN:
             stack.append(True)
+            hiding += 1
         elif ch == _FIELD_SEPARATOR and stack:
-            stack[-1] = False
+            if stack[-1]:
+                stack[-1] = False
+                hiding -= 1
         elif ch == _FIELD_END and stack:
-            stack.pop()
-        elif not any(stack):
+            hiding -= stack.pop()
+        elif not hiding:
             out.append(ch)
     return "".join(out)
