@@ -13,7 +13,7 @@ from datascores.jobs.progress import JobAlreadyRunning, active_job, create_job
 from .models import Source
 
 KIND = "scrape"
-STALE_AFTER = timedelta(minutes=5)  # a running scrape silent this long lost its worker
+STALE_AFTER = timedelta(minutes=2)  # a running scrape silent this long lost its worker
 
 
 def start_scrape(source: Source, *, created_by: str = "", send: bool = True) -> tuple[Job, bool]:

@@ -49,10 +49,10 @@ def sync_schedule(source) -> None:
 
 
 def ensure_resume_schedule() -> None:
-    """Every two minutes, resume scrapes whose worker died."""
+    """Every minute, resume scrapes whose worker died (silent for two minutes)."""
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-    every, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.MINUTES)
+    every, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
     PeriodicTask.objects.get_or_create(
         name="Resume stalled scrapes", defaults={"task": RESUME_TASK, "interval": every}
     )

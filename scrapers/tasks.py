@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 RUN_SOFT_LIMIT = 6 * 3600  # a large site at a polite pace takes hours
+BUSY_WITHIN = 90  # seconds: a run that reported this recently is alive somewhere
 
 
 @shared_task(
@@ -16,10 +17,23 @@ RUN_SOFT_LIMIT = 6 * 3600  # a large site at a polite pace takes hours
 )
 def run_scrape(job_id: int) -> str:
     """Run (or resume) one scrape job; idempotent: a finished job is left alone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from datascores.jobs.models import Job, JobStatus
 
     from .engine import run_job
 
+    # A message the broker delivers again while the first delivery still runs (its
+    # worker reports every few seconds) must not start a second copy of the run.
+    busy = Job.objects.filter(
+        pk=job_id,
+        status=JobStatus.RUNNING,
+        heartbeat_at__gt=timezone.now() - timedelta(seconds=BUSY_WITHIN),
+    )
+    if busy.exists():
+        return "running elsewhere"
     try:
         job = run_job(job_id)
     except SoftTimeLimitExceeded:

@@ -149,3 +149,28 @@ def test_one_run_per_source_and_cancel(site, fetcher, monkeypatch):
     assert Job.objects.get(pk=job.pk).finished_at is not None
     # A new run may start now.
     assert start_scrape(source, send=False)[1]
+
+
+def test_a_redelivered_task_does_not_start_a_second_copy_and_stalled_runs_resume(site, fetcher):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scrapers import tasks
+
+    source = make_source(site, max_depth=0)
+    job, _ = start_scrape(source, send=False)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())
+    assert tasks.run_scrape(job.pk) == "running elsewhere"
+    assert tasks.resume_stalled() == []  # alive: nothing to resume
+
+    # Its worker died three minutes ago: the sweep hands the run to a worker again.
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=3))
+    resumed = []
+    original = tasks.run_scrape.delay
+    tasks.run_scrape.delay = resumed.append
+    try:
+        assert tasks.resume_stalled() == [job.pk]
+    finally:
+        tasks.run_scrape.delay = original
+    assert resumed == [job.pk]
