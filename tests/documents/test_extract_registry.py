@@ -202,7 +202,10 @@ def _presentation() -> bytes:
 
 @pytest.mark.parametrize(
     ("make", "file_type", "phrase"),
-    [(_spreadsheet, "ods", "Connect Measure\t48000"), (_presentation, "odp", "Predictive")],
+    [
+        (_spreadsheet, "ods", "Sheet: Budget\nService\tCost\nConnect Measure\t48000"),
+        (_presentation, "odp", "Predictive"),
+    ],
 )
 def test_opendocument_spreadsheets_and_presentations_are_read_and_typed(make, file_type, phrase):
     data = make()

@@ -8,6 +8,7 @@ import odf.load  # noqa: F401 - odfpy imports it inside load(): preload it here
 from odf import dc, meta
 from odf.opendocument import load
 
+from .. import sniff
 from ._common import Budget, paginate
 from .base import Context, Extracted
 
@@ -20,7 +21,7 @@ _SKIP = {(TEXTNS, "tracked-changes"), (TEXTNS, "sequence-decls"), (TEXTNS, "vari
 def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     try:
         document = load(io.BytesIO(data))
-        blocks = list(_blocks(document.body))
+        blocks = list(_blocks(document.body, sheets=ctx.mime_type == sniff.ODS))
     except Exception as exc:  # odfpy surfaces zip and XML errors as assorted exceptions
         raise budget.corrupt(exc) from None
     paginate(blocks, budget)
@@ -28,12 +29,17 @@ def extract(data: bytes, ctx: Context, budget: Budget) -> Extracted:
     return budget.result(title=metadata.pop("title", ""), metadata=metadata)
 
 
-def _blocks(element):
+def _blocks(element, sheets: bool = False):
+    """Paragraphs and table rows in document order; a spreadsheet's tables (its sheets)
+    each start with their name, as XLSX sheets do."""
     for child in element.childNodes:
         qname = getattr(child, "qname", None)
         if qname is None or qname in _SKIP:
             continue
-        if qname in _PARAGRAPHS:
+        if sheets and qname == (TABLENS, "table"):
+            yield f"Sheet: {child.getAttribute('name') or ''}".rstrip()
+            yield from _blocks(child)
+        elif qname in _PARAGRAPHS:
             yield _text(child)
         elif qname == (TABLENS, "table-row"):
             cells = [
@@ -46,7 +52,7 @@ def _blocks(element):
             if cells:
                 yield "\t".join(cells)
         else:
-            yield from _blocks(child)
+            yield from _blocks(child, sheets)
 
 
 def _blocks_of(cell):
