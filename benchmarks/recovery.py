@@ -184,7 +184,8 @@ def main() -> None:
         all_final = r["seconds_restart_to_all_final"]
         last = r["seconds_restart_to_last_interrupted_final"]
         print(
-            f"| {r['broker']} | {r['documents']} | {r['interrupted']} | {all_final} s | {last} s |"
+            f"| {r['broker']} | {r['dead_worker_on']} | {r['documents']} | {r['interrupted']} "
+            f"| {all_final} s | {last} s |"
         )
 
 
