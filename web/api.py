@@ -179,6 +179,19 @@ def api_search(request: HttpRequest) -> HttpResponse:
     return json_response(data)
 
 
+def _source_json(s) -> dict[str, Any]:
+    return {
+        "kind": s.kind,
+        "location": public_location(s),
+        "url": s.location if s.is_url else None,
+        "filename": PurePosixPath(s.filename.replace("\\", "/")).name,
+        "container_id": s.container_id,
+        "fetched_at": s.fetched_at.isoformat() if s.fetched_at else None,
+        "status": s.status,
+        "gone_since": s.gone_since.isoformat() if s.gone_since else None,
+    }
+
+
 @require_GET
 def api_document(request: HttpRequest, pk: int) -> HttpResponse:
     doc = Document.objects.select_related("blob", "parent").filter(pk=pk).first()
@@ -208,15 +221,15 @@ def api_document(request: HttpRequest, pk: int) -> HttpResponse:
         "page_count": doc.page_count,
         "ocr": doc.ocr,
         "ocr_confidence": doc.ocr_confidence,
-        "sources": [
+        "sources": [_source_json(s) for s in doc.sources.all()],
+        "versions": [
             {
-                "kind": s.kind,
-                "location": public_location(s),
-                "filename": PurePosixPath(s.filename.replace("\\", "/")).name,
-                "container_id": s.container_id,
-                "fetched_at": s.fetched_at.isoformat() if s.fetched_at else None,
+                "number": v.number,
+                "fetched_at": v.fetched_at.isoformat() if v.fetched_at else None,
+                "sha256": v.blob.sha256,
+                "url": v.url if v.url.startswith(("http://", "https://")) else "",
             }
-            for s in doc.sources.all()
+            for v in doc.versions.select_related("blob").order_by("number")
         ],
         "tags": tags,
         "evidence": evidence,

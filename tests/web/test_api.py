@@ -159,3 +159,29 @@ def test_api_document_does_not_expose_server_paths(client, db):
     assert [s["location"] for s in sources] == ["contract.pdf", "no-name.pdf"]
     page = client.get(f"/documents/{doc.pk}").content.decode()
     assert "/srv/" not in page and "/home/ops" not in page
+
+
+def test_api_document_lists_versions_and_source_states(client, db):
+    """A re-fetched web page: every version with its content hash, and whether each
+    source still answers."""
+    from datetime import UTC, datetime
+
+    from datascores.documents.models import Blob, Source, SourceStatus, Version
+
+    from .conftest import make_document
+
+    url = "https://council.example/policy.html"
+    doc = make_document("Policy", ["Now."], urls=[url], file_type="html")
+    old = Blob.objects.create(sha256="a" * 64, size=3, mime_type="text/html")
+    Version.objects.create(document=doc, number=1, blob=old, url=url, text="Then.")
+    Version.objects.create(document=doc, number=2, blob=doc.blob, url=url, text="Now.")
+    gone = datetime(2024, 3, 5, tzinfo=UTC)
+    Source.objects.filter(document=doc).update(status=SourceStatus.GONE, gone_since=gone)
+    data = client.get(f"/api/documents/{doc.pk}").json()
+    assert [(v["number"], v["sha256"], v["url"]) for v in data["versions"]] == [
+        (1, "a" * 64, url),
+        (2, doc.blob.sha256, url),
+    ]
+    (source,) = data["sources"]
+    assert source["url"] == url and source["status"] == "gone"
+    assert source["gone_since"].startswith("2024-03-05")
