@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +19,7 @@ from . import leases
 from .dispatch import enqueue
 from .extract.base import Context, Extracted, ExtractionError
 from .finish import fail_document, finish
-from .ingest import ingest_bytes
+from .ingest import ingest_path
 from .models import Blob, Document, FailureCode, Page, PageMethod, Source, SourceKind, SourceType
 from .sniff import file_type_for
 
@@ -123,22 +124,26 @@ def process_document(doc_id: int, *, force: bool = False) -> Document | None:
             _note(doc, read_at_depth=ctx.depth)
         return fail_document(doc, exc.code, exc.reason)
 
-    with transaction.atomic():
-        _save_extracted(doc, result)
-        for member in result.members:
-            ingest_bytes(
-                member.data,
-                filename=member.name,
-                location=member.name,
-                source_kind=SourceKind.MEMBER,
-                source_type=SourceType.ARCHIVE,
-                container=doc,
-                fetched_at=doc.fetched_at,
-            )
-        if doc.pages.filter(needs_ocr=True).exists() and settings.OCR_ENABLED:
-            leases.hand_over(doc)
-            enqueue(tasks.ocr_document, doc.pk)
-            return doc
+    try:
+        with transaction.atomic():
+            _save_extracted(doc, result)
+            for member in result.members:
+                # Streamed from the file the extraction child left, never whole in memory.
+                ingest_path(
+                    Path(member.path),
+                    filename=member.name,
+                    location=member.name,
+                    source_kind=SourceKind.MEMBER,
+                    source_type=SourceType.ARCHIVE,
+                    container=doc,
+                    fetched_at=doc.fetched_at,
+                )
+            if doc.pages.filter(needs_ocr=True).exists() and settings.OCR_ENABLED:
+                leases.hand_over(doc)
+                enqueue(tasks.ocr_document, doc.pk)
+                return doc
+    finally:
+        result.cleanup()  # the members are in the blob store now (or will be re-extracted)
     return finish(doc.pk)
 
 

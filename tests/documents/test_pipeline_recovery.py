@@ -137,11 +137,7 @@ def test_an_unexpected_error_ends_the_lease_and_is_named_when_given_up(settings,
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("datascores.documents.stages.ingest_bytes", broken)
-    monkeypatch.setattr(
-        "datascores.documents.stages._save_extracted",
-        lambda doc, result: broken(),
-    )
+    monkeypatch.setattr("datascores.documents.stages._save_extracted", lambda doc, result: broken())
     with pytest.raises(OSError):
         tasks.process_document.apply(args=[doc.pk], throw=True)
     doc.refresh_from_db()
