@@ -1,4 +1,8 @@
-"""manage.py ingest PATH... — hand files to the pipeline and report what became of them."""
+"""manage.py ingest PATH... — hand files to the pipeline and report what became of them.
+
+With a worker running, the files are queued for it and the command waits for them; with
+none (or once the worker it was waiting for has died) they are processed here.
+"""
 
 from __future__ import annotations
 
