@@ -410,12 +410,17 @@ def word97_doc(
     table: str = "1Table",
     flags: int = 0,
     title: str = "",
+    lists: dict[int, tuple[int, int]] | None = None,
 ) -> bytes:
     """A Word 97-2003 .doc as [MS-DOC] lays it out: a FIB at the start of the
     WordDocument stream, the text after it in one piece (8-bit "compressed" or UTF-16),
     and a piece table (Clx) in the table stream. parts maps FIB part names (main,
     footnotes, headers, comments, endnotes, textboxes) to their text, paragraphs
     ending in "\\r". title, if given, becomes a SummaryInformation stream.
+
+    lists puts main-text paragraphs (by index) in automatic lists: {index: (ilfo,
+    ilvl)}, ilfo 1 being a numbered list ("1.", then "a)" at level 1) and ilfo 2 a
+    bulleted one, written as paragraph properties (an FKP page) and list tables.
     """
     if isinstance(parts, str):
         parts = {"main": parts}
@@ -438,12 +443,64 @@ def word97_doc(
     plc = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, fc, 0)
     clx = b"\x01" + struct.pack("<h", 2) + b"\x00\x00" + b"\x02" + struct.pack("<I", len(plc)) + plc
     struct.pack_into("<II", fib, 0x1A2, 0, len(clx))
-    streams = {"WordDocument": bytes(fib) + body, table: clx}
+    document, table_stream = bytes(fib) + body, clx
+    if lists:
+        paragraphs = parts.get("main", "").split("\r")[:-1]
+        document, table_stream = _with_lists(
+            bytearray(document), table_stream, paragraphs, lists, unicode
+        )
+    streams = {"WordDocument": document, table: table_stream}
     if title:
         streams["\x05SummaryInformation"] = _summary_information(title)
     # At least 4096 bytes each, so that they live in ordinary sectors (ole_file writes
     # no mini stream); the FIB and piece table say where the real content ends.
     return ole_file({name: data.ljust(4096, b"\x00") for name, data in streams.items()})
+
+
+def _with_lists(document, table_stream, paragraphs, lists, unicode):
+    """Add paragraph properties (one FKP page) and list definitions to a fixture .doc."""
+    width = 2 if unicode else 1
+    bounds = [0x400]  # the file offset of each paragraph's start, and of the text's end
+    for paragraph in paragraphs:
+        bounds.append(bounds[-1] + (len(paragraph) + 1) * width)
+    crun = len(paragraphs)
+    fkp = bytearray(512)
+    fkp[511] = crun
+    struct.pack_into(f"<{crun + 1}I", fkp, 0, *bounds)
+    free = 510  # PAPXs fill the page from its end, each at an even offset
+    for index, (ilfo, ilvl) in lists.items():
+        # cb = 5: a 9-byte style index and grpprl (sprmPIlfo, sprmPIlvl)
+        papx = b"\x05\x00\x00" + struct.pack("<HhHB", 0x460B, ilfo, 0x260A, ilvl)
+        free -= len(papx) + len(papx) % 2
+        fkp[free : free + len(papx)] = papx
+        fkp[4 * (crun + 1) + 13 * index] = free // 2
+    page = -(-len(document) // 512)
+    document = bytearray(document.ljust(page * 512, b"\x00")) + fkp
+
+    def level(start_at, nfc, text, numbers):
+        lvlf = struct.pack("<iBB", start_at, nfc, 0) + bytes(numbers).ljust(9, b"\x00")
+        lvlf += b"\x00" * 13  # tab after the number, no indents, no grpprls
+        return lvlf + struct.pack("<H", len(text)) + text.encode("utf-16-le")
+
+    def lstf(lsid, simple):
+        return struct.pack("<ii", lsid, 0) + b"\x00" * 18 + bytes([simple, 0])
+
+    bte = struct.pack("<III", bounds[0], bounds[-1], page)
+    plf_lst = struct.pack("<h", 2) + lstf(100, 0) + lstf(200, 1)
+    levels = level(1, 0, "\x00.", [1]) + level(1, 4, "\x01)", [1])
+    levels += b"".join(level(1, 0, f"{chr(n)}.", [1]) for n in range(2, 9))
+    levels += level(1, 23, "\uf0b7", [])  # the bulleted list's one level
+    lfo = struct.pack("<i", 2) + b"".join(
+        struct.pack("<iiiBBBB", lsid, 0, 0, 0, 0, 0, 0) for lsid in (100, 200)
+    )
+    lfo += struct.pack("<i", 0) * 2  # each override's LFOData: a cp, no levels
+    bte_at = len(table_stream)
+    lst_at = bte_at + len(bte)
+    lfo_at = lst_at + len(plf_lst) + len(levels)  # the levels follow the PlfLst
+    struct.pack_into("<II", document, 0x102, bte_at, len(bte))
+    struct.pack_into("<II", document, 0x2E2, lst_at, len(plf_lst))
+    struct.pack_into("<II", document, 0x2EA, lfo_at, len(lfo))
+    return bytes(document), table_stream + bte + plf_lst + levels + lfo
 
 
 def _summary_information(title: str) -> bytes:

@@ -80,6 +80,33 @@ def test_footnotes_and_text_boxes_are_read_and_headers_appear_once():
     assert "Reviewer" not in text  # comments are not part of the document
 
 
+@pytest.mark.parametrize("unicode", [False, True], ids=["8bit", "utf16"])
+def test_automatic_list_numbers_are_written_as_word_shows_them(unicode):
+    body = (
+        "Your request\rFirst question\rSub point\rAnother sub point\rSecond question\r"
+        "A bullet\rThird question\rClosing words\r"
+    )
+    lists = {1: (1, 0), 2: (1, 1), 3: (1, 1), 4: (1, 0), 5: (2, 0), 6: (1, 0)}
+    text = all_text(_read(fixtures.word97_doc(body, unicode=unicode, lists=lists)))
+    assert text.splitlines() == [
+        "Your request",
+        "1.\tFirst question",
+        "a)\tSub point",
+        "b)\tAnother sub point",
+        "2.\tSecond question",
+        "\u2022\tA bullet",
+        "3.\tThird question",
+        "Closing words",
+    ]
+
+
+def test_list_formatting_that_cannot_be_read_leaves_the_text_alone():
+    data = bytearray(fixtures.word97_doc("Intro\rFirst question\r", lists={1: (1, 0)}))
+    at = data.index(struct.pack("<HH", 0xA5EC, 0xC1))
+    struct.pack_into("<I", data, at + 0x2E2, 10_000_000)  # the list table is nowhere
+    assert all_text(_read(bytes(data))).splitlines() == ["Intro", "First question"]
+
+
 def test_title_comes_from_the_summary_information():
     result = _read(fixtures.word97_doc(LETTER, title="Response to request 11917"))
     assert result.title == "Response to request 11917"
@@ -185,8 +212,9 @@ def test_real_legacy_word_files(name, phrase):
 @pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed to compare")
 @pytest.mark.parametrize("path", CORPUS_DOCS, ids=lambda p: p.name)
 def test_every_word_antiword_finds_is_found(path):
-    """Fidelity against antiword: the same words, except the automatic list numbers
-    ("1.", "2.") that Word keeps in list formatting rather than in the text."""
+    """Fidelity against antiword: the same words, and each list number antiword writes
+    ("1.", "2.") too. (antiword leaves out the numbers of lists inside tables, which Word
+    shows and this reader writes.)"""
     expected = subprocess.run(
         ["antiword", "-w", "0", "-m", "UTF-8.txt", str(path)], capture_output=True, check=True
     ).stdout.decode("utf-8", "replace")
@@ -196,3 +224,5 @@ def test_every_word_antiword_finds_is_found(path):
         return [w for w in re.findall(r"[^\W\d_]{2,}", text.lower()) if w != "pic"]
 
     assert words(all_text(result)) == words(expected)
+    numbers = re.compile(r"^\s*(\d+[.)])\s", re.M)
+    assert set(numbers.findall(expected)) <= set(numbers.findall(all_text(result)))

@@ -1,9 +1,8 @@
 """Legacy Word (.doc, Word 97-2003, and plain Word 6/95), read in Python (wordbin.py).
 
-No system program is needed. On the real FOI .doc files this reader found every word
-antiword found except automatic list numbers ("1.", "2."), which Word keeps in list
-formatting rather than in the text, in about antiword's time (a few milliseconds a file)
-without starting a process.
+No system program is needed. On the real FOI .doc files this reader finds every word
+and list number antiword finds (and the numbers of lists inside tables, which antiword
+drops), in about antiword's time (a few milliseconds a file) without starting a process.
 """
 
 from __future__ import annotations

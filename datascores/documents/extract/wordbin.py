@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import olefile
 
+from .wordlist import list_labels
+
 WORD_IDENT = 0xA5EC
 # nFib: Word 6 wrote 101 (0x65), Word 95 104 (0x68), Word 97 and later 193 (0xC1; its
 # betas 0xC0).
@@ -81,14 +83,31 @@ def read_word(data: bytes) -> WordText:
         if not ole.exists(table_name):
             raise WordFormatError(f"no {table_name} stream")
         table = ole.openstream(table_name).read()
-    raw = piece_text(word, table, fib)
+    cps, pieces = _piece_table(table, fib)
+    raw = piece_text(word, cps, pieces, fib)
+    labels = list_labels(word, table, max(fib.ccp[0], 0), cps, pieces, raw)
     parts: dict[str, str] = {}
     start = 0
     for name, count in zip(PARTS, fib.ccp, strict=True):
         if count > 0:
-            parts[name] = resolve(raw[start : start + count])
+            text = raw[start : start + count]
+            if name == "main" and labels:
+                text = _with_labels(text, labels)
+            parts[name] = resolve(text)
             start += count
     return WordText(parts, fib.version)
+
+
+def _with_labels(text: str, labels: dict[int, str]) -> str:
+    """The text with each list paragraph's number put in front of it."""
+    out: list[str] = []
+    last = 0
+    for cp in sorted(labels):
+        out.append(text[last:cp])
+        out.append(labels[cp])
+        last = cp
+    out.append(text[last:])
+    return "".join(out)
 
 
 @dataclass
@@ -129,9 +148,8 @@ def _word6_text(word: bytes, fib: Fib) -> str:
     return word[fib.fc_min : fib.fc_mac].decode("cp1252", "replace")
 
 
-def piece_text(word: bytes, table: bytes, fib: Fib) -> str:
+def piece_text(word: bytes, cps, pieces, fib: Fib) -> str:
     """All the document's characters, in character-position order, from the piece table."""
-    cps, pieces = _piece_table(table, fib)
     total = sum(max(c, 0) for c in fib.ccp)
     out: list[str] = []
     for i, fc_raw in enumerate(pieces):
