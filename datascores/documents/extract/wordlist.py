@@ -14,6 +14,7 @@ allowed to fail the document's text.
 from __future__ import annotations
 
 import bisect
+import re
 import struct
 from dataclasses import dataclass, field
 
@@ -25,7 +26,7 @@ _SPRM_P_ILVL = 0x260A
 _SPRM_P_ILFO = 0x460B
 _SPRM_T_DEF_TABLE = 0xD608
 _SPRM_P_CHG_TABS = 0xC615
-_PARAGRAPH_ENDS = frozenset("\r\x07")
+_PARAGRAPH_END = re.compile("[\r\x07]")
 _FOLLOW = {0: "\t", 1: " ", 2: ""}
 
 
@@ -207,9 +208,8 @@ def _number(text: str, cps, pieces, runs, lists, overrides) -> dict[int, str]:
     counters: dict[int, list[int | None]] = {}
     labels: dict[int, str] = {}
     paragraph_start = 0
-    for cp, ch in enumerate(text):
-        if ch not in _PARAGRAPH_ENDS:
-            continue
+    for end in _PARAGRAPH_END.finditer(text):
+        cp = end.start()
         fc = _fc_of(cp, cps, pieces)
         at = bisect.bisect_right(starts, fc) - 1
         if at >= 0 and runs[at][0] <= fc < runs[at][1]:
