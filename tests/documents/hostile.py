@@ -177,6 +177,36 @@ def _many_parts_eml(parts: int = 3000) -> bytes:
     return msg.as_bytes()
 
 
+def _word_fib_at(data: bytes) -> int:
+    return data.index(struct.pack("<HH", 0xA5EC, 0xC1))
+
+
+def _lying_doc() -> bytes:
+    """A .doc whose FIB claims two billion characters of text in its one small piece."""
+    data = bytearray(fixtures.word97_doc("A short letter.\r"))
+    at = _word_fib_at(data)
+    struct.pack_into("<i", data, at + 0x4C, 2_000_000_000)
+    return bytes(data)
+
+
+def _lying_pieces_doc() -> bytes:
+    """A .doc whose piece table says its one piece holds two billion characters."""
+    data = bytearray(fixtures.word97_doc("A short letter.\r"))
+    clx = data.index(b"\x01\x02\x00\x00\x00\x02")  # a Prc, then the Pcdt
+    struct.pack_into("<I", data, clx + 10 + 4, 2_000_000_000)  # the end of piece 1
+    struct.pack_into("<i", data, _word_fib_at(data) + 0x4C, 2_000_000_000)
+    return bytes(data)
+
+
+def _garbage_lists_doc() -> bytes:
+    """A numbered .doc whose list tables point at random bytes: its text must survive."""
+    data = bytearray(fixtures.word97_doc("Intro\rFirst question\r", lists={1: (1, 0)}))
+    at = _word_fib_at(data)
+    struct.pack_into("<II", data, at + 0x2E2, 3, 4000)  # the list table: the wrong bytes
+    struct.pack_into("<II", data, at + 0x102, 7, 1000)  # paragraph properties likewise
+    return bytes(data)
+
+
 def _random(n: int, seed: int) -> bytes:
     return random.Random(seed).randbytes(n)
 
@@ -227,6 +257,9 @@ CASES: list[Case] = [
         lambda: fixtures.ole_file({"WordDocument": b"\xec\xa5\xc1\x00" * 8, "1Table": b""}),
         "corrupt",
     ),
+    Case("lying-character-count.doc", lambda: _lying_doc(), "done"),
+    Case("lying-piece-table.doc", lambda: _lying_pieces_doc(), "corrupt"),
+    Case("garbage-list-tables.doc", lambda: _garbage_lists_doc(), "done"),
     Case(
         "damaged.msg",
         lambda: fixtures.ole_file({"__substg1.0_0037001F": b"\xff" * 7}),
