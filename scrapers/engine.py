@@ -58,6 +58,7 @@ COUNTS = ("fetched", "new", "changed", "unchanged", "gone", "skipped", "failed")
 SERVER_ERROR_RETRIES = 2  # a 5xx page is tried again later in the run this many times
 SEARCH_MAX_PAGES = 20  # result pages followed per search term
 BATCH = 32
+MAX_LINKS_KEPT = 200  # a page's links kept in its metadata
 NOTABLE_SKIPS = ("robots", "refused", "too large")  # listed with their URL, not only counted
 
 
@@ -485,6 +486,7 @@ class Scrape:
                 web["published"] = info.published.isoformat()
             if info.updated:
                 web["updated"] = info.updated.isoformat()
+            web["links"] = info.links[:MAX_LINKS_KEPT]
         metadata: dict = {"web": web}
         if self.source.authority_id:
             # The entities tagger takes metadata["authority"] as the issuer (as it does for

@@ -144,6 +144,7 @@ def build_site(server: LocalServer) -> CouncilSite:
         ("/documents/endless.pdf", "Streamed dataset (PDF)"),
         ("http://10.0.0.7/intranet", "Intranet"),
         ("http://169.254.169.254/latest/meta-data/", "Metadata"),
+        ("http://127.0.0.2:8080/admin", "Loopback service"),
         ("https://www.other-council.gov.uk/algorithms", "Another council"),
         ("/services/algorithms?utm_source=newsletter&utm_medium=email", "Tracked link"),
     ]

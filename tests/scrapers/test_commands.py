@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django_celery_beat.models import PeriodicTask
 
 from datascores.entities.models import BodyKind, PublicBody
+from datascores.jobs.models import Job
 from scrapers.models import Kind, Source
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,3 +134,18 @@ def test_scrape_command_prints_one_json_object_per_run(site, monkeypatch, settin
         call_command("scrape", "Nope")
     with pytest.raises(CommandError, match="not both"):
         call_command("scrape", "Borsetshire", "--all")
+
+
+def test_scrape_no_wait_queues_and_returns(site, settings, monkeypatch):
+    from scrapers import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.run_scrape, "delay", sent.append)
+    Source.objects.create(name="Borsetshire", urls=site.url("/"))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("scrape", "--all", "--no-wait", stdout=out, stderr=err)
+    job = Job.objects.get()
+    assert sent == [job.pk] and job.status == "queued"
+    assert out.getvalue().strip() == f"Borsetshire: queued as job {job.pk}."
+    assert "No worker is running" in err.getvalue()
+    assert site.paths() == []  # nothing fetched by the command itself

@@ -57,15 +57,16 @@ def test_first_crawl_counts_every_outcome_and_keeps_documents(site, fetcher, lim
     assert "robots.txt disallows" in errors[site.url("/private/secret")]
     assert "private address" in errors["http://10.0.0.7/intranet"]
     assert "link-local address" in errors["http://169.254.169.254/latest/meta-data/"]
+    assert "loopback address" in errors["http://127.0.0.2:8080/admin"]
     assert "Content-Length" in errors[site.url("/documents/huge.pdf")]
     assert "exceeds the limit" in errors[site.url("/documents/endless.pdf")]
     assert "redirected more than 5 times" in errors[site.url("/loop-a")]
     assert c["skipped: robots"] == 1
-    assert c["skipped: refused"] == 2
+    assert c["skipped: refused"] == 3
     assert c["skipped: too large"] == 2
     assert c["skipped: off-domain"] == 1
     assert c["failed"] == 1
-    assert c["skipped"] == 6
+    assert c["skipped"] == 7
     assert "/private/secret" not in site.paths()
     # The 500 was tried again and the 429 waited for; both ended as documents.
     assert site.state["flaky_calls"] == 2 and site.state["busy_calls"] == 2
@@ -79,6 +80,7 @@ def test_first_crawl_counts_every_outcome_and_keeps_documents(site, fetcher, lim
     assert page.title == "How we use algorithms | Borsetshire County Council"
     assert page.published_at.isoformat() == "2024-03-05"
     assert page.metadata["authority"] == "Borsetshire County Council"
+    assert site.url("/documents/report.pdf") in page.metadata["web"]["links"]
     assert page.status == Status.DONE
     # Main text only: no cookie banner, navigation or footer in what is searchable.
     assert "predictive analytics model" in page.text

@@ -41,11 +41,12 @@ def test_document_page_lists_versions_and_shows_the_diff(site, fetcher):
     old = Client().get(f"/documents/{doc.pk}?version=1").content.decode()
     assert "Text of version 1" in old and "police under a data sharing agreement" in old
 
-    # Search holds the latest version only.
+    # Search holds the latest version only (the index outlives other tests' rows, so
+    # only this document's presence is judged).
     found = Client().get("/api/search", {"q": '"police and the NHS"'}).json()
-    assert [h["id"] for h in found["hits"]] == [doc.pk]
-    gone = Client().get("/api/search", {"q": '"police under a data sharing"'}).json()
-    assert gone["hits"] == []
+    assert doc.pk in [h["id"] for h in found["hits"]]
+    old = Client().get("/api/search", {"q": '"police under a data sharing"'}).json()
+    assert doc.pk not in [h["id"] for h in old["hits"]]
 
 
 def test_a_page_with_one_version_shows_no_versions_panel(site, fetcher):
