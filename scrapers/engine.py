@@ -269,8 +269,9 @@ class Scrape:
             if known is not None and known.document_id:
                 self.mark_gone(known)
                 return self.finish(item, "gone")
-        retry = (status is None or status >= 500) and item.attempts < SERVER_ERROR_RETRIES
-        if retry and isinstance(exc, FetchError) and "redirected more than" not in str(exc):
+        # A server error may pass; a timeout or a slow drip is not worth waiting for twice.
+        retry = status is not None and status >= 500 and item.attempts < SERVER_ERROR_RETRIES
+        if retry:
             item.attempts += 1  # tried again after the rest of this batch
             item.save(update_fields=["attempts"])
             return None

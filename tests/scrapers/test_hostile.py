@@ -174,3 +174,28 @@ def test_a_redelivered_task_does_not_start_a_second_copy_and_stalled_runs_resume
     finally:
         tasks.run_scrape.delay = original
     assert resumed == [job.pk]
+
+
+def test_gzip_bomb_slow_drip_and_dead_links_end_as_explained_outcomes(site, fetcher):
+    import gzip
+
+    site.server.routes["/"] = Reply(
+        200,
+        page('<a href="/bomb">b</a><a href="/drip">d</a><a href="/missing">m</a>'
+             '<a href="/news/risk-scoring">n</a>'),
+        HTML,
+    )  # fmt: skip
+    site.server.routes["/bomb"] = Reply(
+        200, gzip.compress(b"<html>" + b" " * 20_000_000), {**HTML, "Content-Encoding": "gzip"}
+    )
+    site.server.routes["/drip"] = Reply(200, page("<p>slow</p>"), HTML, drip=0.05)
+    fetcher.max_duration = 0.3
+    job = scrape(make_source(site, max_depth=1), fetcher)
+    assert job.status == JobStatus.FINISHED
+    errors = {e["url"].replace(site.base, ""): e["reason"] for e in job.errors}
+    assert "gzip-decoded body exceeds" in errors["/bomb"]
+    assert "took longer than 0.3 s" in errors["/drip"]
+    assert "answered 404" in errors["/missing"]
+    assert site.paths().count("/drip") == 1  # not tried again
+    assert job.counts["new"] == 2 and job.counts["failed"] == 2
+    assert job.counts["skipped: too large"] == 1
