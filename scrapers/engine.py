@@ -117,7 +117,13 @@ class Scrape:
         c = r.counts
         summary = ", ".join(f"{c.get(k, 0)} {k}" for k in COUNTS)
         r.progress(message="Finished" if not r.cancelled else "Cancelled")
-        return r.finish(result=summary)
+        job = r.finish(result=summary)
+        # Only the latest run's frontier is kept (the outcome of each URL it visited);
+        # what a source found is remembered in KnownURL.
+        FrontierItem.objects.filter(job__kind=job.kind, job__subject=job.subject).exclude(
+            job=job
+        ).exclude(job__status__in=["queued", "running"]).delete()
+        return job
 
     def seed(self) -> None:
         source = self.source

@@ -9,7 +9,7 @@ from datascores.documents.models import Source as DocSource
 from datascores.entities.models import BodyKind, PublicBody
 from datascores.jobs.models import Job, JobStatus
 from scrapers.engine import run_job
-from scrapers.models import Kind, Source
+from scrapers.models import FrontierItem, Kind, Source
 from scrapers.runs import start_scrape
 from tests.fetch.conftest import Reply
 
@@ -161,3 +161,33 @@ def test_same_bytes_at_a_new_url_is_one_document_with_two_sources(site, fetcher)
         site.url("/copy/report-2024.pdf"),
         site.url("/documents/report.pdf"),
     ]
+
+
+def test_a_page_that_changes_back_gets_a_third_version_with_the_first_bytes(site, fetcher):
+    source = make_source(site, max_depth=0, urls=site.url("/changing"))
+    scrape(source, fetcher)
+    site.state["changing"] = "v2"
+    scrape(source, fetcher)
+    site.state["changing"] = "v1"
+    third = scrape(source, fetcher)
+    assert third.counts["changed"] == 1
+    doc = web_doc(site, "/changing")
+    v1, v2, v3 = doc.versions.order_by("number")
+    assert v3.blob_id == v1.blob_id == doc.blob_id != v2.blob_id
+    assert "police under a data sharing" in doc.text
+    # Only the latest run's frontier is kept.
+    assert set(FrontierItem.objects.values_list("job_id", flat=True)) == {third.pk}
+
+
+def test_scheduled_scrape_starts_a_run_of_an_enabled_source(site, monkeypatch):
+    from scrapers import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.run_scrape, "delay", sent.append)
+    source = make_source(site)
+    job_id = tasks.scheduled_scrape(source.pk)
+    job = Job.objects.get(pk=job_id)
+    assert job.created_by == "schedule" and sent == [job_id]
+    assert tasks.scheduled_scrape(source.pk) == job_id  # still queued: the same run
+    Source.objects.filter(pk=source.pk).update(enabled=False)
+    assert tasks.scheduled_scrape(source.pk) is None
