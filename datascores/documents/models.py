@@ -123,6 +123,8 @@ class Page(models.Model):
     needs_ocr = models.BooleanField(
         default=False, help_text="No usable text layer: waiting for (or failed) OCR."
     )
+    # The page's size and its words' boxes (see extract/layout.py); {} when unknown.
+    layout = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["document", "number"]

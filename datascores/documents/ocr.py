@@ -22,6 +22,7 @@ from PIL import Image, ImageOps
 
 from .extract._common import clean_text, corrupt
 from .extract.base import Context, ExtractionError, FailureCode, PageText
+from .extract.layout import tesseract_layout
 from .extract.pdf import open_pdf
 
 PDF = "application/pdf"
@@ -84,7 +85,13 @@ def ocr_pages(data: bytes, mime: str, numbers: list[int], ctx: Context) -> list[
             text = clean_text(api.GetUTF8Text() or "")
             confidence = float(api.MeanTextConf()) if text else None
             pages.append(
-                PageText(number=number, text=text, method="ocr", ocr_confidence=confidence)
+                PageText(
+                    number=number,
+                    text=text,
+                    method="ocr",
+                    ocr_confidence=confidence,
+                    layout=tesseract_layout(api, image.size) if text else None,
+                )
             )
             api.Clear()
     return pages

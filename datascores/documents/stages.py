@@ -162,6 +162,7 @@ def _save_extracted(doc: Document, result: Extracted) -> None:
             method=p.method,
             ocr_confidence=p.ocr_confidence,
             needs_ocr=p.needs_ocr,
+            layout=p.layout or {},
         )
         for p in result.pages
     )
@@ -224,8 +225,9 @@ def ocr_document(doc_id: int) -> Document | None:
                 page.method = PageMethod.OCR
                 page.ocr_confidence = r.ocr_confidence
                 page.needs_ocr = False
+                page.layout = r.layout or {}
             Page.objects.bulk_update(
-                pages.values(), ["text", "method", "ocr_confidence", "needs_ocr"]
+                pages.values(), ["text", "method", "ocr_confidence", "needs_ocr", "layout"]
             )
     return finish(doc.pk)
 

@@ -31,6 +31,8 @@ class PageText:
     method: str = "text"  # "text" (from the file) or "ocr"
     ocr_confidence: float | None = None
     needs_ocr: bool = False  # no usable text layer: the OCR stage should read this page
+    # Word boxes (see extract/layout.py), or None where the reader knows no positions.
+    layout: dict | None = None
 
 
 @dataclass

@@ -25,7 +25,8 @@ from pdfminer.utils import decode_text
 
 from .. import quality
 from ._common import Budget, clean_text, plausible_title
-from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode
+from .base import Context, Extracted, ExtractionError, FailureCode, NoticeCode, PageText
+from .layout import pdfium_layout
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,13 @@ def _extract_pdfium(pdf: pdfium.PdfDocument, data: bytes, budget: Budget) -> Ext
             textpage = page.get_textpage()
             try:
                 raw = textpage.get_text_range()
+                added = _add_page(
+                    index + 1, raw, budget, lambda p=page: image_coverage(p, quality.IMAGE_COVERAGE)
+                )
+                if added is not None and added.text:
+                    added.layout = pdfium_layout(page, textpage)
             finally:
                 textpage.close()
-            _add_page(
-                index + 1, raw, budget, lambda p=page: image_coverage(p, quality.IMAGE_COVERAGE)
-            )
         finally:
             page.close()
         if budget.truncated:
@@ -102,15 +105,14 @@ def _extract_pdfium(pdf: pdfium.PdfDocument, data: bytes, budget: Budget) -> Ext
     return budget.result(title=_title(metadata.pop("title", "")), metadata=metadata)
 
 
-def _add_page(number: int, raw: str, budget: Budget, coverage) -> None:
+def _add_page(number: int, raw: str, budget: Budget, coverage) -> PageText | None:
     """A page from its raw text layer; coverage() is only computed for sparse pages."""
     # pdfium marks a hyphen it found at a line break with U+FFFE.
     raw = raw.replace("\ufffe", "-")
     verdict = quality.judge_page(raw, coverage)
     if verdict == quality.GARBAGE:
-        budget.add_page("", number=number, needs_ocr=True)
-    else:
-        budget.add_page(raw, number=number, needs_ocr=verdict == quality.SPARSE)
+        return budget.add_page("", number=number, needs_ocr=True)
+    return budget.add_page(raw, number=number, needs_ocr=verdict == quality.SPARSE)
 
 
 MAX_COVERAGE_OBJECTS = 2000
