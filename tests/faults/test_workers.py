@@ -79,7 +79,7 @@ def test_kill_9_of_the_main_worker_loses_nothing(broker_home):
     beat = home.beat()  # beat is its own process: it outlives a killed worker
     worker = home.worker(concurrency=2)
     ingest_queued(home)
-    victim = wait_until(lambda: leased(home), 120, "a document to be in progress")
+    victim = wait_until(lambda: leased(home, "ocr"), 120, "a scan to be in OCR")
     pool = children_of(worker.pid)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
