@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import sqlite3
+import subprocess
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,7 +20,7 @@ from datascores.documents.models import Blob, Document, Status
 from datascores.documents.pipeline import ingest_bytes, inline_processing, recover
 
 from ..documents import fixtures
-from .conftest import Home, stop, wait_until
+from .conftest import Home, sha, stop, wait_until
 from .test_workers import ingest_queued, inputs
 
 pytestmark = [pytest.mark.faults]
@@ -157,5 +160,72 @@ def test_a_locked_database_delays_the_work_but_loses_none(tmp_path):
         stop(worker)
         stop(beat)
         home.assert_index_converges()
+    finally:
+        home.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 KB tmpfs for the blob store (needs root; skipped where it cannot be mounted,
+    the ENOSPC storage tests above cover the same code everywhere)."""
+    mnt = tmp_path / "blobs"
+    mnt.mkdir()
+    run = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True
+    )
+    if run.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {run.stderr.decode().strip()}")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_a_real_full_disk_under_the_blob_store(tmp_path, small_disk):
+    home = Home(
+        tmp_path / "home", DATASCORES_BLOB_ROOT=str(small_disk), DATASCORES_MAX_ATTEMPTS="50"
+    )
+    home.migrate()
+    try:
+        line = "Row {i}: the council shared this record with the analytics supplier.\n"
+        members = {
+            f"part-{m}.txt": "".join(line.format(i=i + 10_000 * m) for i in range(1700)).encode()
+            for m in range(3)
+        }
+        assert all(len(d) > 100_000 for d in members.values())  # 3 members: over 256 KB
+        bundle = fixtures.zip_file(members)
+        big = b"An appendix too large for the disk.\n" * 10_000
+        (home.inbox / "bundle.zip").write_bytes(bundle)
+        (home.inbox / "appendix.txt").write_bytes(big)
+        beat = home.beat()
+        worker = home.worker(concurrency=2)
+        run = home.run("ingest", str(home.inbox), "--no-wait", "--json")
+        # The appendix does not fit: the ingest says so, and stores nothing of it.
+        assert run.returncode == 1
+        rows = {Path(r["path"]).name: r for r in json.loads(run.stdout)}
+        assert rows["appendix.txt"]["status"] == "not stored"
+        assert "No space left" in rows["appendix.txt"]["reason"]
+        # The archive fits, its members do not: it waits, unfinished, neither done nor failed.
+        wait_until(
+            lambda: home.rows(
+                "SELECT 1 FROM documents_document WHERE metadata LIKE '%No space left%'"
+            ),
+            120,
+            "the worker to run out of space",
+        )
+        assert not home.all_final()
+        subprocess.run(["mount", "-o", "remount,size=16m", str(small_disk)], check=True)
+        wait_until(lambda: home.all_final(4), 120, "the archive and its members to finish")
+        run = home.run("ingest", str(home.inbox / "appendix.txt"), "--json", "--timeout", "120")
+        assert run.returncode == 0, run.stderr
+        expected = {name: sha(data) for name, data in members.items()}
+        expected |= {"bundle.zip": sha(bundle), "appendix.txt": sha(big)}
+        home.assert_complete(expected)
+        # Every file in the blob store is a whole original that a blob row names.
+        blobs = dict(home.rows("SELECT sha256, size FROM documents_blob"))
+        on_disk = {p.name: p.stat().st_size for p in small_disk.rglob("*") if p.is_file()}
+        assert on_disk == blobs
+        stop(worker)
+        stop(beat)
     finally:
         home.close()

@@ -22,6 +22,7 @@ from datascores.documents.models import Document, SourceType, Status
 from datascores.documents.pipeline import ingest_path, inline_processing
 
 FINAL = (Status.DONE, Status.FAILED)
+NOT_STORED = "not stored"
 # How often the wait checks for a worker, and how long one may be gone (a supervised worker
 # is restarted within a second or two) before the rest is processed here.
 WORKER_CHECK_INTERVAL = 2.0
@@ -68,8 +69,21 @@ class Command(BaseCommand):
             total=len(files), desc="ingest", unit="file", disable=quiet, file=sys.stderr
         ) as bar:
             for f in files:
-                with inline_processing() if inline else contextlib.nullcontext():
-                    outcome = ingest_path(f, source_type=opts["source_type"])
+                try:
+                    with inline_processing() if inline else contextlib.nullcontext():
+                        outcome = ingest_path(f, source_type=opts["source_type"])
+                except OSError as exc:  # a full disk, an unreadable file: say so, go on
+                    rows.append(
+                        {
+                            "path": str(f),
+                            "document_id": None,
+                            "status": NOT_STORED,
+                            "reason": f"The file could not be stored: {exc.strerror or exc}",
+                            "duplicate_of": None,
+                        }
+                    )
+                    bar.update(1)
+                    continue
                 doc = outcome.document
                 dup = None
                 if not outcome.created:
@@ -80,11 +94,12 @@ class Command(BaseCommand):
                 rows.append({"path": str(f), "document_id": doc.pk, "duplicate_of": dup})
                 bar.update(1)
 
+        stored = [r for r in rows if r["document_id"] is not None]
         if not opts["no_wait"] and not inline:
-            self._wait({r["document_id"] for r in rows}, opts["timeout"], quiet)
+            self._wait({r["document_id"] for r in stored}, opts["timeout"], quiet)
 
-        docs = {d.pk: d for d in Document.objects.filter(pk__in=[r["document_id"] for r in rows])}
-        for r in rows:
+        docs = {d.pk: d for d in Document.objects.filter(pk__in=[r["document_id"] for r in stored])}
+        for r in stored:
             d = docs[r["document_id"]]
             r.update(
                 status=d.status,
@@ -97,6 +112,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, indent=2))
         else:
             self._summary(rows, docs, waited=not opts["no_wait"])
+        if failed := len(rows) - len(stored):
+            raise CommandError(f"{failed} file(s) could not be stored.")
 
     def _wait(self, ids: set[int], timeout: float, quiet: bool) -> None:
         deadline = time.monotonic() + timeout
@@ -155,6 +172,10 @@ class Command(BaseCommand):
                         self.stderr.write(f"document {doc.pk}: {type(exc).__name__}: {exc}")
 
     def _summary(self, rows, docs, *, waited: bool) -> None:
+        for r in rows:
+            if r["status"] == NOT_STORED:
+                self.stdout.write(f"  not stored: {r['path']}: {r['reason']}")
+        rows = [r for r in rows if r["document_id"] is not None]
         new = [r for r in rows if r["duplicate_of"] is None]
         dups = [r for r in rows if r["duplicate_of"] is not None]
         self.stdout.write(f"{len(rows)} file(s): {len(new)} new, {len(dups)} duplicate(s)")
