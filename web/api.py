@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
@@ -18,10 +19,10 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from datascores.documents.models import Document, Status
-from search.backends.base import MAX_PAGE_SIZE, MAX_WINDOW
+from search.backends.base import FACETS, MAX_PAGE_SIZE, MAX_WINDOW, SORTS
 
 from . import engine
 from .documents import foi_for, public_location, tags_for
@@ -109,8 +110,89 @@ def hit_json(hit, base_url: str) -> dict[str, Any]:
     }
 
 
-@require_GET
+_FLAGS = ("1", "0", "true", "false", "yes", "no")
+
+
+def invalid_parameter(params) -> str | None:
+    """A sentence naming the first invalid parameter and its allowed values, or None.
+
+    The site's pages forgive a bad value (a hand-edited URL still shows results); the
+    API says so, so a script never silently gets another search than it asked for.
+    """
+    sort = params.get("sort")
+    if sort is not None and sort not in SORTS:
+        return f"sort: “{sort}” is not allowed; use one of {', '.join(SORTS)}."
+    for name, low, high in (("size", 1, MAX_PAGE_SIZE), ("page", 1, MAX_WINDOW)):
+        value = params.get(name)
+        if value is None:
+            continue
+        if not value.strip().isdigit() or not low <= int(value) <= high:
+            return f"{name}: “{value}” is not allowed; use a whole number from {low} to {high:,}."
+    for name in ("from", "to"):
+        value = params.get(name)
+        if value:
+            try:
+                date.fromisoformat(value.strip())
+            except ValueError:
+                return f"{name}: “{value}” is not a date; use YYYY-MM-DD."
+    for value in params.getlist("year"):
+        if not (value.isdigit() and len(value) == 4):
+            return f"year: “{value}” is not a year; use four digits such as 2019."
+    facets = params.get("facets")
+    if facets is not None and facets.lower() not in _FLAGS:
+        return f"facets: “{facets}” is not allowed; use 1 or 0."
+    return None
+
+
+@require_safe
+def api_index(request: HttpRequest) -> HttpResponse:
+    """What the API offers, with links (GET /api/)."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    params = {f.param: f"filter by {f.label.lower()} (repeatable)" for f in FACETS.values()}
+    return json_response(
+        {
+            "version": API_VERSION,
+            "documentation": base + "/help",
+            "endpoints": [
+                {
+                    "url": base + reverse("api_search"),
+                    "method": "GET",
+                    "description": "Search: hits, snippets, facet counts, the next page's cursor.",
+                    "parameters": {
+                        "q": 'the query: words, "phrases", AND, OR, -word, field:value',
+                        **params,
+                        "from": "earliest document date, YYYY-MM-DD",
+                        "to": "latest document date, YYYY-MM-DD",
+                        "sort": " | ".join(SORTS),
+                        "size": f"hits per page, 1 to {MAX_PAGE_SIZE}",
+                        "page": "page number (numbered pages reach the first "
+                        f"{MAX_WINDOW:,} results)",
+                        "cursor": "the next_cursor of the previous page",
+                        "facets": "1 (default) or 0",
+                    },
+                },
+                {
+                    "url": base + reverse("api_document", args=[0]).replace("/0", "/{id}"),
+                    "method": "GET",
+                    "description": "One document: metadata, sources, versions, tags with "
+                    "evidence, FOI request, page texts (pages=0 leaves them out).",
+                },
+                {
+                    "url": base + reverse("search_csv"),
+                    "method": "GET",
+                    "description": "The whole result set as CSV, in the chosen sort "
+                    "(same parameters as search).",
+                },
+            ],
+        }
+    )
+
+
+@require_safe
 def api_search(request: HttpRequest) -> HttpResponse:
+    problem = invalid_parameter(request.GET)
+    if problem:
+        return _error(problem)
     state = SearchState.from_params(request.GET, max_size=MAX_PAGE_SIZE)
     after, seen = None, (state.page - 1) * state.size
     cursor = request.GET.get("cursor")
@@ -192,7 +274,7 @@ def _source_json(s) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def api_document(request: HttpRequest, pk: int) -> HttpResponse:
     doc = Document.objects.select_related("blob", "parent").filter(pk=pk).first()
     if doc is None or doc.status not in (Status.DONE, Status.FAILED):

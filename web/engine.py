@@ -97,11 +97,11 @@ def count(state: SearchState) -> int:
     return backend().count(request_for(state, page=1, size=0, snippets=0, facets=False))
 
 
-def scan(state: SearchState, *, snippets: int = 1) -> Iterator[Hit]:
-    """Every match with its display fields (and its first ``snippets`` snippets), in id
-    order, without the paging window."""
+def scan(state: SearchState, *, snippets: int = 1, ordered: bool = False) -> Iterator[Hit]:
+    """Every match with its display fields (and its first ``snippets`` snippets), without
+    the paging window: in id order, or with ``ordered`` in the state's sort (the export)."""
     req = request_for(state, page=1, size=0, snippets=snippets, facets=False)
-    return backend().scan(req, fields=True)
+    return backend().scan(req, fields=True, ordered=ordered)
 
 
 # --- pagination --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("insights", insights.insights, name="insights"),
     path("insights.csv", insights.insights_csv, name="insights_csv"),
     path("batch", batch.batch, name="batch"),
+    path("api/", api.api_index, name="api_index"),
     path("api/search", api.api_search, name="api_search"),
     path("api/documents/<int:pk>", api.api_document, name="api_document"),
     path("about", views.about, name="about"),

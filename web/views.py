@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from datascores.documents.models import Document, Status
 from search.backends.base import FACET_BY_PARAM, GONE, SORTS
@@ -41,7 +42,7 @@ EXAMPLES = [
 ]
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: a search box, what the collection holds, and ways in."""
     ctx: dict = {"examples": EXAMPLES, "stats": None, "recent": []}
@@ -65,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "site/home.html", ctx)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Faceted search; every bit of state is in the URL."""
     state = SearchState.from_params(request.GET)
@@ -219,12 +220,12 @@ def _page_links(state: SearchState, pager) -> dict:
 # --- CSV ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def search_csv(request: HttpRequest) -> HttpResponse:
     """The whole result set as CSV, streamed: memory does not grow with the row count."""
     state = SearchState.from_params(request.GET)
     try:
-        hits = iter(engine.scan(state))
+        hits = iter(engine.scan(state, ordered=True))
         # Start the scan now, so a failure is an error status rather than a cut-off file.
         first = next(hits, None)
         hits = itertools.chain([first] if first is not None else [], hits)
@@ -248,17 +249,27 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(
         stream_csv(CSV_HEADER, rows, bom=bom), content_type="text/csv; charset=utf-8"
     )
-    stamp = date.today().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="datascores-search-{stamp}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(state)}"'
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
+def export_filename(state: SearchState, today: date | None = None) -> str:
+    """``datascores-experian-mosaic-2026-12-04.csv``: what was searched, and when."""
+    parts = [state.q, *(v for values in state.filters.values() for v in values)]
+    slug = "-".join(w.lower() for w in _SLUG_WORDS.findall(" ".join(parts)))[:80].strip("-")
+    stamp = (today or date.today()).isoformat()
+    return f"datascores-{slug or 'everything'}-{stamp}.csv"
+
+
+_SLUG_WORDS = re.compile(r"[A-Za-z0-9]+")
+
+
 # --- documents ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """One document: metadata, sources, tags with evidence, and its text page by page."""
     doc = get_object_or_404(
@@ -272,7 +283,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 _PUBLIC = (Status.DONE, Status.FAILED)
 
 
-@require_GET
+@require_safe
 def original(request: HttpRequest, pk: int) -> FileResponse:
     """The original file, as received; never rendered inline (it may hold active content)."""
     doc = get_object_or_404(Document.objects.select_related("blob"), pk=pk, status__in=_PUBLIC)
@@ -296,11 +307,11 @@ def original(request: HttpRequest, pk: int) -> FileResponse:
 # --- static pages ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "site/about.html")
 
 
-@require_GET
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "site/help.html")

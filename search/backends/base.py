@@ -319,8 +319,11 @@ class SearchBackend(ABC):
         multi-select facets. Relevance ties are broken by id, ascending."""
 
     @abstractmethod
-    def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
-        """Every match in ascending id order, without the paging window limit.
+    def scan(
+        self, request: SearchRequest, *, fields: bool = False, ordered: bool = False
+    ) -> Iterator[Hit]:
+        """Every match in ascending id order, without the paging window limit; with
+        ``ordered``, in ``request.sort``'s order (what an export shows).
 
         With ``fields``, each hit has its title and display fields and, when the request
         asks for snippets, up to ``request.snippets`` of them. Memory stays flat in the

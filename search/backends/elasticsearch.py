@@ -325,28 +325,36 @@ class ElasticsearchBackend(SearchBackend):
         return hit
 
     @_reachable
-    def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
+    def scan(
+        self, request: SearchRequest, *, fields: bool = False, ordered: bool = False
+    ) -> Iterator[Hit]:
         if not self._indices():
             return
         query = ce.scan_snippet_query(request) if fields else ce.scan_query(request)
+        sort = ce.SORTS[request.sort] if ordered else [{"doc_id": "asc"}]
         source: Any = {"excludes": ["pages"]} if fields else ["doc_id"]
         try:
             pit = self.es.open_point_in_time(index=self.alias, keep_alive=KEEP_ALIVE).body["id"]
         except ApiError as exc:
             if exc.status_code not in (400, 404, 405):
                 raise
-            yield from self._scan_scroll(query, source, request, fields)
+            yield from self._scan_scroll(query, source, request, fields, sort)
             return
+        relevance = ordered and request.sort == "relevance"
         try:
             after = None
             while True:
                 kwargs: dict[str, Any] = {}
                 if after is not None:
-                    kwargs["search_after"] = after
+                    # A score comes back rounded: start a little before it and drop
+                    # what was already yielded (see ce.search_after).
+                    kwargs["search_after"] = (
+                        ce.search_after("relevance", after) if relevance else after
+                    )
                 resp = self.es.search(
                     pit={"id": pit, "keep_alive": KEEP_ALIVE},
                     query=query,
-                    sort=[{"doc_id": "asc"}],
+                    sort=sort,
                     size=self.scan_batch,
                     source=source,
                     track_total_hits=False,
@@ -354,11 +362,17 @@ class ElasticsearchBackend(SearchBackend):
                 ).body
                 pit = resp.get("pit_id", pit)
                 rows = resp["hits"]["hits"]
-                for raw in rows:
+                fresh = rows
+                if relevance and after is not None:
+                    cursor = ce.sort_position("relevance", after[:2])
+                    fresh = [
+                        r for r in rows if ce.sort_position("relevance", r["sort"][:2]) > cursor
+                    ]
+                for raw in fresh:
                     yield self._scan_hit(raw, request, fields)
-                if len(rows) < self.scan_batch:
+                if len(rows) < self.scan_batch or not fresh:
                     return
-                after = rows[-1]["sort"]
+                after = fresh[-1]["sort"]
         finally:
             with contextlib.suppress(ApiError, TransportError):
                 self.es.close_point_in_time(id=pit)
@@ -371,13 +385,13 @@ class ElasticsearchBackend(SearchBackend):
         return hit
 
     def _scan_scroll(
-        self, query: dict, source: Any, request: SearchRequest, fields: bool
+        self, query: dict, source: Any, request: SearchRequest, fields: bool, sort: list
     ) -> Iterator[Hit]:
         resp = self.es.search(
             index=self.alias,
             query=query,
             scroll=KEEP_ALIVE,
-            sort=[{"doc_id": "asc"}],
+            sort=sort,
             size=self.scan_batch,
             source=source,
         ).body

@@ -73,7 +73,7 @@ SCHEMA_VERSION = "4"  # 4: availability (live/gone)
 SEGMENT_BUCKETS = 10_000
 SCAN_BATCH = 5_000  # ids per scan query; only one batch is held at a time
 PAGES_BATCH = 200  # documents whose page texts are read at once
-RELEVANCE_FETCH = 512  # hits fetched at least, to order score ties by id (see _by_relevance)
+RELEVANCE_SCAN_BATCH = 20_000  # hits per relevance-ordered scan search (export)
 
 
 class IndexBusy(SearchUnavailable):
@@ -336,7 +336,9 @@ class EmbeddedBackend(SearchBackend):
                     hit.matches = count_hits(matches)
         return SearchResult(total, hits, facets, notes)
 
-    def scan(self, request: SearchRequest, *, fields: bool = False) -> Iterator[Hit]:
+    def scan(
+        self, request: SearchRequest, *, fields: bool = False, ordered: bool = False
+    ) -> Iterator[Hit]:
         searchers = self._searchers()
         if searchers is None:
             return
@@ -349,6 +351,15 @@ class EmbeddedBackend(SearchBackend):
             highlighter = None if highlighter.empty else highlighter
         # Page texts are read only for snippets, from one reloaded searcher.
         texts_searcher = functools.cache(page_searcher) if highlighter is not None else None
+        if ordered and not (request.sort == "relevance" and request.parsed.is_match_all):
+            for rows in _ordered_batches(searcher, main, request):
+                if not fields:
+                    yield from (Hit(doc_id) for doc_id, _ in rows)
+                else:
+                    yield from _hits_with_fields(
+                        searcher, rows, highlighter, texts_searcher, request
+                    )
+            return
         last: int | None = None
         while True:
             q = main
@@ -564,14 +575,12 @@ def _cursor(after: list, length: int) -> list:
 
 
 def _by_relevance(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
-    """One page of (score, address, sort values), best first, ties broken by id.
+    """One page of (score, address, sort values), best first, in one search.
 
-    tantivy breaks score ties by the document's address, which moves when segments
-    merge; to page by key (and to agree with Elasticsearch) ties go by id. The top
-    hits are fetched until the page's last score is strictly above the lowest score
-    fetched, so no tied document left unfetched could belong on the page. A query
-    without words scores every document alike, so it is read in id order directly.
-    Sort values are (score, id, rank); the rank only says how deep to start looking.
+    Ties keep the engine's own stable order (score, then the document's place in the
+    index), so no tie needs a second, wider search. A query without words scores every
+    document alike, so it is read in id order directly. Sort values are (score, id,
+    rank); a cursor continues at the rank after it.
     """
     size, after = request.size, request.after
     if request.parsed.is_match_all:
@@ -591,34 +600,52 @@ def _by_relevance(searcher: tantivy.Searcher, query: Query, request: SearchReque
             offset=0 if after is not None else request.offset,
         ).hits
         return [(1.0, a, [1.0, i, first + n]) for n, (i, a) in enumerate(rows)]
-    key = None
     first = request.offset
     if after is not None:
-        after = _cursor(after, 3)
-        key = (-float(after[0]), int(after[1]))
-        first = max(0, int(after[2]) + 1)
-    # Re-running the query costs more than fetching more hits at once: start wide.
-    limit = max(first + size + 1, RELEVANCE_FETCH)
+        first = max(0, int(_cursor(after, 3)[2]) + 1)
+    rows = searcher.search(query, size, count=False, offset=first).hits  # score descending
+    ids = searcher.fast_field_values("id", [a for _, a in rows])
+    return [
+        (score, address, [score, doc_id, first + n])
+        for n, ((score, address), doc_id) in enumerate(zip(rows, ids, strict=True))
+    ]
+
+
+def _ordered_batches(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
+    """Every match as batches of (id, address) in the request's sort order.
+
+    Dates: by the unique sort key, each batch after the last key seen. Relevance: by
+    rank, each search taking the next batch (the engine's order is stable within one
+    searcher), so Python holds one batch at a time.
+    """
+    if request.sort == "relevance":
+        offset = 0
+        while True:
+            rows = searcher.search(query, RELEVANCE_SCAN_BATCH, count=False, offset=offset).hits
+            ids = searcher.fast_field_values("id", [a for _, a in rows])
+            yield [(i, a) for i, (_, a) in zip(ids, rows, strict=True)]
+            if len(rows) < RELEVANCE_SCAN_BATCH:
+                return
+            offset += len(rows)
+    field = "sort_new" if request.sort == "newest" else "sort_old"
+    q = query
     while True:
-        found = searcher.search(query, limit, count=False).hits  # score descending
-        exhausted = len(found) < limit
-        lowest = found[-1][0] if found else 0.0
-        if key is not None:  # documents scoring above the cursor came before it
-            found = [h for h in found if -h[0] >= key[0]]
-        ids = searcher.fast_field_values("id", [a for _, a in found])
-        ranked = sorted(
-            (-score, doc_id, address) for (score, address), doc_id in zip(found, ids, strict=True)
+        rows = searcher.search(
+            q, SCAN_BATCH, count=False, order_by_field=field, order=Order.Desc
+        ).hits
+        ids = searcher.fast_field_values("id", [a for _, a in rows])
+        yield [(i, a) for i, (_, a) in zip(ids, rows, strict=True)]
+        if len(rows) < SCAN_BATCH:
+            return
+        below = Query.range_query(
+            ct.SCHEMA,
+            field,
+            tantivy.FieldType.Integer,
+            None,
+            int(rows[-1][0]),
+            include_upper=False,
         )
-        if key is not None:
-            page = [h for h in ranked if (h[0], h[1]) > key][:size]
-        else:
-            page = ranked[first : first + size]
-        if exhausted or (len(page) == size and -page[-1][0] > lowest):
-            return [
-                (-neg, address, [-neg, doc_id, first + n])
-                for n, (neg, doc_id, address) in enumerate(page)
-            ]
-        limit *= 8
+        q = ct.conjunction([query, below])
 
 
 def _by_date(searcher: tantivy.Searcher, query: Query, request: SearchRequest):

@@ -57,9 +57,60 @@ def test_api_errors_are_json(client, indexed):
     assert "wildcards" in r.json()["error"]
 
 
-def test_api_size_is_capped(client, indexed):
-    data = client.get("/api/search?size=100000").json()
-    assert data["size"] == 100
+def test_api_size_at_the_limit_is_served(client, indexed):
+    assert client.get("/api/search?size=100").json()["size"] == 100
+
+
+@pytest.mark.parametrize(
+    "query, parameter, allowed",
+    [
+        ("sort=bogus", "sort", "relevance, newest, oldest"),
+        ("size=100000", "size", "from 1 to 100"),
+        ("size=0", "size", "from 1 to 100"),
+        ("size=ten", "size", "from 1 to 100"),
+        ("page=-2", "page", "from 1 to 10,000"),
+        ("from=2020-13-45", "from", "YYYY-MM-DD"),
+        ("year=19", "year", "four digits"),
+        ("facets=maybe", "facets", "1 or 0"),
+    ],
+)
+def test_invalid_parameters_are_a_400_naming_them_and_their_allowed_values(
+    client, indexed, query, parameter, allowed
+):
+    r = client.get(f"/api/search?q=risk&{query}")
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error.startswith(f"{parameter}:") and allowed in error
+
+
+def test_api_index_lists_the_endpoints(client, indexed):
+    r = client.get("/api/")
+    assert r.status_code == 200
+    data = r.json()
+    urls = [e["url"] for e in data["endpoints"]]
+    assert any(u.endswith("/api/search") for u in urls)
+    assert any(u.endswith("/api/documents/{id}") for u in urls)
+    assert any(u.endswith("/search.csv") for u in urls)
+    search = data["endpoints"][0]["parameters"]
+    assert {"q", "sort", "size", "cursor", "council", "company", "system"} <= set(search)
+
+
+def test_head_works_wherever_get_does(client, corpus):
+    doc = corpus["bristol"]
+    for url in (
+        "/",
+        "/search?q=analytics",
+        "/search.csv?q=analytics",
+        "/api/",
+        "/api/search?q=analytics",
+        f"/api/documents/{doc.pk}",
+        f"/documents/{doc.pk}",
+        f"/documents/{doc.pk}/original",
+        "/about",
+    ):
+        get, head = client.get(url), client.head(url)
+        assert head.status_code == get.status_code == 200, url
+        assert head["Content-Type"] == get["Content-Type"], url
 
 
 def test_api_document(client, corpus):

@@ -120,3 +120,42 @@ def test_a_bad_query_is_refused_in_plain_words(client, indexed):
     r = client.get("/search.csv?q=sc*re")
     assert r.status_code == 400
     assert "wildcards" in r.content.decode()
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_export_follows_the_chosen_sort(client, sort):
+    """The rows come out in the order the pages show, not in id order."""
+    docs = [
+        IndexDoc(
+            id=i,
+            title=f"Note {i}",
+            # more "grant" words on higher ids: relevance runs against id order
+            pages=[(1, " ".join(["grant"] * (1 + i % 6)) + f" filler {i}")],
+            date=date(2000 + (i * 7) % 20, 1, 1),
+        )
+        for i in range(1, 41)
+    ]
+    index_docs(docs)
+    _, rows = read_csv(client.get(f"/search.csv?q=grant&sort={sort}"))
+    exported = [int(r["id"]) for r in rows]
+    shown = []
+    for page in (1, 2):
+        data = client.get(f"/api/search?q=grant&sort={sort}&size=20&page={page}").json()
+        shown += [h["id"] for h in data["hits"]]
+    assert exported == shown and len(exported) == 40
+    assert exported != sorted(exported)
+
+
+def test_export_filename_says_what_was_searched(client, corpus):
+    from web.forms import SearchState
+    from web.views import export_filename
+
+    r = client.get("/search.csv?q=Experian+Mosaic")
+    stamp = date.today().isoformat()
+    assert f'filename="datascores-experian-mosaic-{stamp}.csv"' in r["Content-Disposition"]
+    state = SearchState(q='"risk score" -covid', filters={"council": ("Kent County Council",)})
+    name = export_filename(state, today=date(2026, 12, 4))
+    assert name == "datascores-risk-score-covid-kent-county-council-2026-12-04.csv"
+    assert export_filename(SearchState(), today=date(2026, 12, 4)) == (
+        "datascores-everything-2026-12-04.csv"
+    )
