@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> None:
     w.add_argument("--concurrency", type=int, default=2)
     sub.add_parser("manage", help="any manage.py command: datascores manage ingest PATH")
     args = parser.parse_args(argv)
+    if args.command in ("demo", "serve"):
+        # A served site never shows Django's debug pages (DJANGO_DEBUG=1 still can).
+        os.environ.setdefault("DJANGO_DEBUG", "0")
     _setup(args.home)
 
     if args.command == "worker":
