@@ -1,12 +1,15 @@
 """Scrape figures on a local council-like site, politeness lifted (no interval, no Crawl-delay).
 
-    python benchmarks/scrape.py [--pages 1000] [--big 10000] [--skip-big] [--json FILE]
+    python benchmarks/scrape.py [--pages 1000] [--big 10000] [--skip-big] [--skip-worker]
+                                [--json FILE]
 
 1. First run of a PAGES-page site, end to end: fetch, parse, store, and process every page
    in this process (extraction in its isolated child, tagging, indexing): pages/s and
    peak memory of the run's process.
 2. The same site again, nothing changed: share of requests that were conditional, share
    answered 304, and the speed-up over the first run.
+1b. The same first run with a Celery worker (2 processes, Redis broker) beside the scrape:
+   pages/s until every page is processed and indexed.
 3. A BIG-page site, scrape only (documents queued for workers, none running): pages/s
    and the run's resident memory sampled through the run, to show it stays flat.
 
@@ -32,6 +35,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FANOUT = 10
+REDIS_URL = os.environ.get("DATASCORES_BENCH_REDIS", "redis://127.0.0.1:6379/13")
 
 
 def page_body(i: int, pages: int) -> bytes:
@@ -145,6 +149,17 @@ def child(args) -> None:
     threading.Thread(target=sample, daemon=True).start()
     job, _ = start_scrape(source, send=False)
     job = run_job(job.pk, fetcher=get_fetcher())
+    scraped = time.monotonic() - started
+    if args.worker:  # end to end: until the worker has processed and indexed every page
+        from datascores.documents.models import Document
+
+        deadline = time.monotonic() + 1800
+        while time.monotonic() < deadline:
+            waiting = Document.objects.exclude(status__in=["done", "failed"]).count()
+            dirty = Document.objects.filter(index_dirty=True).count()
+            if not waiting and not dirty:
+                break
+            time.sleep(0.5)
     elapsed = time.monotonic() - started
     done.set()
     print(
@@ -152,6 +167,7 @@ def child(args) -> None:
             {
                 "status": job.status,
                 "seconds": elapsed,
+                "scrape_seconds": scraped,
                 "counts": {k: v for k, v in job.counts.items() if ":" not in k},
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "rss_mb": [(round(t, 1), round(r / 2**20)) for t, r in samples],
@@ -161,10 +177,32 @@ def child(args) -> None:
     )
 
 
-def run_child(home: Path, port: int, pages: int, *, process: bool) -> dict:
+def run_child(home: Path, port: int, pages: int, *, process: bool, worker: bool = False) -> dict:
     cmd = [sys.executable, __file__, "--child", "--home", str(home), "--port", str(port),
            "--pages", str(pages)] + (["--process"] if process else [])  # fmt: skip
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO)
+    celery = None
+    env = dict(os.environ)
+    if worker:
+        cmd.append("--worker")
+        env.update(DATASCORES_HOME=str(home), CELERY_TASK_ALWAYS_EAGER="0",
+                   CELERY_BROKER_URL=REDIS_URL)  # fmt: skip
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env,
+                       check=True)  # fmt: skip
+        celery = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "datascores", "worker", "-Q",
+             "extract,ocr,index", "--concurrency", "2", "--loglevel", "WARNING",
+             "--without-gossip", "--without-mingle"],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO, env=env)
+    finally:
+        if celery is not None:
+            celery.terminate()
+            celery.wait(timeout=60)
     if out.returncode != 0:
         raise SystemExit(f"run failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -177,14 +215,14 @@ def site_stats(port: int, path: str = "/__stats") -> dict:
         return json.loads(r.read()) if path == "/__stats" else {}
 
 
-def scenario(pages: int, *, process: bool, again: bool) -> dict:
+def scenario(pages: int, *, process: bool, again: bool, worker: bool = False) -> dict:
     queue = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve, args=(pages, queue), daemon=True)
     server.start()
     port = queue.get(timeout=30)
     try:
         with tempfile.TemporaryDirectory(prefix="datascores-bench-") as home:
-            first = run_child(Path(home), port, pages, process=process)
+            first = run_child(Path(home), port, pages, process=process, worker=worker)
             first["site"] = site_stats(port)
             result = {"pages": pages, "first": first}
             if again:
@@ -207,6 +245,8 @@ def main() -> None:
     parser.add_argument("--home", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--process", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-worker", action="store_true")
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -227,6 +267,17 @@ def main() -> None:
           f"{site['conditional']}/{site['requests']} requests conditional, "
           f"{100 * site['not_modified'] / max(site['requests'], 1):.1f}% answered 304; "
           f"{first['seconds'] / again['seconds']:.1f}x faster than the first run")  # fmt: skip
+    if not args.skip_worker:
+        print(f"1b. {args.pages}-page site, end to end with a Celery worker (2 processes) "
+              "beside the scrape, until every page is processed and indexed")  # fmt: skip
+        both = scenario(args.pages, process=False, again=False, worker=True)
+        figures["worker"] = both
+        run = both["first"]
+        fetched = run["counts"]["fetched"]
+        scrape_rate = fetched / run["scrape_seconds"]
+        print(f"   {run['status']}: {fetched} pages in {run['seconds']:.1f} s = "
+              f"{fetched / run['seconds']:.1f} pages/s (the scrape itself took "
+              f"{run['scrape_seconds']:.1f} s = {scrape_rate:.1f} pages/s)")  # fmt: skip
     if not args.skip_big:
         print(f"3. {args.big}-page site, scrape only (documents queued, no worker)")
         big = scenario(args.big, process=False, again=False)
