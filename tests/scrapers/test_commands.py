@@ -31,7 +31,7 @@ YAML = """
   kind: search
   search_url: "{base}/search?q={{term}}"
   terms: [algorithm, risk score]
-  keyword_filter: [algorithm]
+  keyword_filter: true
   enabled: false
 """
 
@@ -53,6 +53,7 @@ def test_load_sources_creates_then_updates_by_name_with_schedules(tmp_path):
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("0", "3", "1")
     search = Source.objects.get(name="Borsetshire search")
     assert search.term_list == ["algorithm", "risk score"] and not search.enabled
+    assert search.keywords == ["algorithm", "risk score"]  # keyword_filter: true
     assert search.periodic_task is None
 
     # Loading again updates by name; a schedule removed is removed from beat too.

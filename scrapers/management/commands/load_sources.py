@@ -28,6 +28,8 @@ def source_fields(entry: dict, where: str) -> dict:
         raise CommandError(f"{where}: every source needs a name.")
     values = {}
     for key, value in entry.items():
+        if key == "keyword_filter" and isinstance(value, bool):
+            value = (entry.get("terms") or []) if value else []  # true: filter on the terms
         if key in LIST_FIELDS:
             if isinstance(value, str):
                 value = [value]
