@@ -736,3 +736,12 @@ def test_a_slow_drip_body_is_cut_off_at_the_overall_deadline(server, settings):
     with pytest.raises(FetchError, match=r"took longer than 0\.5 s"):
         fetcher(timeout=2).get(server.url("/drip"))
     assert time.monotonic() - started < 3
+
+
+def test_proxy_settings_from_the_environment_cannot_bypass_the_guard(server, monkeypatch):
+    # A proxy would resolve and connect on our behalf, past the vetted addresses.
+    monkeypatch.setenv("HTTP_PROXY", "http://10.9.9.9:3128")
+    monkeypatch.setenv("http_proxy", "http://10.9.9.9:3128")
+    server.routes["/page"] = Reply(200, b"direct")
+    assert guarded_fetcher(obey_robots=False).get(server.url("/page")).content == b"direct"
+    assert server.paths() == ["/page"]
