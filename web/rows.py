@@ -29,6 +29,8 @@ CSV_HEADER = (
     "date",
     "foi_status",
     "whatdotheyknow_request_url",
+    "request_title",
+    "availability",
     "pages",
     "first_matching_snippet",
 )
@@ -78,6 +80,8 @@ def csv_row(hit: Hit, base_url: str = "", paths: DocumentPaths | None = None) ->
         f.get("date") or "",
         f.get("foi_status") or "",
         f.get("request_url") or request_url(urls),
+        f.get("request_title") or "",
+        f.get("availability") or "",
         "" if page_count is None else str(page_count),
         plain_snippet(hit.snippets[0].html) if hit.snippets else "",
     ]

@@ -75,6 +75,8 @@ def test_export_columns(client, corpus):
     assert bristol["whatdotheyknow_request_url"] == (
         "https://www.whatdotheyknow.com/request/bristol_analytics_hub"
     )
+    assert bristol["request_title"] == "Use of predictive analytics"
+    assert bristol["availability"] == "live"
     assert bristol["pages"] == "3"
     assert "predictive" in bristol["first_matching_snippet"].lower()
     assert "<mark>" not in bristol["first_matching_snippet"]
