@@ -43,7 +43,33 @@ def chunk_tags(documents: list[Document]) -> dict[int, dict[str, Any]]:
     return tag_provider().documents_tags(documents)
 
 
-def build_index_doc(document: Document, tags: dict[str, Any] | None = None) -> IndexDoc:
+def aliases_of(names: Iterable[str]) -> dict[str, list[str]]:
+    """The aliases of bodies, companies and systems by official name (one query)."""
+    from datascores.entities.models import Alias
+
+    names = sorted(set(names))
+    out: dict[str, list[str]] = {}
+    if not names:
+        return out
+    rows = Alias.objects.filter(entity__name__in=names).values_list("entity__name", "text")
+    for name, text in rows.order_by("entity__name", "text"):
+        if text and text != name:
+            out.setdefault(name, []).append(text)
+    return out
+
+
+def _names(tags: dict[str, Any]) -> list[str]:
+    named = [tags.get("issuing_authority") or ""]
+    for key in ("authorities", "companies", "systems"):
+        named += list(tags.get(key) or [])
+    return [n for n in named if n]
+
+
+def build_index_doc(
+    document: Document,
+    tags: dict[str, Any] | None = None,
+    aliases: dict[str, list[str]] | None = None,
+) -> IndexDoc:
     """Document (with its pages, sources and entity tags) -> IndexDoc.
 
     ``tags`` are the document's entity tags when the caller read them in bulk;
@@ -55,6 +81,8 @@ def build_index_doc(document: Document, tags: dict[str, Any] | None = None) -> I
     pages = [(p.number, p.text) for p in sorted(document.pages.all(), key=lambda p: p.number)]
     if tags is None:
         tags = document_tags(document)
+    if aliases is None:
+        aliases = aliases_of(_names(tags))
     metadata = document.metadata or {}
     foi = metadata.get("foi") if isinstance(metadata.get("foi"), dict) else {}
     issuer = tags.get("issuing_authority") or str(foi.get("authority") or "").strip()
@@ -82,6 +110,8 @@ def build_index_doc(document: Document, tags: dict[str, Any] | None = None) -> I
         request_id=foi.get("request_id"),
         request_title=str(foi.get("title") or ""),
         request_url=str(foi.get("url") or ""),
+        aliases=[a for name in [issuer, *councils, *_names(tags)] for a in aliases.get(name, [])],
+        references=[str(foi.get(k) or "") for k in ("url_title", "reference")],
     )
 
 
@@ -110,8 +140,10 @@ def build_index_docs(ids: Iterable[int]) -> Iterator[IndexDoc]:
     """IndexDocs for the searchable documents among ``ids``, in a fixed number of queries."""
     documents = list(_documents(ids))
     tags = chunk_tags(documents)
+    issuers = [str(((d.metadata or {}).get("foi") or {}).get("authority") or "") for d in documents]
+    aliases = aliases_of([n for t in tags.values() for n in _names(t)] + issuers)
     for document in documents:
-        yield build_index_doc(document, tags.get(document.pk, {}))
+        yield build_index_doc(document, tags.get(document.pk, {}), aliases)
 
 
 def mark_dirty(document_ids: Iterable[int], *, only_done: bool = False) -> int:

@@ -90,6 +90,10 @@ class IndexDoc:
     request_id: int | None = None
     request_title: str = ""
     request_url: str = ""
+    # Other names of the bodies, companies and systems above (aliases, short forms) and
+    # references people quote (FOI reference numbers): searched by default, not shown.
+    aliases: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.id = int(self.id)
@@ -104,7 +108,15 @@ class IndexDoc:
         self.request_title = (self.request_title or "").strip()
         self.request_url = (self.request_url or "").strip()
         self.issuing_authority = (self.issuing_authority or "").strip()
-        for name in ("councils", "companies", "systems", "urls", "sources"):
+        for name in (
+            "councils",
+            "companies",
+            "systems",
+            "urls",
+            "sources",
+            "aliases",
+            "references",
+        ):
             setattr(self, name, _unique(getattr(self, name)))
         if isinstance(self.date, dt.datetime):
             self.date = self.date.date()
@@ -112,6 +124,15 @@ class IndexDoc:
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    def about(self) -> list[str]:
+        """What the default fields search besides title and text, weighted between them:
+        the issuing body, the tagged bodies, companies and systems with their aliases,
+        the FOI request (title, number, references) and the original file names."""
+        names = [self.issuing_authority, *self.councils, *self.companies, *self.systems]
+        request = [self.request_title, str(self.request_id) if self.request_id else ""]
+        files = [_basename(s) for s in self.sources]
+        return _unique([*names, *self.aliases, *request, *self.references, *files])
 
     def facet_values(self, facet: str) -> list[str]:
         """This document's values for a facet, as strings (what facets count)."""
@@ -146,6 +167,11 @@ class IndexDoc:
             "request_title": self.request_title,
             "request_url": self.request_url,
         }
+
+
+def _basename(location: str) -> str:
+    """The last part of a path or web address (``…/FOI-16274 response.pdf``)."""
+    return location.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 def _unique(values: Iterable[str] | None) -> list[str]:

@@ -81,6 +81,7 @@ MAPPINGS = {
     "properties": {
         "doc_id": {"type": "long"},
         "title": _TEXT,
+        "about": _TEXT,  # IndexDoc.about(): names, aliases, references, file names
         "pages": {
             "type": "nested",
             "include_in_parent": True,
@@ -119,8 +120,8 @@ FACET_FIELDS = {
 # Query field -> (stemmed fields, exact fields) with boosts.
 TEXT_TARGETS: dict[str | None, tuple] = {
     None: (
-        (("title", 2.0), ("pages.text", 1.0)),
-        (("title.exact", 2.0), ("pages.text.exact", 1.0)),
+        (("title", 2.0), ("about", 1.5), ("pages.text", 1.0)),
+        (("title.exact", 2.0), ("about.exact", 1.5), ("pages.text.exact", 1.0)),
     ),
     "title": ((("title", 1.0),), (("title.exact", 1.0),)),
     "text": ((("pages.text", 1.0),), (("pages.text.exact", 1.0),)),
@@ -178,6 +179,7 @@ def source(doc: IndexDoc) -> dict[str, Any]:
         "system": doc.systems,
         "sources": doc.sources,
         "urls": doc.urls,
+        "about": doc.about(),
     }
     for key, value in (
         ("issuing_authority", doc.issuing_authority),

@@ -15,6 +15,8 @@ analysers and the stemmer live in search/analysis.py, shared with the highlighte
 
 Two indexes make one generation (see embedded.py). ``SCHEMA`` is the searchable one:
   ``title`` ``text``             words, lower-cased and accent-folded, with positions
+  ``about``                      the same, over IndexDoc.about(): names, aliases,
+                                 references, file names (default fields, not shown)
   ``council`` ``company`` ``system`` ``source_type`` ``foi_status`` ``file_type``
   ``availability``
                                  whole values, fast: facets and filters
@@ -68,7 +70,9 @@ FACET_FIELDS = {
 }
 # Query field -> full-text fields, with boosts.
 TEXT_TARGETS = {
-    None: (("title", 2.0), ("text", 1.0)),
+    # Title, then what the document is about (bodies, aliases, references, file names),
+    # then the body text.
+    None: (("title", 2.0), ("about", 1.5), ("text", 1.0)),
     "title": (("title", 1.0),),
     "text": (("text", 1.0),),
 }
@@ -83,7 +87,7 @@ _LOW = 0xFFFFFFFF
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
-    for name in ("title", "text"):
+    for name in ("title", "text", "about"):
         sb.add_text_field(name, tokenizer_name="ds_words", index_option="position")
     for name in ("council", "company", "system", *KEYWORD_FACETS):
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")

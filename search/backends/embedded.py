@@ -67,7 +67,7 @@ from search.snippets import PageMatches, select
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "4"  # 4: availability (live/gone)
+SCHEMA_VERSION = "5"  # 5: about (names, aliases, references, file names)
 # Each segment counts every value exactly and passes on its top SEGMENT_BUCKETS, so
 # counts are exact while a facet has fewer distinct values than that per segment.
 SEGMENT_BUCKETS = 10_000
@@ -458,6 +458,8 @@ def to_tantivy(doc: IndexDoc) -> tantivy.Document:
     for _, text in doc.pages:
         if text:
             d.add_text("text", text)
+    for value in doc.about():
+        d.add_text("about", value)
     for field, values in (
         ("council", doc.councils),
         ("company", doc.companies),

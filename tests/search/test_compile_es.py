@@ -21,6 +21,7 @@ def default_word(word: str) -> dict:
         "bool": {
             "should": [
                 {"match_phrase": {"title": {"query": word, "boost": 2.0}}},
+                {"match_phrase": {"about": {"query": word, "boost": 1.5}}},
                 {"match_phrase": {"pages.text": {"query": word, "boost": 1.0}}},
             ],
             "minimum_should_match": 1,
@@ -53,6 +54,11 @@ def test_phrase_proximity_on_exact_subfields():
                 {
                     "match_phrase": {
                         "title.exact": {"query": "troubled families", "boost": 2.0, "slop": 3}
+                    }
+                },
+                {
+                    "match_phrase": {
+                        "about.exact": {"query": "troubled families", "boost": 1.5, "slop": 3}
                     }
                 },
                 {

@@ -37,6 +37,7 @@ def default_term(*forms: str) -> Query:
     return Query.boolean_query(
         [
             (Occur.Should, Query.boost_query(any_of("title", list(forms)), 2.0)),
+            (Occur.Should, Query.boost_query(any_of("about", list(forms)), 1.5)),
             (Occur.Should, any_of("text", list(forms))),
         ]
     )
@@ -82,6 +83,7 @@ def test_phrase_uses_unstemmed_words_with_slop():
     expected = Query.boolean_query(
         [
             (Occur.Should, Query.boost_query(Query.phrase_query(S, "title", words, 3), 2.0)),
+            (Occur.Should, Query.boost_query(Query.phrase_query(S, "about", words, 3), 1.5)),
             (Occur.Should, Query.phrase_query(S, "text", words, 3)),
         ]
     )

@@ -616,3 +616,40 @@ def test_both_engines_stem_alike(make_backend):
     hit = backend.search(SearchRequest("communities", size=10, snippets=1))
     marked = {h.id: re.findall(r"<mark>(.*?)</mark>", h.snippets[0].html) for h in hit.hits}
     assert marked == {1: ["community"], 5: ["communities"]}
+
+
+# --- default fields: names, aliases, references, file names (issue 12) ------------------
+
+
+def test_default_fields_search_names_aliases_references_and_file_names(make_backend):
+    backend = make_backend()
+    backend.index(
+        [
+            IndexDoc(
+                1,
+                "Response to your request",
+                [(1, "We hold no information about scoring.")],
+                issuing_authority="London Borough of Hackney",
+                councils=["London Borough of Hackney"],
+                companies=["Xantura"],
+                aliases=["Hackney Council", "LBH"],
+                request_id=16274,
+                references=["risk_scoring_tools"],
+                sources=["/in/FOI-16274 Suffolk response.pdf"],
+            ),
+            IndexDoc(2, "Minutes", [(1, "Hackney came up once, as did 16274 and scoring.")]),
+            IndexDoc(3, "Other", [(1, "Nothing relevant, council scoring only.")]),
+        ]
+    )
+    # A body's alias, its official name, and the company tagged on the document.
+    assert found(backend, "hackney council") == {1}
+    assert found(backend, "LBH scoring") == {1}
+    assert found(backend, "xantura") == {1}
+    # The FOI request's number and the original file's name.
+    assert found(backend, "suffolk 16274") == {1}
+    assert found(backend, "risk_scoring_tools") == {1}
+    # Metadata weighs above body text: the document the name is about ranks first.
+    hits = backend.search(SearchRequest("hackney", snippets=0, facets=False)).hits
+    assert [h.id for h in hits] == [1, 2]
+    # Explicit fields keep their meaning.
+    assert found(backend, "text:hackney") == {2}

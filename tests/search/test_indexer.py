@@ -67,6 +67,10 @@ def test_build_index_doc_gathers_pages_sources_dates_and_tags(monkeypatch):
         },
     )
     idx = indexer.build_index_doc(doc)
+    # The vocabulary's aliases of the tagged names are searched by default (issue 12).
+    assert {"KCC", "Kent", "Leeds", "Xantura Ltd"} <= set(idx.aliases)
+    assert "Kent" in idx.about() and "b.pdf" in idx.about()
+    idx.aliases = []
     assert idx == IndexDoc(
         id=doc.pk,
         title="Risk report",
@@ -218,14 +222,14 @@ def test_rebuild_replays_writes_made_during_the_build(monkeypatch):
     real_build = indexer.build_index_doc
     changed, deleted = docs[0], docs[1]
 
-    def build(document, tags=None):
+    def build(document, tags=None, aliases=None):
         if document.pk == docs[3].pk:
             # While the new index is built, workers update and delete documents that
             # were already read; their writes land in the old index.
             Document.objects.filter(pk=changed.pk).update(title="Renamed")
             indexer.index_documents([changed.pk])
             Document.objects.get(pk=deleted.pk).delete()
-        return real_build(document, tags)
+        return real_build(document, tags, aliases)
 
     monkeypatch.setattr(indexer, "build_index_doc", build)
     report = indexer.rebuild(chunk=2)
@@ -240,7 +244,7 @@ def test_failed_rebuild_marks_documents_dirty_again(monkeypatch):
     docs = [make_document([f"eta {i}"], dirty=False) for i in range(3)]
     indexer.index_documents([d.pk for d in docs])
 
-    def broken(document, tags=None):
+    def broken(document, tags=None, aliases=None):
         raise RuntimeError("bad row")
 
     monkeypatch.setattr(indexer, "build_index_doc", broken)
@@ -304,7 +308,8 @@ def test_a_chunk_is_read_in_a_fixed_number_of_queries(tagged):
         assert [b.id for b in built] == sorted(d.pk for d in docs)
         return len(ctx.captured_queries)
 
-    assert queries(tagged[:2]) == queries(more) <= 5  # documents, pages, sources, tags, kinds
+    # documents, pages, sources, tags, kinds, aliases
+    assert queries(tagged[:2]) == queries(more) <= 6
     built = {b.id: b for b in indexer.build_index_docs([d.pk for d in tagged])}
     one = indexer.build_index_doc(tagged[1])  # the per-document path agrees
     assert built[tagged[1].pk] == one and one.councils and one.companies
