@@ -30,6 +30,8 @@ from search.backends.base import (
 )
 from search.query import MAX_QUERY_CHARS
 
+from .labels import facet_label
+
 PAGE_SIZE = DEFAULT_PAGE_SIZE
 MAX_PAGE = MAX_WINDOW // PAGE_SIZE  # deep pages cost the engine; the CSV export has everything
 
@@ -162,7 +164,11 @@ class SearchState:
         for name, facet in FACET_BY_PARAM.items():
             for v in self.filters.get(name, ()):
                 chips.append(
-                    {"kind": facet.label, "value": v, "url": self.toggled(name, v).query_string()}
+                    {
+                        "kind": facet.label,
+                        "value": facet_label(facet.name, v),
+                        "url": self.toggled(name, v).query_string(),
+                    }
                 )
         if self.date_from:
             chips.append(

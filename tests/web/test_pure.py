@@ -73,6 +73,15 @@ def test_toggling_a_facet_value_adds_or_removes_it_and_resets_the_page():
     assert removed.q == "x"
 
 
+def test_chips_read_as_the_facets_do():
+    chips = state("status=rejected&type=ods&availability=gone").chips()
+    assert [(c["kind"], c["value"]) for c in chips] == [
+        ("FOI status", "Refused"),
+        ("File type", "OpenDocument spreadsheet (ODS)"),
+        ("Availability", "Gone from the web"),
+    ]
+
+
 def test_chips_link_to_the_state_without_them():
     s = state("q=x&council=A&company=C&from=2019-01-01")
     chips = {(c["kind"], c["value"]): c["url"] for c in s.chips()}
