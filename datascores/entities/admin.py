@@ -14,10 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from datascores.documents.admin import DocumentAdmin, PageInline
 
+from .candidates import accept as accept_candidate
+from .candidates import reject as reject_candidate
 from .models import (
     Alias,
     AliasSource,
     AuthorityMatch,
+    Candidate,
+    CandidateMention,
+    CandidateStatus,
     Company,
     DocumentTag,
     Link,
@@ -366,3 +371,56 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class CandidateMentionInline(admin.TabularInline):
+    model = CandidateMention
+    extra = 0
+    can_delete = False
+    fields = ("document", "page", "text", "sentence", "cue")
+    readonly_fields = fields
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    """The review queue of names the vocabulary lacks, most documents first. Edit the name,
+    kind, aliases (one a line) and vendor, then accept: the entry is added and the
+    documents are re-tagged. Rejected names are never proposed again."""
+
+    list_display = ("name", "kind", "document_count", "score", "vendor", "status", "example")
+    list_filter = ("status", "kind")
+    search_fields = ("name", "key")
+    fields = ("name", "kind", "aliases", "vendor", "status", "document_count", "entity")
+    readonly_fields = ("status", "document_count", "entity")
+    autocomplete_fields = ("vendor",)
+    inlines = [CandidateMentionInline]
+    actions = ["accept_candidates", "reject_candidates"]
+    ordering = ("-document_count", "-score", "name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("vendor")
+
+    @admin.display(description="Evidence")
+    def example(self, obj):
+        m = obj.mentions.first()
+        return m.sentence[:160] if m else ""
+
+    @admin.action(description="Accept: add to the vocabulary and re-tag")
+    def accept_candidates(self, request, queryset):
+        done = 0
+        for cand in queryset.filter(status=CandidateStatus.PENDING):
+            accept_candidate(cand)
+            done += 1
+        self.message_user(request, f"{done} accepted; the documents naming them are re-tagged.")
+
+    @admin.action(description="Reject: never propose again")
+    def reject_candidates(self, request, queryset):
+        done = 0
+        for cand in queryset.exclude(status=CandidateStatus.REJECTED):
+            reject_candidate(cand)
+            done += 1
+        self.message_user(request, f"{done} rejected.")

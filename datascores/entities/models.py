@@ -428,3 +428,68 @@ class AuthorityMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wdtk_name} → {self.public_body or '?'} ({self.method}, {self.status})"
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", "To review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Candidate(models.Model):
+    """A name documents give that the vocabulary lacks (found while tagging), for review.
+
+    Accepting one adds it to the vocabulary (which re-tags the documents); a rejected one
+    is hidden for good: it is never proposed again."""
+
+    kind = models.CharField(max_length=16, choices=EntityType.choices, db_index=True)
+    key = models.CharField(max_length=255, unique=True, help_text="The name folded.")
+    name = models.CharField(max_length=255, help_text="The name to give the new entry.")
+    aliases = models.TextField(blank=True, help_text="Other names, one a line.")
+    vendor = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a system: its vendor.",
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=CandidateStatus.choices,
+        default=CandidateStatus.PENDING,
+        db_index=True,
+    )
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    document_count = models.PositiveIntegerField(default=0, db_index=True)
+    score = models.FloatField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-document_count", "-score", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class CandidateMention(models.Model):
+    """Where a document names a candidate: the evidence a reviewer reads."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="mentions")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="candidate_mentions"
+    )
+    page = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=255)
+    sentence = models.TextField()
+    cue = models.CharField(max_length=16)
+    score = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["document", "page", "start"]
+        indexes = [models.Index(fields=["document"])]

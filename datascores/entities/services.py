@@ -16,6 +16,7 @@ from datascores.documents.dispatch import enqueue
 from datascores.documents.models import Document, Page, Status
 from datascores.documents.signals import announce_changed
 
+from .candidates import discover, store_candidates
 from .models import (
     Alias,
     AuthorityMatch,
@@ -165,6 +166,7 @@ def tag_document(document, *, tagger: Tagger | None = None) -> bool:
         found = _store_tags(document, result, existing)
         _drop_lost_tags(existing, found)
         _store_links(document, result)
+        store_candidates(document, discover(tagger, pages, result))
         TaggedDocument.objects.update_or_create(
             document=document,
             defaults={"vocabulary_version": VocabularyState.current(), "tagged_at": timezone.now()},

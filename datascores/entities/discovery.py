@@ -1,0 +1,497 @@
+"""Discovery: names a document gives that the vocabulary lacks.
+
+Pure (no Django). While a document is tagged, its sentences are read for the shapes in
+which FOI responses name organisations, products and public bodies:
+
+* organisations: a capitalised name ending in Ltd, Limited, plc, LLP, Inc, LLC, or a
+  capitalised name after "supplied by", "contract with", "provided by", "developed by",
+  "purchased from", "licensed from", "vendor", "supplier";
+* products and systems: "the X system", "X software", "X database", "X platform",
+  "X tool", "X solution", "X application", "X module", and an acronym near such words or
+  near a known vendor;
+* public bodies: a capitalised name ending in Council, Trust, Board, Service(s),
+  Authority, Agency, Commissioner, Commission, Executive, Partnership, Constabulary,
+  Police, PCT, CCG, ICB, ...
+
+A candidate must carry a distinctive word (not only generic words such as "Case
+Management System" or "Local Authority"), must not be a name the vocabulary already
+knows, and a capitalised word that only starts a sentence is not taken for a name.
+Appeal and copyright boilerplate is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+AUTHORITY = "authority"
+COMPANY = "company"
+SYSTEM = "system"
+
+MAX_PER_DOCUMENT = 20
+SENTENCE_CHARS = 400
+
+# A name's words: capitalised (Kent, McAfee, iTrent is handled by _CAP), acronyms, digits.
+_TOKEN = r"(?:[A-Z][\w'’&.-]*|[a-z]+[A-Z][\w'’.-]*|\d[\w.-]*)"
+_JOIN = r"(?:\s+(?:and|of|for|the|&|upon|le|-)\s+|\s+)"
+_NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,11}}"
+
+_COMPANY_SUFFIX = (
+    r"(?:Ltd\.?|Limited|plc|PLC|Plc|LLP|Inc\.?|LLC|Corporation|Corp\.?|GmbH|B\.V\.|N\.V\.|S\.A\.)"
+)
+_COMPANY_RE = re.compile(rf"(?<![\w'’])({_NAME})\s*,?\s+{_COMPANY_SUFFIX}(?![\w])")
+_COMPANY_CUES = (
+    r"supplied by",
+    r"provided by",
+    r"contract(?:ed)? with",
+    r"developed by",
+    r"purchased from",
+    r"licen[cs]ed from",
+    r"bought from",
+    r"procured from",
+    r"hosted by",
+    r"built by",
+    r"supplier(?: is| was|,)?",
+    r"vendor(?: is| was|,)?",
+    r"provider(?: is| was|,)?",
+    r"agreement with",
+    r"partnership with",
+)
+_CUE_RE = re.compile(
+    rf"\b(?i:{'|'.join(_COMPANY_CUES)})\s+(?:the\s+)?(?:company\s+|firm\s+)?({_NAME})"
+)
+_SYSTEM_WORDS = (
+    "system|systems|software|database|platform|tool|toolkit|solution|application|app|"
+    "module|portal|product|package|suite|dashboard|model|engine|analytics"
+)
+_SYSTEM_RE = re.compile(rf"(?<![\w'’])({_NAME})\s+(?:{_SYSTEM_WORDS})\b")
+_THE_SYSTEM_RE = re.compile(rf"\b(?:the|a|an|our|its|their)\s+({_NAME})\s+(?:{_SYSTEM_WORDS})\b")
+_ACRONYM_RE = re.compile(r"(?<![\w'’-])([A-Z][A-Z0-9]{1,6}s?|[A-Z][a-z]?[A-Z][A-Z0-9]+)(?![\w-])")
+_ACRONYM_NEAR = re.compile(rf"\b(?:{_SYSTEM_WORDS}|supplied|provided|licen[cs]e[sd]?)\b", re.I)
+ACRONYM_WINDOW = 60
+
+_BODY_HEADS = (
+    "Council",
+    "Councils",
+    "Trust",
+    "Board",
+    "Service",
+    "Services",
+    "Authority",
+    "Agency",
+    "Commissioner",
+    "Commission",
+    "Executive",
+    "Partnership",
+    "Constabulary",
+    "Police",
+    "PCT",
+    "CCG",
+    "ICB",
+    "Combined Authority",
+    "Inspectorate",
+    "Ombudsman",
+    "Office",
+    "Directorate",
+    "Department",
+    "Ministry",
+    "Unit",
+    "Group",
+)
+# Heads a company may end with too ("Quantum Data Services"): a body only with a word
+# that says public service ("Kent Fire and Rescue Service", "NHS Shared Business Services").
+_WEAK_HEADS = frozenset(
+    {"Service", "Services", "Partnership", "Executive", "Office", "Unit", "Group", "Directorate"}
+)
+_PUBLIC_WORDS = frozenset(
+    """
+    Fire Rescue Ambulance Probation Prison Prisons Police Health NHS Council County Borough
+    City Courts Tribunals Royal National Public Scottish Welsh Crown HM Majesty's Her His
+    Commissioning Care Clinical Coastguard Border Land Registry Passport Highways Rail
+    Education Children's Children Youth Offending Safeguarding Regional Government Local
+    Parliamentary Revenue Customs Insolvency Intelligence Counter Fraud Audit Ombudsman
+    Pensions Employment Veterans Armed Forces Defence Parole Legal Aid Valuation Registers
+    Scotland Wales Ireland England Northern Metropolitan District Shared Business Support
+    Commissioning Ambulance Mental Primary Community Hospital Hospitals Authority Agency
+    """.split()
+)
+_STRONG_HEADS = frozenset(
+    {
+        "Council",
+        "Trust",
+        "Board",
+        "Authority",
+        "Agency",
+        "Police",
+        "Constabulary",
+        "PCT",
+        "CCG",
+        "ICB",
+        "Commissioner",
+        "Commission",
+        "Inspectorate",
+        "Ombudsman",
+    }
+)
+_BODY_RE = re.compile(rf"(?<![\w'’])({_NAME})(?![\w])")
+_BODY_HEAD_SET = frozenset(h.split()[-1] for h in _BODY_HEADS)
+_LIST_SPLIT = re.compile(
+    r"\b(?:Council|Councils|Trust|Board|Service|Services|Authority|Agency|Police|PCT|CCG|"
+    r"ICB|Group|Commissioner|Commission|Constabulary|Executive|Office)(\s*(?:,|and|&)\s+)"
+)
+
+
+def _split_list(name: str) -> list[tuple[str, int]]:
+    """Parts of a run of names joined after a head word, with their offsets."""
+    out, pos = [], 0
+    for m in _LIST_SPLIT.finditer(name):
+        out.append((name[pos : m.start(1)], pos))
+        pos = m.end(1)
+    out.append((name[pos:], pos))
+    return out
+
+
+# Words that say nothing about which organisation or product is meant.
+GENERIC = frozenset(
+    w.casefold()
+    for w in """
+    the a an of and for in on to by with from at as or & - upon under le
+    council councils trust trusts board boards service services authority authorities agency
+    agencies commissioner commissioners commission executive partnership partnerships office
+    directorate department ministry unit constabulary police pct ccg icb inspectorate ombudsman
+    local public national regional county district borough city town parish metropolitan
+    unitary combined mayoral community communities government central state health care
+    social adult adults children child childrens children's family families young people
+    education housing finance financial revenue benefits benefit customer customers corporate
+    information data digital technology technologies it ict records record document documents
+    management case cases system systems software database databases platform platforms tool
+    tools toolkit solution solutions application applications app module modules portal product
+    products package suite dashboard model models engine analytics analysis intelligence
+    business performance risk risks fraud safeguarding protection security cyber privacy
+    human resources payroll crm erp gis hr electronic online web new old current existing
+    legacy main core integrated shared joint central strategic planning operational
+    primary secondary acute mental clinical commissioning group groups nhs
+    foundation hospital hospitals university universities school schools college
+    fire rescue ambulance emergency wellbeing well-being quality improvement development
+    policy policies team teams staff officer officers manager managers head director
+    chief assistant deputy senior general freedom act regulations regulation request
+    requests response internal review appeal complaint complaints copyright section
+    annex appendix table figure page part schedule annual report reports year years
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december please dear yours sincerely
+    faithfully kind regards thank you we our your their this that these those it its
+    ltd limited plc llp inc llc corporation corp company companies firm uk england
+    wales scotland scottish welsh english british northern ireland irish great britain
+    all any each every other some such which what where when who whom whose how why
+    further more most many no not yes only also both either neither there here
+    first second third last next previous following above below
+    microsoft excel word outlook windows access sharepoint powerpoint google
+    adobe pdf email e-mail internet website intranet spreadsheet spreadsheets
+    statutory contract contracts procurement tender framework agreement agreements
+    accessible standard standards gdpr dpa foi foia eir ico
+    """.split()
+)
+
+# Acronyms that are not products (law, file formats, everyday abbreviations).
+COMMON_ACRONYMS = frozenset(
+    """
+    FOI FOIA FOISA EIR EIRS GDPR UK DPA ICO NHS EU US USA IT ICT HR CEO CIO CTO CFO
+    PDF CSV XLS XLSX DOC DOCX HTML URL API SQL PC PCs ID IDs PIN VAT GBP EUR TBC TBA NA
+    AI ML BI KPI KPIs SLA SLAs OJEU ITT RFQ RFI PQQ MOU MoU DPIA DPIAs PIA LA LAs CC BC DC MBC
+    CBC LBC PLC LLP LTD OK AM PM QA CRM ERP GIS SaaS IaaS PaaS ASAP NB PS CCTV ANPR
+    SMS GPS USB CD DVD HMRC DWP MOJ MoJ HO DfE DHSC DLUHC MHCLG DCLG ONS GCHQ NCSC
+    II III IV VI VII VIII IX Q1 Q2 Q3 Q4 FY YTD
+    """.split()
+)
+
+# Sentence-initial words and determiners never start a name.
+LEADING_NOISE = frozenset(
+    w.casefold()
+    for w in """
+    the a an this that these those our your their its his her my we i it there here
+    each every all any some no both either neither other another such which what whose
+    please dear re subject from to cc attached enclosed following further additionally
+    also however therefore currently previously recently now then since as at by for in of
+    on with within under between after before during yes if when where while although
+    though because unless until whether whilst again still only just not
+    new current existing former previous several most many using use uses used via
+    """.split()
+)
+
+_BOILERPLATE = re.compile(
+    r"information commissioner|internal review|right to (?:appeal|complain)|"
+    r"copyright|re-?use of (?:public sector )?information|open government licen[cs]e|"
+    r"data protection act|freedom of information act|wycliffe house|water lane",
+    re.I,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“‘(\[])|\n\s*\n|\n(?=\s*[-•*\d]+[.)]?\s)")
+
+
+@dataclass
+class Candidate:
+    kind: str
+    name: str
+    page: int
+    start: int
+    end: int
+    sentence: str
+    cue: str  # suffix | cue | system | acronym | body
+    score: float = 1.0
+
+
+@dataclass
+class _Sentence:
+    start: int
+    text: str
+
+
+@dataclass
+class DocumentCandidates:
+    candidates: list[Candidate] = field(default_factory=list)
+
+    def names(self) -> list[tuple[str, str]]:
+        return [(c.kind, c.name) for c in self.candidates]
+
+
+def _sentences(text: str) -> Iterable[_Sentence]:
+    pos = 0
+    for m in _SENTENCE_SPLIT.finditer(text):
+        yield _Sentence(pos, text[pos : m.start()])
+        pos = m.end()
+    yield _Sentence(pos, text[pos:])
+
+
+def key(name: str) -> str:
+    """How candidates are told apart: case, spacing and apostrophes folded, trailing
+    punctuation and a leading "the" dropped."""
+    k = re.sub(r"[’‘`]", "'", name)
+    k = re.sub(r"\s+", " ", k).strip(" .,;:-").casefold()
+    k = re.sub(r"^the ", "", k)
+    return k
+
+
+def _words(name: str) -> list[str]:
+    return re.findall(r"[\w'’&-]+", name)
+
+
+def _distinctive(name: str) -> bool:
+    return any(w.casefold().strip("'’") not in GENERIC and not w.isdigit() for w in _words(name))
+
+
+def _trim(name: str, start: int, sentence_start: bool) -> tuple[str, int]:
+    """Drop leading determiners and sentence-initial common words; trailing joiners."""
+    while True:
+        m = re.match(r"([\w'’&.-]+)(\s+|$)", name)
+        if not m:
+            break
+        first = m.group(1)
+        drop = first.casefold() in LEADING_NOISE
+        if not drop:
+            break
+        start += m.end()
+        name = name[m.end() :]
+        sentence_start = False
+    name = re.sub(r"(?:\s+(?:and|of|for|the|&|on|in|-))+$", "", name).rstrip(" .,'’-")
+    return name, start
+
+
+def _at_sentence_start(sentence: _Sentence, pos: int) -> bool:
+    before = sentence.text[: pos - sentence.start]
+    return not before.strip(" \t\n\"'“‘([•*-0123456789.)")
+
+
+class Discoverer:
+    """Finds candidate names in a document's pages.
+
+    ``is_known(name)`` says whether the vocabulary already names it; ``known_spans``
+    (page -> [(start, end)]) are where the tagger found known names (a candidate that
+    overlaps one is not new); ``vendor_spans`` are where known companies are named (for
+    acronyms near a vendor).
+    """
+
+    def __init__(self, is_known: Callable[[str], bool] | None = None):
+        self.is_known = is_known or (lambda name: False)
+
+    def discover(
+        self,
+        pages: Sequence[tuple[int, str]],
+        known_spans: dict[int, list[tuple[int, int]]] | None = None,
+        vendor_spans: dict[int, list[tuple[int, int]]] | None = None,
+        limit: int = MAX_PER_DOCUMENT,
+    ) -> list[Candidate]:
+        known_spans = known_spans or {}
+        vendor_spans = vendor_spans or {}
+        mid_caps = self._mid_sentence_words(pages)
+        found: list[Candidate] = []
+        for number, text in pages:
+            spans = known_spans.get(number, [])
+            for sentence in _sentences(text):
+                if not sentence.text.strip() or _BOILERPLATE.search(sentence.text):
+                    continue
+                for cand in self._sentence(number, sentence, vendor_spans.get(number, [])):
+                    if self._keep(cand, spans, mid_caps, sentence):
+                        found.append(cand)
+        return self._rank(found, limit)
+
+    # --- per sentence ---------------------------------------------------------------
+
+    def _sentence(self, page, sentence: _Sentence, vendor_spans) -> Iterable[Candidate]:
+        text = sentence.text
+        base = sentence.start
+        snippet = " ".join(text.split())[:SENTENCE_CHARS]
+
+        def make(kind, m, group, cue, score):
+            return Candidate(
+                kind, m.group(group), page, base + m.start(group), base + m.end(group), snippet,
+                cue, score,
+            )  # fmt: skip
+
+        for m in _COMPANY_RE.finditer(text):
+            suffix = text[m.end(1) : m.end()].strip(" ,")
+            c = make(COMPANY, m, 1, "suffix", 3.0)
+            c.name = f"{c.name} {suffix}"
+            c.end = base + m.end()
+            yield c
+        for m in _CUE_RE.finditer(text):
+            name = m.group(1)
+            kind = AUTHORITY if self._body_head(name) else COMPANY
+            yield make(kind, m, 1, "cue", 2.0)
+        for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
+            for m in rx.finditer(text):
+                yield make(SYSTEM, m, 1, "system", 2.0)
+        for m in _BODY_RE.finditer(text):
+            # "X Clinical Commissioning Group and Y Primary Care Trust": two bodies.
+            for part, at in _split_list(m.group(1)):
+                head = self._body_head(part)
+                if head:
+                    start = base + m.start(1) + at
+                    yield Candidate(
+                        AUTHORITY, part[: head[1]], page, start, start + head[1], snippet,
+                        "body", 2.0,
+                    )  # fmt: skip
+        for m in _ACRONYM_RE.finditer(text):
+            acr = m.group(1)
+            if acr in COMMON_ACRONYMS or acr.rstrip("s") in COMMON_ACRONYMS:
+                continue
+            lo, hi = max(0, m.start() - ACRONYM_WINDOW), m.end() + ACRONYM_WINDOW
+            near_word = _ACRONYM_NEAR.search(text, lo, min(len(text), hi))
+            near_vendor = any(
+                s < base + hi and e > base + lo for s, e in vendor_spans
+            )  # fmt: skip
+            if near_word or near_vendor:
+                yield make(SYSTEM, m, 1, "acronym", 1.0 if near_word else 1.5)
+
+    @staticmethod
+    def _body_head(name: str) -> tuple[str, int] | None:
+        """Where a body name ends: after its last head word, when it has one."""
+        best = None
+        words = _words(name)
+        public = any(w in _PUBLIC_WORDS for w in words)
+        for m in re.finditer(r"[\w'’&-]+", name):
+            word = m.group(0)
+            if word not in _BODY_HEAD_SET or (word in _WEAK_HEADS and not public):
+                continue
+            if word == "Group" and "Commissioning" not in words:
+                continue
+            best = (word, m.end())
+        return best
+
+    def _keep(self, cand: Candidate, spans, mid_caps: set[str], sentence: _Sentence) -> bool:
+        initial = _at_sentence_start(sentence, cand.start)
+        name, start = _trim(cand.name, cand.start, initial)
+        if not name:
+            return False
+        cand.end = start + len(name) if start + len(name) <= cand.end else cand.end
+        cand.start, cand.name = start, name
+        initial = initial and start == cand.start and _at_sentence_start(sentence, start)
+        words = _words(name)
+        if not words or len(name) < 2 or len(name) > 120:
+            return False
+        if cand.cue == "acronym":
+            pass
+        elif not _distinctive(name if cand.kind != COMPANY else _strip_suffix(name)):
+            return False
+        if cand.kind == AUTHORITY and len(words) < 2:
+            return False
+        # A capitalised word that only starts a sentence is an ordinary word.
+        if initial and len(words) == 1 and cand.cue in ("system", "cue"):
+            if words[0] not in mid_caps and not _odd_case(words[0]):
+                return False
+        if initial and cand.kind == SYSTEM and cand.cue == "system":
+            first = words[0]
+            if first.casefold() in GENERIC or (first not in mid_caps and not _odd_case(first)):
+                # "Bespoke Case Management software" at the start of a sentence
+                rest = name[len(first) :].strip()
+                if not rest or not _distinctive(rest):
+                    return False
+                cand.start += len(name) - len(rest)
+                cand.name = rest
+        # Inside a name the tagger knows ("Experian Mosaic"): not new. A known name
+        # inside the candidate ("Hertfordshire" in "Hertfordshire Primary Care Trust")
+        # is a new body; a system or company needs a distinctive word of its own.
+        if any(s <= cand.start and e >= cand.end for s, e in spans):
+            return False
+        if cand.kind != AUTHORITY and cand.cue != "acronym":
+            rest = cand.name
+            for s, e in spans:
+                if s >= cand.start and e <= cand.end:
+                    a, b = s - cand.start, e - cand.start
+                    rest = rest[:a] + " " * (b - a) + rest[b:]
+            if not _distinctive(_strip_suffix(rest) if cand.kind == COMPANY else rest):
+                return False
+        if self.is_known(cand.name) or (
+            cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name))
+        ):
+            return False
+        return True
+
+    @staticmethod
+    def _mid_sentence_words(pages) -> set[str]:
+        """Capitalised words the document also writes mid-sentence (so they are names)."""
+        out = set()
+        for _, text in pages:
+            for m in re.finditer(r"(?<=[a-z,;] )([A-Z][\w'’-]+)", text):
+                out.add(m.group(1))
+        return out
+
+    @staticmethod
+    def _rank(found: list[Candidate], limit: int) -> list[Candidate]:
+        """One candidate per (kind, name), best evidence kept; the strongest first. A
+        name also proposed as another kind keeps its strongest kind; a name inside a
+        longer candidate of the same kind goes."""
+        by_key: dict[str, list[Candidate]] = {}
+        for c in found:
+            by_key.setdefault(key(c.name), []).append(c)
+        best: list[tuple[float, Candidate]] = []
+        for _k, cands in by_key.items():
+            scores: dict[str, float] = {}
+            for c in cands:
+                scores[c.kind] = scores.get(c.kind, 0) + c.score
+            kind = max(scores, key=lambda k: (scores[k], k == COMPANY))
+            first = min(
+                (c for c in cands if c.kind == kind), key=lambda c: (-c.score, c.page, c.start)
+            )
+            first.score = scores[kind] + 0.5 * (len(cands) - 1)
+            best.append((first.score, first))
+        keys = {key(c.name) for _, c in best}
+        kept = []
+        for score, c in sorted(best, key=lambda x: (-x[0], x[1].page, x[1].start)):
+            k = key(c.name)
+            if c.cue == "acronym" and score < 2:
+                # an acronym alone needs a second sighting or a vendor nearby
+                continue
+            if any(k != other and re.search(rf"\b{re.escape(k)}\b", other) for other in keys):
+                if c.kind != COMPANY:
+                    continue
+            kept.append(c)
+        return kept[:limit]
+
+
+def _odd_case(word: str) -> bool:
+    """iTrent, ContrOCC, RAISE, NHS2: capitals inside the word or digits."""
+    return any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word)
+
+
+def _strip_suffix(name: str) -> str:
+    return re.sub(rf"\s*,?\s+{_COMPANY_SUFFIX}$", "", name).strip()
