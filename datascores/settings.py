@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "scrapers",
     "foi",
     "search",
+    "web",
     "django_celery_beat",
 ]
 
@@ -249,6 +250,32 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(HOME / "celerybeat-schedule")
 # Beat reads its schedules from the database (django-celery-beat), so admins edit a web
 # source's cron schedule in the admin; the entries above are synced into it at start.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- site: page pictures, alerts, bulk download ------------------------------------------
+PAGE_CACHE_DIR = Path(env.str("DATASCORES_PAGE_CACHE_DIR", default=str(HOME / "cache" / "pages")))
+PAGE_RENDER_WAIT = env.float("DATASCORES_PAGE_RENDER_WAIT", default=10.0)  # s for a worker
+BULK_MAX_DOCUMENTS = env.int("DATASCORES_BULK_MAX_DOCUMENTS", default=500)
+BULK_MAX_BYTES = env.int("DATASCORES_BULK_MAX_BYTES", default=1024 * 1024 * 1024)
+SIGNUP_OPEN = env.bool("DATASCORES_SIGNUP_OPEN", default=False)  # else by invitation
+SITE_URL = env.str("DATASCORES_SITE_URL", default="http://localhost:8000")  # links in e-mail
+# consolemail:// (default), filemail:///path, smtp+tls://user:password@host:587
+_email = env.email_url("DATASCORES_EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or str(HOME / "mail")
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+DEFAULT_FROM_EMAIL = env.str("DATASCORES_FROM_EMAIL", default="Data Scores <alerts@localhost>")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "saved_searches"
+LOGOUT_REDIRECT_URL = "home"
+CELERY_BEAT_SCHEDULE["send-alert-digests"] = {
+    "task": "web.tasks.send_alert_digests",
+    "schedule": 3600.0,  # each saved search is sent when its day or week is up
+}
 
 LOGGING = {
     "version": 1,

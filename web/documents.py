@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.db.models.fields.json import KT
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -14,6 +15,8 @@ from datascores.documents.models import Document, Source, SourceKind, SourceStat
 from datascores.entities.api import document_evidence, document_tags
 from search.highlight import highlighter_for
 
+from . import pages as page_pictures
+from . import tables
 from .forms import SearchState, clip_query
 from .highlight import mark_spans
 from .labels import file_type_label, foi_status_label, source_type_label
@@ -177,16 +180,22 @@ def document_context(request: HttpRequest, doc: Document) -> dict:
     """Everything the document template needs, with the query's hits marked."""
     q = clip_query(request.GET.get("q"))
     state = SearchState.from_params(request.GET)
-    pages = list(doc.pages.only("number", "text", "method", "ocr_confidence").order_by("number"))
+    pages = list(
+        doc.pages.only("number", "text", "method", "ocr_confidence")
+        .annotate(layout_w=KT("layout__w"), layout_h=KT("layout__h"))
+        .order_by("number")
+    )
     hits = PageHits(pages, q)
+    view = _view_mode(request, doc)
     requested_hit = max(0, _int(request.GET.get("hit")))
     current = requested_hit if 0 < requested_hit <= hits.total else 0
     part = hits.part_to_show(
         current, max(0, _int(request.GET.get("p"))), max(0, _int(request.GET.get("part")))
     )
 
-    # Links inside the page keep the search state (for highlighting and "back to results").
-    keep = state.params()
+    # Links inside the page keep the search state (for highlighting and "back to results")
+    # and the view chosen (text, pictures or both).
+    keep = state.params() + ([("view", view["mode"])] if view["chosen"] else [])
 
     def url(**params) -> str:
         qs = urlencode(keep + [(k, v) for k, v in params.items() if v])
@@ -218,7 +227,9 @@ def document_context(request: HttpRequest, doc: Document) -> dict:
         "evidence": _evidence_views(evidence, page_url),
         "foi": foi,
         "related": related_for(doc, foi["url"] if foi else ""),
-        "pages": _page_views(hits, part, current),
+        "pages": _page_views(hits, part, current, doc, view),
+        "view": _view_links(view, url, state),
+        "tables": tables.preview(doc) if view["tables"] else None,
         "page_count": len(pages),
         "parts": _part_views(hits, part, url),
         "hitbar": _hitbar(hits, current, url, page_url) if q else None,
@@ -226,18 +237,65 @@ def document_context(request: HttpRequest, doc: Document) -> dict:
     }
 
 
-def _page_views(hits: PageHits, part: int, current: int) -> list[dict]:
-    return [
-        {
-            "number": p.number,
-            "html": mark_spans(p.text, hits.spans[p.number], hits.first_hit[p.number], current),
-            "empty": not p.text.strip(),
-            "hits": len(hits.spans[p.number]),
-            "method": p.method,
-            "ocr_confidence": p.ocr_confidence,
-        }
-        for p in hits.shown(part)
-    ]
+VIEW_MODES = {"both": "Pages and text", "pages": "Pages", "text": "Text"}
+
+
+def _view_mode(request: HttpRequest, doc: Document) -> dict:
+    """Pictures of the pages beside the text (or one of them alone); tables for sheets."""
+    chosen = request.GET.get("view", "")
+    pictures = page_pictures.has_page_images(doc) and doc.page_count > 0
+    mode = chosen if chosen in VIEW_MODES and pictures else ("both" if pictures else "text")
+    return {
+        "mode": mode,
+        "chosen": chosen in VIEW_MODES and pictures,
+        "pictures": pictures and mode != "text",
+        "text": mode != "pages",
+        "offered": pictures,
+        "tables": tables.is_table(doc) and chosen != "text",
+    }
+
+
+def _view_links(view: dict, url, state: SearchState) -> dict:
+    keep = state.params()
+
+    def link(mode: str) -> str:
+        return "?" + urlencode([*keep, ("view", mode)])
+
+    return {
+        **view,
+        "choices": [
+            {"mode": m, "label": label, "url": link(m), "current": m == view["mode"]}
+            for m, label in VIEW_MODES.items()
+        ]
+        if view["offered"]
+        else [],
+    }
+
+
+def _page_views(hits: PageHits, part: int, current: int, doc: Document, view: dict) -> list:
+    shown = hits.shown(part)
+    # Word boxes are read only for the pages with hits to mark (they can be large).
+    with_hits = [p.number for p in shown if hits.spans[p.number]] if view["pictures"] else []
+    layouts = dict(doc.pages.filter(number__in=with_hits).values_list("number", "layout"))
+    title = doc.title or f"Document {doc.pk}"
+    out = []
+    for p in shown:
+        picture = None
+        if view["pictures"]:
+            p.layout = layouts.get(p.number) or {"w": p.layout_w, "h": p.layout_h}
+            picture = page_pictures.picture_view(doc, p, hits.matcher, title)
+        out.append(
+            {
+                "number": p.number,
+                "html": mark_spans(p.text, hits.spans[p.number], hits.first_hit[p.number], current),
+                "empty": not p.text.strip(),
+                "hits": len(hits.spans[p.number]),
+                "method": p.method,
+                "ocr_confidence": p.ocr_confidence,
+                "picture": picture,
+            }
+        )
+    return out
 
 
 def _part_views(hits: PageHits, part: int, url) -> list[dict]:

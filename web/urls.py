@@ -1,8 +1,7 @@
 """Public site routes; the project's urls.py includes these at the root."""
 
-from django.urls import path, re_path
-
 from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
 
 from . import alerts_feed, alerts_views, api, batch, bulk, entities, insights, pages, tables, views
 

@@ -1,0 +1,238 @@
+"""Pictures of a document's pages, rendered from the original, cached on disk.
+
+A PDF page is rendered by pdfium, an image file's frame by Pillow, in a forked child with
+the same time and memory limits as extraction (a hostile PDF cannot hang or exhaust the
+web process). Renders are WebP files under PAGE_CACHE_DIR/<sha[:2]>/<sha>/<page>-<width>.webp,
+made once: by a worker (the task web.tasks.render_page) when one runs, else right here.
+Hits of a search are marked on the picture with the word boxes stored at extraction.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from datascores.documents.extract.layout import SCALE
+from datascores.documents.models import Document, Status
+
+log = logging.getLogger(__name__)
+
+WIDTHS = (600, 1200)  # phone / desktop (and high-density phones take the larger)
+MAX_PIXELS = 12_000_000  # a very tall page is rendered narrower rather than gigantic
+WEBP_QUALITY = 72
+PDF = "application/pdf"
+IMAGE_PREFIX = "image/"
+
+
+def has_page_images(doc: Document) -> bool:
+    """Pages of PDFs and image files can be shown as pictures."""
+    mime = doc.blob.mime_type or ""
+    return mime == PDF or mime.startswith(IMAGE_PREFIX)
+
+
+def cache_dir() -> Path:
+    return Path(getattr(settings, "PAGE_CACHE_DIR", settings.HOME / "cache" / "pages"))
+
+
+def cache_path(sha256: str, number: int, width: int) -> Path:
+    return cache_dir() / sha256[:2] / sha256 / f"{number}-{width}.webp"
+
+
+def image_url(doc_id: int, number: int, width: int) -> str:
+    return reverse("page_image", args=[doc_id, number, width])
+
+
+# --- rendering (runs in the isolated child) ---------------------------------------------
+
+
+def _source(blob) -> str | bytes:
+    """The stored original as a path (only the child reads it) or, failing that, bytes."""
+    try:
+        return blob.file.path
+    except (NotImplementedError, AttributeError, ValueError):
+        with blob.file.open("rb") as fh:
+            return fh.read()
+
+
+def render_picture(source: str | bytes, mime: str, number: int, width: int) -> bytes:
+    """WebP bytes of page `number` (1-based) at `width` pixels wide."""
+    from PIL import Image, ImageOps
+
+    if mime == PDF:
+        image = _render_pdf_page(source, number, width)
+    else:
+        Image.MAX_IMAGE_PIXELS = 100_000_000
+        with Image.open(source if isinstance(source, str) else io.BytesIO(source)) as im:
+            frames = getattr(im, "n_frames", 1)
+            if not 1 <= number <= frames:
+                raise LookupError(f"no frame {number}")
+            im.seek(number - 1)
+            # The OCR stage turned the first frame as its EXIF says: so do we (boxes agree).
+            frame = ImageOps.exif_transpose(im) if number == 1 else im
+            image = _flat_rgb(frame)
+            height = max(1, round(image.height * width / max(1, image.width)))
+            if width < image.width:
+                image = image.resize((width, height), Image.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue()
+
+
+def _render_pdf_page(source, number: int, width: int):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(source, password="")
+    try:
+        if not 1 <= number <= len(pdf):
+            raise LookupError(f"no page {number}")
+        page = pdf[number - 1]
+        try:
+            w, h = page.get_size()
+            scale = width / max(w, 1.0)
+            if w * h * scale * scale > MAX_PIXELS:
+                scale = math.sqrt(MAX_PIXELS / max(w * h, 1.0))
+            bitmap = page.render(scale=scale, may_draw_forms=True)
+            return bitmap.to_pil().convert("RGB")
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+def _flat_rgb(frame):
+    from PIL import Image
+
+    if frame.mode in ("RGBA", "LA", "PA", "P"):
+        rgba = frame.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, "white")
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return frame.convert("RGB")
+
+
+def render_to_cache(doc: Document, number: int, width: int) -> Path:
+    """Render one page into the cache (isolated, atomic) and return its path."""
+    from datascores.documents.isolation import run_isolated
+
+    target = cache_path(doc.blob.sha256, number, width)
+    if target.exists():
+        return target
+    data = run_isolated(
+        render_picture,
+        _source(doc.blob),
+        doc.blob.mime_type,
+        number,
+        width,
+        timeout=settings.EXTRACT_TIME_LIMIT,
+        memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)  # two renders of one page race harmlessly: the last one wins
+    return target
+
+
+def ensure_rendered(doc: Document, number: int, width: int) -> Path:
+    """The cached picture, rendered now if missing: by a worker when one runs (waiting up
+    to PAGE_RENDER_WAIT seconds for it), else (or if it is too slow) in this process."""
+    from datascores.documents.workers import worker_available
+
+    target = cache_path(doc.blob.sha256, number, width)
+    if target.exists():
+        return target
+    if worker_available():
+        from .tasks import render_page
+
+        render_page.delay(doc.pk, number, width)
+        deadline = time.monotonic() + getattr(settings, "PAGE_RENDER_WAIT", 10.0)
+        while time.monotonic() < deadline:
+            if target.exists():
+                return target
+            time.sleep(0.1)
+        log.info("page %s/%s: no render from a worker in time; rendering here", doc.pk, number)
+    return render_to_cache(doc, number, width)
+
+
+@require_safe
+def page_image(request: HttpRequest, pk: int, number: int, width: int) -> FileResponse:
+    """One page as a WebP picture (cached; long-lived in browsers: the bytes never change)."""
+    from datascores.documents.extract.base import ExtractionError
+
+    if width not in WIDTHS:
+        raise Http404("No such size.")
+    doc = get_object_or_404(
+        Document.objects.select_related("blob"), pk=pk, status__in=(Status.DONE, Status.FAILED)
+    )
+    if not has_page_images(doc) or not 1 <= number <= max(doc.page_count, 1):
+        raise Http404("This document has no such page picture.")
+    try:
+        path = ensure_rendered(doc, number, width)
+    except ExtractionError as exc:
+        log.warning("page %s/%s could not be rendered: %s", pk, number, exc.reason)
+        return HttpResponse(
+            "This page could not be shown as a picture.", status=503, content_type="text/plain"
+        )
+    response = FileResponse(path.open("rb"), content_type="image/webp")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+# --- the document page's view of its pages ------------------------------------------------
+
+
+def hit_boxes(layout: dict, matcher) -> list[dict]:
+    """Boxes (in 1/SCALE of the page) of the words the query matches, from the layout."""
+    words = (layout or {}).get("words") or []
+    if matcher is None or not words:
+        return []
+    parts: list[str] = []
+    starts: list[int] = []
+    pos = 0
+    for w in words:
+        starts.append(pos)
+        parts.append(str(w[4]))
+        pos += len(parts[-1]) + 1
+    spans = matcher.hits(" ".join(parts))
+    boxes = []
+    i = 0
+    for start, end in sorted(spans):
+        while i < len(words) and starts[i] + len(parts[i]) <= start:
+            i += 1
+        j = i
+        while j < len(words) and starts[j] < end:
+            x0, y0, x1, y1 = (int(v) for v in words[j][:4])
+            boxes.append({"x": x0, "y": y0, "w": max(1, x1 - x0), "h": max(1, y1 - y0)})
+            j += 1
+    return boxes
+
+
+def picture_view(doc: Document, page, matcher, title: str) -> dict | None:
+    """What the template needs to show one page's picture (None if it has none)."""
+    layout = page.layout or {}
+    try:
+        w, h = float(layout.get("w") or 0), float(layout.get("h") or 0)
+    except (TypeError, ValueError):
+        w = h = 0.0
+    width, height = (600, round(600 * h / w)) if w > 0 and h > 0 else (600, 849)
+    return {
+        "src": image_url(doc.pk, page.number, WIDTHS[0]),
+        "srcset": ", ".join(f"{image_url(doc.pk, page.number, x)} {x}w" for x in WIDTHS),
+        "width": width,
+        "height": height,
+        "alt": f"Page {page.number} of “{title}”, as the original shows it"
+        + (" (its text is beside the picture)." if page.text.strip() else "."),
+        "boxes": hit_boxes(layout, matcher),
+        "scale": SCALE,
+    }

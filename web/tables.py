@@ -1,0 +1,174 @@
+"""Spreadsheets and CSV files shown as tables: the first rows on the document page (read in
+an isolated child, like extraction), and every row on a "show all" page streamed row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import escape
+from django.views.decorators.http import require_safe
+
+from datascores.documents.models import Document, Status
+
+TABLE_TYPES = ("xlsx", "csv")
+PREVIEW_ROWS = 30
+MAX_COLUMNS = 60
+MAX_SHEETS = 20
+MAX_CELL_CHARS = 500
+
+
+def is_table(doc: Document) -> bool:
+    return doc.file_type in TABLE_TYPES
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat(sep=" ") if hasattr(value, "isoformat") else str(value)
+    return text[:MAX_CELL_CHARS]
+
+
+def _encoding(head: bytes) -> str:
+    """UTF-8 (with or without a BOM) when the start decodes as UTF-8, else Windows-1252."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def iter_sheets(path: str, file_type: str) -> Iterator[tuple[str, Iterator[list[str]]]]:
+    """(sheet name, rows) for each sheet; each row a list of cell strings."""
+    if file_type == "csv":
+        with open(path, "rb") as raw:
+            head = raw.read(65536)
+            encoding = _encoding(head)
+            try:
+                dialect = csv.Sniffer().sniff(head[:8192].decode(encoding, "replace"), ",;\t|")
+            except csv.Error:
+                dialect = csv.excel
+            raw.seek(0)
+            text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+            yield "", _csv_rows(csv.reader(text, dialect))
+        return
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets[:MAX_SHEETS]:
+            yield (
+                str(sheet.title),
+                (
+                    [_cell(c) for c in row[:MAX_COLUMNS]]
+                    for row in sheet.iter_rows(values_only=True)
+                ),
+            )
+    finally:
+        book.close()
+
+
+def _csv_rows(reader) -> Iterator[list[str]]:
+    """Rows until the end or the first row the csv module refuses (a field over its limit)."""
+    try:
+        for row in reader:
+            yield [_cell(c) for c in row[:MAX_COLUMNS]]
+    except csv.Error:
+        return
+
+
+def read_preview(path: str, file_type: str, rows: int) -> list[dict]:
+    """The first `rows` rows of each sheet (runs in the isolated child)."""
+    out = []
+    for name, sheet_rows in iter_sheets(path, file_type):
+        taken = list(itertools.islice(sheet_rows, rows + 1))
+        while taken and not any(taken[-1]):
+            taken.pop()
+        width = max((len(r) for r in taken), default=0)
+        out.append(
+            {
+                "name": name,
+                "rows": [r + [""] * (width - len(r)) for r in taken[:rows]],
+                "more": len(taken) > rows,
+            }
+        )
+    return out
+
+
+def preview(doc: Document) -> list[dict] | None:
+    """The tables to show on the document page, or None when they cannot be read."""
+    from datascores.documents.extract.base import ExtractionError
+    from datascores.documents.isolation import run_isolated
+
+    try:
+        path = doc.blob.file.path
+    except (NotImplementedError, ValueError):
+        return None
+    try:
+        sheets = run_isolated(
+            read_preview,
+            path,
+            doc.file_type,
+            PREVIEW_ROWS,
+            timeout=settings.EXTRACT_TIME_LIMIT,
+            memory_mb=settings.EXTRACT_MEMORY_LIMIT_MB,
+        )
+    except ExtractionError:
+        return None
+    for i, sheet in enumerate(sheets):
+        sheet["all_url"] = reverse("document_table", args=[doc.pk]) + f"?sheet={i}"
+    return sheets
+
+
+@require_safe
+def table_all(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """Every row of one sheet as an HTML table, streamed (never held whole in memory)."""
+    doc = get_object_or_404(
+        Document.objects.select_related("blob"), pk=pk, status__in=(Status.DONE, Status.FAILED)
+    )
+    if not is_table(doc):
+        raise Http404("This document is not a spreadsheet.")
+    try:
+        index = int(request.GET.get("sheet", "0"))
+    except ValueError:
+        index = 0
+    path = doc.blob.file.path
+    title = escape(doc.title or f"Document {doc.pk}")
+    back = escape(doc.get_absolute_url())
+    css = escape(_static("css/site.css"))
+
+    def rows() -> Iterator[str]:
+        yield (
+            f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{title}: all rows</title><link rel="stylesheet" href="{css}"></head>'
+            f'<body class="table-all"><main><p><a href="{back}">‹ Back to the document</a></p>'
+        )
+        for i, (name, sheet_rows) in enumerate(iter_sheets(path, doc.file_type)):
+            if i != index:
+                continue
+            yield f"<h1>{title}{': ' + escape(name) if name else ''}</h1>"
+            yield '<div class="table-wrap"><table class="sheet"><tbody>'
+            for n, row in enumerate(sheet_rows, 1):
+                cells = "".join(f"<td>{escape(c)}</td>" for c in row)
+                yield f'<tr><th scope="row">{n}</th>{cells}</tr>\n'
+            yield "</tbody></table></div>"
+        yield "</main></body></html>"
+
+    response = StreamingHttpResponse(rows(), content_type="text/html; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _static(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
