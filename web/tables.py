@@ -62,7 +62,9 @@ def iter_sheets(path: str, file_type: str) -> Iterator[tuple[str, Iterator[list[
         return
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
+    # A file object: the blob store's names have no extension for openpyxl to check.
+    fh = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    book = load_workbook(fh, read_only=True, data_only=True)
     try:
         for sheet in book.worksheets[:MAX_SHEETS]:
             yield (
@@ -74,6 +76,7 @@ def iter_sheets(path: str, file_type: str) -> Iterator[tuple[str, Iterator[list[
             )
     finally:
         book.close()
+        fh.close()
 
 
 def _csv_rows(reader) -> Iterator[list[str]]:

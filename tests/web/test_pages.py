@@ -1,0 +1,219 @@
+"""Page pictures (rendered from the original, cached), hit boxes from stored word boxes
+(pdfium's text layer and Tesseract's OCR), and spreadsheets/CSVs shown as tables."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from datascores.documents.extract import extract
+from datascores.documents.extract.base import Context
+from datascores.documents.models import Page
+from tests.documents.fixtures import png_file, text_pdf, xlsx_file
+from web import pages as page_pictures
+
+from .conftest import make_document, tag_and_index
+
+pytestmark = pytest.mark.django_db
+
+PDF_TEXT = [
+    "Quarterly report on the Xylofinder risk model.\nThe council reviewed its scores.",
+    "Second page: nothing to see here.",
+]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings, tmp_path):
+    settings.PAGE_CACHE_DIR = tmp_path / "pages"
+    return settings.PAGE_CACHE_DIR
+
+
+def pdf_document(pages: list[str] = PDF_TEXT, title: str = "Xylofinder report"):
+    """A document from a real PDF, with the pages and word boxes extraction stores."""
+    data = text_pdf(pages, title=title)
+    doc = make_document(title, pages, data=data, file_type="pdf")
+    result = extract(data, Context(filename="r.pdf", mime_type="application/pdf"))
+    for p in result.pages:
+        Page.objects.filter(document=doc, number=p.number).update(layout=p.layout or {})
+    return doc
+
+
+def image_document(lines: list[str], title: str = "Scanned letter"):
+    """An image document whose page text and boxes come from Tesseract, as the OCR stage
+    stores them."""
+    from datascores.documents.ocr import ocr_pages
+
+    data = png_file(lines)
+    [ocr] = ocr_pages(data, "image/png", [1], Context())
+    doc = make_document(title, [ocr.text], data=data, file_type="image", ocr_confidence=90.0)
+    doc.blob.mime_type = "image/png"
+    doc.blob.save()
+    Page.objects.filter(document=doc, number=1).update(layout=ocr.layout or {})
+    return doc
+
+
+def webp(response) -> Image.Image:
+    body = b"".join(response.streaming_content)
+    return Image.open(io.BytesIO(body))
+
+
+def test_a_page_picture_is_rendered_once_then_served_from_the_cache(client, monkeypatch):
+    doc = pdf_document()
+    response = client.get(f"/documents/{doc.pk}/pages/1-600.webp")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    image = webp(response)
+    assert image.format == "WEBP" and image.width == 600
+    assert 1.3 < image.height / image.width < 1.5  # A4
+    cached = page_pictures.cache_path(doc.blob.sha256, 1, 600)
+    assert cached.is_file()
+
+    # A second request never renders again.
+    def no_render(*args, **kwargs):
+        raise AssertionError("rendered twice")
+
+    monkeypatch.setattr("datascores.documents.isolation.run_isolated", no_render)
+    again = client.get(f"/documents/{doc.pk}/pages/1-600.webp")
+    assert again.status_code == 200
+    assert "immutable" in again["Cache-Control"]
+    assert webp(again).size == image.size
+    # The large size is its own file.
+    monkeypatch.undo()
+    assert webp(client.get(f"/documents/{doc.pk}/pages/2-1200.webp")).width == 1200
+
+
+def test_a_worker_renders_the_picture_when_one_runs(client, monkeypatch):
+    doc = pdf_document()
+    sent = []
+    from web import tasks
+
+    def delay(*args):
+        sent.append(args)
+        tasks.render_page.apply(args=args)  # what the worker does
+
+    monkeypatch.setattr("datascores.documents.workers.worker_available", lambda: True)
+    monkeypatch.setattr(tasks.render_page, "delay", delay)
+    response = client.get(f"/documents/{doc.pk}/pages/1-600.webp")
+    assert response.status_code == 200
+    assert sent == [(doc.pk, 1, 600)]
+
+
+def test_bad_page_requests_are_not_found(client):
+    doc = pdf_document()
+    assert client.get(f"/documents/{doc.pk}/pages/3-600.webp").status_code == 404
+    assert client.get(f"/documents/{doc.pk}/pages/1-601.webp").status_code == 404
+    text_doc = make_document("Plain", ["text"], file_type="docx")
+    text_doc.blob.mime_type = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    text_doc.blob.save()
+    assert client.get(f"/documents/{text_doc.pk}/pages/1-600.webp").status_code == 404
+
+
+def test_a_hostile_pdf_fails_in_its_child_not_the_site(client, settings):
+    settings.EXTRACT_TIME_LIMIT = 10
+    doc = make_document("Broken", ["x"], data=b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF")
+    response = client.get(f"/documents/{doc.pk}/pages/1-600.webp")
+    assert response.status_code == 503
+    assert b"could not be shown" in response.content
+    assert not page_pictures.cache_path(doc.blob.sha256, 1, 600).exists()
+
+
+def _boxes(html: str) -> list[tuple[int, int, int, int]]:
+    return [
+        tuple(int(v) for v in m)
+        for m in re.findall(r'<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"', html)
+    ]
+
+
+def test_hits_are_marked_on_the_picture_of_a_text_pdf(client):
+    doc = pdf_document()
+    tag_and_index(doc)
+    html = client.get(f"/documents/{doc.pk}?q=xylofinder").content.decode()
+    # Both pages are shown as pictures, lazily, in two sizes, with alt text.
+    imgs = re.findall(r"<img [^>]*>", html)
+    page_imgs = [i for i in imgs if "/pages/" in i]
+    assert len(page_imgs) == 2
+    assert all('loading="lazy"' in i and "600w" in i and "1200w" in i for i in page_imgs)
+    assert 'alt="Page 1 of “Xylofinder report”' in page_imgs[0]
+    # One hit, on page 1: one box, where reportlab drew the word (x=72pt + "Quarterly
+    # report on the " on an A4 page, the first line near the top).
+    [(x, y, w, h)] = _boxes(html)
+    assert 2000 < x < 5000 and 400 < y < 1200
+    assert 600 < w < 2000 and 50 < h < 300
+
+
+def test_hits_are_marked_on_an_ocr_image(client):
+    doc = image_document(["Notes of the meeting", "The Xylofinder model was discussed"])
+    tag_and_index(doc)
+    html = client.get(f"/documents/{doc.pk}?q=xylofinder").content.decode()
+    [(x, y, w, h)] = _boxes(html)
+    # render_lines types from x=250 of 2480 px; the second line starts at y=300+116.
+    assert 1000 < x < 5000  # after "The "
+    assert 1000 < y < 1600
+    assert w > 500 and h > 100
+    assert f"/documents/{doc.pk}/pages/1-600.webp" in html
+    # The picture itself comes from the image file.
+    assert webp(client.get(f"/documents/{doc.pk}/pages/1-600.webp")).width == 600
+
+
+def test_the_reader_chooses_text_pictures_or_both(client):
+    doc = pdf_document()
+    both = client.get(f"/documents/{doc.pk}").content.decode()
+    assert "doc-page--both" in both and "/pages/1-600.webp" in both
+    text = client.get(f"/documents/{doc.pk}?view=text").content.decode()
+    assert "/pages/1-600.webp" not in text and "Quarterly report" in text
+    pictures = client.get(f"/documents/{doc.pk}?view=pages").content.decode()
+    # Pictures alone: the text is still there, folded, for search engines and screen readers.
+    assert "/pages/1-600.webp" in pictures and "<summary>Text of page 1</summary>" in pictures
+    # Hit links keep the chosen view.
+    tag_and_index(doc)
+    hits = client.get(f"/documents/{doc.pk}?q=xylofinder&view=pages").content.decode()
+    assert "view=pages" in re.search(r'href="([^"]*)"[^>]*data-hit="next"', hits).group(1)
+
+
+def _table_document(title: str, data: bytes, file_type: str, mime: str):
+    doc = make_document(title, ["(text)"], file_type=file_type)
+    doc.blob.file.save(f"t.{file_type}", ContentFile(data), save=False)
+    doc.blob.mime_type = mime
+    doc.blob.save()
+    return doc
+
+
+def test_a_spreadsheet_is_shown_as_tables(client):
+    doc = _table_document(
+        "Contracts",
+        xlsx_file(),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    html = client.get(f"/documents/{doc.pk}").content.decode()
+    assert "<h3>Contracts</h3>" in html and "<h3>Systems</h3>" in html
+    assert "<td>Quillmarsh Analytics</td><td>48000</td><td>2023-04-01 00:00:00</td>" in html
+    assert "<td>Xylofinder</td><td>Risk scoring of households</td>" in html
+    assert "Show all rows" not in html  # short sheets are shown whole
+    assert "/pages/" not in html  # no pictures for a spreadsheet
+
+
+def test_a_long_csv_shows_its_first_rows_and_streams_the_rest(client):
+    rows = ["id,name,note"] + [f'{i},Row {i},"<script>alert({i})</script>"' for i in range(1, 201)]
+    doc = _table_document("Big CSV", "\n".join(rows).encode(), "csv", "text/csv")
+    html = client.get(f"/documents/{doc.pk}").content.decode()
+    assert "<td>Row 29</td>" in html and "<td>Row 30</td>" not in html  # header + 29 rows
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
+    link = re.search(r'href="([^"]*table\?sheet=0)"', html).group(1)
+    response = client.get(link.replace("&amp;", "&"))
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode()
+    assert body.count("<tr>") == 201
+    assert "<td>Row 200</td>" in body
+    assert "<script>" not in body
+
+
+def test_a_cp1252_csv_is_read(client):
+    data = "name;amount\nCaf\xe9 contract;\xa3100\n".encode("cp1252")
+    doc = _table_document("Legacy CSV", data, "csv", "text/csv")
+    html = client.get(f"/documents/{doc.pk}").content.decode()
+    assert "<td>Café contract</td><td>£100</td>" in html
