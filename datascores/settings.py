@@ -158,7 +158,7 @@ ANTIWORD = env.str("DATASCORES_ANTIWORD", default="antiword")
 # Each claim counts an attempt; after PROCESSING_MAX_ATTEMPTS the document is failed.
 PROCESSING_LEASE_SECONDS = env.float("DATASCORES_LEASE_SECONDS", default=30.0)
 PROCESSING_MAX_ATTEMPTS = env.int("DATASCORES_MAX_ATTEMPTS", default=5)
-PROCESSING_QUEUE_GRACE = env.float("DATASCORES_QUEUE_GRACE", default=60.0)
+PROCESSING_QUEUE_GRACE = env.float("DATASCORES_QUEUE_GRACE", default=30.0)
 RECOVERY_SWEEP_INTERVAL = env.float("DATASCORES_SWEEP_INTERVAL", default=30.0)
 
 # --- search ----------------------------------------------------------------------------
