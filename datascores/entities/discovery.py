@@ -63,10 +63,18 @@ _CUE_RE = re.compile(
 )
 _SYSTEM_WORDS = (
     "system|systems|software|database|platform|tool|toolkit|solution|application|app|"
-    "module|portal|product|package|suite|dashboard|model|engine|analytics"
+    "module|portal|product|package|suite|dashboard|model|engine|analytics|hub|record|"
+    "gazetteer|service desk|case management|index"
 )
-_SYSTEM_RE = re.compile(rf"(?<![\w'’])({_NAME})\s+(?:{_SYSTEM_WORDS})\b")
-_THE_SYSTEM_RE = re.compile(rf"\b(?:the|a|an|our|its|their)\s+({_NAME})\s+(?:{_SYSTEM_WORDS})\b")
+# "the X system", "X software", "X electronic patient record": up to two lower-case words
+# between the name and the word that says it is a product. A capitalised "System" is part
+# of the name ("Welsh Patient Administration System").
+_SYSTEM_RE = re.compile(
+    rf"(?<![\w'’])({_NAME})\s+(?:[a-z][a-z-]+\s+){{0,2}}(?i:({_SYSTEM_WORDS}))\b"
+)
+_THE_SYSTEM_RE = re.compile(
+    rf"\b(?:the|a|an|our|its|their)\s+({_NAME})\s+(?:[a-z][a-z-]+\s+){{0,2}}(?i:({_SYSTEM_WORDS}))\b"
+)
 _ACRONYM_RE = re.compile(r"(?<![\w'’-])([A-Z][A-Z0-9]{1,6}s?|[A-Z][a-z]?[A-Z][A-Z0-9]+)(?![\w-])")
 _ACRONYM_NEAR = re.compile(rf"\b(?:{_SYSTEM_WORDS}|supplied|provided|licen[cs]e[sd]?)\b", re.I)
 ACRONYM_WINDOW = 60
@@ -359,7 +367,12 @@ class Discoverer:
             yield make(kind, m, 1, "cue", 2.0)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
             for m in rx.finditer(text):
-                yield make(SYSTEM, m, 1, "system", 2.0)
+                c = make(SYSTEM, m, 1, "system", 2.0)
+                word = m.group(2)
+                if word[0].isupper() and m.start(2) == m.end(1) + 1:
+                    c.name = f"{c.name} {word}"
+                    c.end = base + m.end(2)
+                yield c
         for m in _BODY_RE.finditer(text):
             # "X Clinical Commissioning Group and Y Primary Care Trust": two bodies.
             for part, at in _split_list(m.group(1)):

@@ -338,6 +338,54 @@ def read_bodies(path: Path, default_kind: str = "", default_type: str = "") -> l
     return specs
 
 
+# One health and wellbeing board per upper-tier council in England (Health and Social Care
+# Act 2012, from April 2013).
+_HWB_COUNCIL_TYPES = frozenset(
+    {"county_council", "unitary_authority", "metropolitan_borough", "london_borough", "sui_generis"}
+)
+HWB_START = date(2013, 4, 1)
+
+
+def health_and_wellbeing_boards(councils: list[EntitySpec]) -> list[EntitySpec]:
+    """ "<Place> Health and Wellbeing Board" for each current upper-tier English council."""
+    out = []
+    for c in councils:
+        if c.kind != "council" or c.nation != "england" or c.body_type not in _HWB_COUNCIL_TYPES:
+            continue
+        if c.end_date is not None:
+            continue
+        places = [a.text for a in c.aliases if a.ambiguous and a.source == "generated"]
+        if not places:
+            continue
+        name = f"{places[0]} Health and Wellbeing Board"
+        aliases = []
+        for place in places:
+            for form in (
+                f"{place} Health and Wellbeing Board",
+                f"{place} Health & Wellbeing Board",
+                f"{place} Health and Well-being Board",
+                f"{place} Health and Well Being Board",
+            ):
+                aliases.append(AliasSpec(text=form, source="generated"))
+            aliases.append(AliasSpec(text=f"{place} HWB", case_sensitive=True, source="generated"))
+        out.append(
+            EntitySpec(
+                entity_type=AUTHORITY,
+                name=name,
+                slug=slugify(name),
+                aliases=_merge_aliases(name, aliases),
+                kind="other",
+                body_type="health_and_wellbeing_board",
+                nation="england",
+                latitude=c.latitude,
+                longitude=c.longitude,
+                start_date=max(HWB_START, c.start_date) if c.start_date else HWB_START,
+                description=f"The health and wellbeing board of {c.name}.",
+            )
+        )
+    return out
+
+
 def read_companies(path: Path | None = None) -> list[EntitySpec]:
     path = path or DATA_DIR / "companies.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -382,9 +430,11 @@ def load_specs(data_dir: Path | None = None) -> list[EntitySpec]:
         read_councils(d / "councils.csv")
         + read_bodies(d / "police.json", default_kind="police", default_type="territorial_police")
         + read_bodies(d / "public_bodies.json")
+        + read_bodies(d / "more_bodies.json")
         + read_companies(d / "companies.json")
         + read_systems(d / "systems.json")
     )
+    specs += health_and_wellbeing_boards(specs)
     check_specs(specs)
     _align_shared_names(specs)
     return specs

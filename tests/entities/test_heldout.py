@@ -1,0 +1,96 @@
+"""A held-out check built for issue 13 (tests/entities/data/heldout.json): FOI-style
+sentences written independently of the shared corpus, naming bodies, companies and
+systems in varied forms. Tags: precision and recall per kind; discovery: how many of the
+names the vocabulary lacks appear among the document's candidates, and how many
+candidates a document gets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from datascores.entities.discovery import Discoverer, key
+from datascores.entities.tagger import AUTHORITY, COMPANY, SYSTEM, fold
+
+DATA = Path(__file__).parent / "data" / "heldout.json"
+KINDS = (AUTHORITY, COMPANY, SYSTEM)
+
+
+def _docs():
+    return json.loads(DATA.read_text())["documents"]
+
+
+def measure(tagger):
+    ents = tagger.entities
+    by_name = {(e.kind, fold(e.name)): k for k, e in ents.items()}
+    tp = dict.fromkeys(KINDS, 0)
+    fp = dict.fromkeys(KINDS, 0)
+    fn = dict.fromkeys(KINDS, 0)
+    misses = []
+
+    def is_known(name):
+        return any(s == 0 and e >= len(name.rstrip(". ")) for s, e, *_ in tagger.find(name))
+
+    disc = Discoverer(is_known)
+    found_unknown = total_unknown = n_cands = 0
+    for doc in _docs():
+        pages = [(1, doc["text"])]
+        result = tagger.tag(pages)
+        got = {(m.kind, m.entity) for m in result.mentions}
+        gold = set()
+        for kind, names in doc["known"].items():
+            for n in names:
+                k = by_name.get((kind, fold(n)))
+                assert k is not None, f"label {n!r} is not a {kind} in the vocabulary"
+                gold.add((kind, k))
+        for kind, k in got:
+            if (kind, k) in gold:
+                tp[kind] += 1
+            else:
+                fp[kind] += 1
+                misses.append(("extra", ents[k].name))
+        for kind, k in gold - got:
+            fn[kind] += 1
+            misses.append(("missed", ents[k].name))
+        known = {}
+        vendors = {}
+        for m in result.mentions:
+            known.setdefault(1, []).append((m.start, m.end))
+            if m.kind == COMPANY:
+                vendors.setdefault(1, []).append((m.start, m.end))
+        cands = disc.discover(pages, known, vendors)
+        n_cands += len(cands)
+        ckeys = [key(c.name) for c in cands]
+        for _kind, names in doc["unknown"].items():
+            for n in names:
+                total_unknown += 1
+                if any(key(n) in ck or ck in key(n) for ck in ckeys):
+                    found_unknown += 1
+                else:
+                    misses.append(("not discovered", n))
+    pr = {}
+    for kind in KINDS:
+        p = tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else 1.0
+        r = tp[kind] / (tp[kind] + fn[kind]) if tp[kind] + fn[kind] else 1.0
+        pr[kind] = (round(p, 3), round(r, 3))
+    return {
+        "tags": pr,
+        "discovery_recall": round(found_unknown / max(1, total_unknown), 3),
+        "candidates_per_document": round(n_cands / len(_docs()), 2),
+        "misses": misses,
+    }
+
+
+def test_heldout_tagging_and_discovery(tagger):
+    m = measure(tagger)
+    print(json.dumps(m, indent=1))
+    for kind, (p, r) in m["tags"].items():
+        assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
+    assert m["discovery_recall"] >= 0.8, m["misses"]
+    assert m["candidates_per_document"] <= 15
+
+
+if __name__ == "__main__":  # pragma: no cover
+    pytest.main([__file__, "-s", "-q"])
