@@ -157,7 +157,7 @@ def test_an_unexpected_error_ends_the_lease_and_is_named_when_given_up(settings,
 def test_a_waiting_document_is_requeued_only_when_its_message_is_gone():
     doc = ingested()
     Document.objects.filter(pk=doc.pk).update(status=Status.PENDING)
-    soon = timezone.now() + timedelta(seconds=30)
+    soon = timezone.now() + timedelta(seconds=10)
     later = timezone.now() + timedelta(seconds=90)
     much_later = timezone.now() + timedelta(hours=1)
     # Just queued: give the worker time to pick it up.
