@@ -149,6 +149,15 @@ class Or:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """At least ``minimum`` of ``items`` match (a relaxed all-words query); a document
+    matching more of them ranks above one matching fewer, relevance orders the rest."""
+
+    items: tuple
+    minimum: int
+
+
+@dataclass(frozen=True)
 class Not:
     """Every document the item does not match."""
 
@@ -163,7 +172,7 @@ class Boost:
     factor: float
 
 
-Node = MatchAll | Term | Phrase | Prefix | Fuzzy | Range | And | Or | Not | Boost
+Node = MatchAll | Term | Phrase | Prefix | Fuzzy | Range | And | Or | Not | Boost | AtLeast
 LEAVES = (Term, Phrase, Prefix, Fuzzy, Range)
 
 
@@ -206,7 +215,7 @@ def leaves(node: Node, *, positive_only: bool = False):
     elif isinstance(node, And):
         for item in (*node.items, *node.should):
             yield from leaves(item, positive_only=positive_only)
-    elif isinstance(node, Or):
+    elif isinstance(node, Or | AtLeast):
         for item in node.items:
             yield from leaves(item, positive_only=positive_only)
     elif isinstance(node, Not):
@@ -223,6 +232,48 @@ def text_leaves(node: Node) -> list:
         for leaf in leaves(node, positive_only=True)
         if not isinstance(leaf, Range) and leaf.field in (None, "text")
     ]
+
+
+# --- relaxing an all-words query --------------------------------------------------------
+
+# Explicit operators say "all of these": a query using one is never relaxed.
+_EXPLICIT = re.compile(r'"|(^|\s)\+|\bAND\b|&&')
+
+
+def relax(parsed: ParsedQuery, found: int = 0) -> ParsedQuery | None:
+    """The query matching most rather than all of its words, or None when it cannot be
+    relaxed: fewer than two plain words, or an explicit AND, quotes or ``+``.
+
+    Only the plain words (on the default fields) become optional; exclusions and field
+    terms stay as they were. "Most" is all but a third of them (at least one): 2 words
+    need 1, 3 need 2, 6 need 4. ``found`` is how many documents have every word (the
+    note says so).
+    """
+    node = parsed.node
+    if not isinstance(node, And) or node.should or _EXPLICIT.search(parsed.text):
+        return None
+    plain = [
+        i for i in node.items if isinstance(i, Term | Phrase | Prefix | Fuzzy) and i.field is None
+    ]
+    if len(plain) < 2:
+        return None
+    rest = tuple(i for i in node.items if i not in plain)
+    minimum = max(1, len(plain) - max(1, len(plain) // 3))
+    relaxed = AtLeast(tuple(plain), minimum)
+    if found:
+        have = f"Only {found} document{'s have' if found > 1 else ' has'} all {len(plain)}"
+    else:
+        have = f"No document has all {len(plain)}"
+    note = (
+        f"{have} of your words, so these results have at least {minimum} of them; "
+        "documents with more of your words come first."
+    )
+    return ParsedQuery(
+        parsed.text,
+        And((relaxed, *rest)) if rest else relaxed,
+        parsed.lenient,
+        (*parsed.notes, note),
+    )
 
 
 # --- parsing ---------------------------------------------------------------------------

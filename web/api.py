@@ -244,6 +244,8 @@ def api_search(request: HttpRequest) -> HttpResponse:
             "sort": state.sort,
         },
         "total": result.total,
+        # True when no document had all the words: the hits have most of them.
+        "relaxed": result.relaxed,
         "page": seen // state.size + 1 if state.size else 1,
         "size": state.size,
         "next_cursor": next_cursor,

@@ -15,6 +15,7 @@ from search.backends.base import (
     SearchRequest,
     SearchResult,
     SearchUnavailable,
+    search_with_fallback,
 )
 from search.query import QueryError
 
@@ -79,7 +80,9 @@ def request_for(
 
 
 def search(state: SearchState, **kwargs) -> SearchResult:
-    return backend().search(request_for(state, **kwargs))
+    """One page of results; when no document (or almost none) has every word of a plain
+    query, the documents with most of them (``result.relaxed``, with a note)."""
+    return search_with_fallback(backend(), request_for(state, **kwargs))
 
 
 def facet_only(

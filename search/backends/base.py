@@ -6,6 +6,7 @@ tests run without a database and either engine can be swapped in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from search.foi import foi_state
-from search.query import ParsedQuery, QueryError, parse
+from search.query import ParsedQuery, QueryError, parse, relax
 
 
 @dataclass(frozen=True)
@@ -290,11 +291,15 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # True when no document had all the words and the hits have most of them.
+    relaxed: bool = False
 
     def as_json(self) -> dict[str, Any]:
         """The public JSON shape (CLI --json and the API)."""
         return {
             "total": self.total,
+            "relaxed": self.relaxed,
+            "notes": list(self.notes),
             "hits": [
                 {
                     "id": h.id,
@@ -374,6 +379,28 @@ class SearchBackend(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources held by this backend object."""
+
+
+# Below this many documents with all the words, a search shows those with most of them.
+RELAX_BELOW = 3
+
+
+def search_with_fallback(backend: SearchBackend, request: SearchRequest) -> SearchResult:
+    """``backend.search(request)``; when all-words matching finds fewer than RELAX_BELOW
+    documents and the query can be relaxed (search.query.relax), the same request
+    matching most of the words instead, with ``relaxed`` set and a note saying so.
+    The documents with every word still come first (they match the most words)."""
+    result = backend.search(request)
+    if result.total >= RELAX_BELOW:
+        return result
+    relaxed_query = relax(request.parsed, result.total)
+    if relaxed_query is None:
+        return result
+    wider = backend.search(dataclasses.replace(request, query=relaxed_query))
+    if wider.total <= result.total:
+        return result
+    wider.relaxed = True
+    return wider
 
 
 def facet_order(values: dict[str, int], selected: list[str], facet: str, size: int):

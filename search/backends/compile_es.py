@@ -20,6 +20,7 @@ from typing import Any
 from search.backends.base import FACETS, MAX_COUNTED_PAGES, IndexDoc, SearchRequest
 from search.query import (
     And,
+    AtLeast,
     Boost,
     Fuzzy,
     MatchAll,
@@ -134,6 +135,7 @@ PAGE_TARGETS: dict[str | None, tuple] = {
 NAME_TARGETS = {"council": "council.text", "company": "company.text", "system": "system.text"}
 KEYWORD_TARGETS = {"status": "foi_status", "type": "file_type", "availability": "availability"}
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
+MATCHED_WEIGHT = 10_000.0  # per matched word of a relaxed query (see search.query.relax)
 
 
 def index_body(*, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
@@ -448,6 +450,14 @@ class _Compiler:
                     "minimum_should_match": 1,
                 }
             }
+        if isinstance(node, AtLeast):
+            # A matched item adds MATCHED_WEIGHT: how many match ranks first.
+            items = []
+            for item in node.items:
+                q = self.compile(item)
+                bonus = {"constant_score": {"filter": q, "boost": MATCHED_WEIGHT}}
+                items.append({"bool": {"should": [bonus, q], "minimum_should_match": 1}})
+            return {"bool": {"should": items, "minimum_should_match": node.minimum}}
         if isinstance(node, Not):
             return {"bool": {"must": [MATCH_ALL], "must_not": [self.compile(node.item)]}}
         if isinstance(node, Boost):

@@ -42,6 +42,7 @@ from tantivy import Occur, Query
 from search.analysis import EXACT_ANALYZER, stem, stem_prefixes
 from search.query import (
     And,
+    AtLeast,
     Boost,
     Fuzzy,
     MatchAll,
@@ -128,6 +129,7 @@ def sort_keys(date: dt.date | None, doc_id: int) -> tuple[int, int]:
 
 
 SHORT_PREFIX_LIMIT = 5000
+MATCHED_WEIGHT = 10_000.0  # per matched word of a relaxed query (see search.query.relax)
 
 
 class Expander:
@@ -240,6 +242,17 @@ class _Compiler:
             return Query.boolean_query(clauses)
         if isinstance(node, Or):
             return Query.boolean_query([(Occur.Should, self.compile(i)) for i in node.items])
+        if isinstance(node, AtLeast):
+            # Each matching item adds MATCHED_WEIGHT, far above a relevance score: the
+            # count of matched items ranks first, relevance within the same count.
+            items = []
+            for item in node.items:
+                q = self.compile(item)
+                bonus = Query.const_score_query(q, MATCHED_WEIGHT)
+                items.append(
+                    (Occur.Should, Query.boolean_query([(Occur.Should, bonus), (Occur.Should, q)]))
+                )
+            return Query.boolean_query(items, minimum_number_should_match=node.minimum)
         if isinstance(node, Not):
             return Query.boolean_query(
                 [(Occur.Must, Query.all_query()), (Occur.MustNot, self.compile(node.item))]

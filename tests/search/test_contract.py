@@ -653,3 +653,64 @@ def test_default_fields_search_names_aliases_references_and_file_names(make_back
     assert [h.id for h in hits] == [1, 2]
     # Explicit fields keep their meaning.
     assert found(backend, "text:hackney") == {2}
+
+
+# --- partial matches when no document has every word (issue 12) --------------------------
+
+
+def _relaxed_corpus(backend):
+    backend.index(
+        [
+            IndexDoc(1, "Dataset note", [(1, "Kent children's integrated dataset of pupils.")]),
+            IndexDoc(2, "Letter", [(1, "Kent children services, pupils.")]),
+            IndexDoc(3, "Minutes", [(1, "Kent only, and nothing else of use.")]),
+            IndexDoc(4, "Report", [(1, "Integrated dataset, pupils and children, in Kent.")]),
+            IndexDoc(5, "Covid", [(1, "Kent children's integrated dataset pupils covid.")]),
+        ]
+    )
+
+
+def test_a_query_no_document_fully_matches_shows_those_matching_most_words(make_backend):
+    from search.backends.base import search_with_fallback
+
+    backend = make_backend()
+    _relaxed_corpus(backend)
+    request = SearchRequest("Kent children's integrated dataset KS2 pupils", snippets=0)
+    assert backend.search(request).total == 0  # every word required: nothing
+    result = search_with_fallback(backend, request)
+    assert result.relaxed and result.as_json()["relaxed"] is True
+    assert any("at least 4" in n for n in result.notes)
+    ids = [h.id for h in result.hits]
+    # five of the six words (1, 5), then four (4); 2 has three, 3 one
+    assert set(ids[:2]) == {1, 5} and ids[2:] == [4]
+    # Exclusions still exclude; the other words are relaxed.
+    excluded = search_with_fallback(backend, SearchRequest("kent children ks2 -covid"))
+    assert excluded.relaxed and 5 not in {h.id for h in excluded.hits}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Kent AND children AND KS2",
+        '"Kent children" KS2',
+        "+Kent +KS2 children",
+        "KS2",
+        "ks2 OR nothingatall",
+    ],
+)
+def test_explicit_operators_are_never_relaxed(make_backend, query):
+    from search.backends.base import search_with_fallback
+
+    backend = make_backend()
+    _relaxed_corpus(backend)
+    result = search_with_fallback(backend, SearchRequest(query))
+    assert result.total == 0 and not result.relaxed
+
+
+def test_enough_full_matches_are_not_relaxed(make_backend):
+    from search.backends.base import search_with_fallback
+
+    backend = make_backend()
+    _relaxed_corpus(backend)
+    result = search_with_fallback(backend, SearchRequest("kent pupils"))
+    assert not result.relaxed and {h.id for h in result.hits} == {1, 2, 4, 5}

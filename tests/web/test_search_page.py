@@ -345,3 +345,20 @@ def test_search_boxes_take_exactly_the_query_length_the_parser_allows(client, ur
     boxes = soup.select('input[name="q"]')
     assert boxes
     assert {b.get("maxlength") for b in boxes} == {str(MAX_QUERY_CHARS)}
+
+
+def test_a_query_nothing_fully_matches_shows_partial_matches_and_says_so(client, indexed):
+    # No document has "zeppelin": those with the other two words are shown, plainly marked.
+    soup = page(client, "/search?q=predictive+analytics+zeppelin")
+    notes = " ".join(n.get_text(" ", strip=True) for n in soup.select(".notice"))
+    assert "No document has all 3 of your words" in notes
+    assert total(soup) == 15  # the even ids: both other words
+    soup = page(client, '/search?q="predictive analytics" zeppelin')
+    assert total(soup) == 0  # quotes are explicit: never relaxed
+
+
+def test_the_api_says_when_results_are_relaxed(client, indexed):
+    data = client.get("/api/search?q=predictive+analytics+zeppelin").json()
+    assert data["relaxed"] is True and data["total"] == 15
+    assert any("at least 2" in n for n in data["notes"])
+    assert client.get("/api/search?q=predictive+analytics").json()["relaxed"] is False

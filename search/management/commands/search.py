@@ -11,7 +11,13 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from search.backends import FACETS, SearchRequest, SearchResult, get_backend
-from search.backends.base import DEFAULT_SNIPPETS, GONE, MAX_PAGE_SIZE, SORTS
+from search.backends.base import (
+    DEFAULT_SNIPPETS,
+    GONE,
+    MAX_PAGE_SIZE,
+    SORTS,
+    search_with_fallback,
+)
 from search.foi import foi_label
 from search.query import QueryError
 
@@ -62,7 +68,7 @@ class Command(BaseCommand):
                 size=opts["limit"],
                 snippets=opts["snippets"],
             )
-            result = get_backend().search(request)
+            result = search_with_fallback(get_backend(), request)
         except QueryError as exc:
             raise CommandError(str(exc)) from None
         if opts["json"]:
@@ -75,7 +81,11 @@ class Command(BaseCommand):
         bold = sys.stdout.isatty()
         for note in result.notes:
             out(f"Note: {note}")
-        out(f"{result.total:,} document{'s' if result.total != 1 else ''} match.")
+        noun = f"document{'s' if result.total != 1 else ''}"
+        if result.relaxed:
+            out(f"{result.total:,} {noun} match most of the words (none has them all).")
+        else:
+            out(f"{result.total:,} {noun} match.")
         for facet, definition in FACETS.items():
             values = result.facets.get(facet) or []
             if values:
