@@ -154,10 +154,11 @@ def test_an_unexpected_error_ends_the_lease_and_is_named_when_given_up(settings,
     assert "No space left on device" in doc.failure_reason
 
 
-def test_a_waiting_document_is_requeued_only_when_its_message_is_gone():
+def test_a_waiting_document_is_requeued_only_when_its_message_is_gone(settings):
+    settings.PROCESSING_QUEUE_GRACE = 60
     doc = ingested()
     Document.objects.filter(pk=doc.pk).update(status=Status.PENDING)
-    soon = timezone.now() + timedelta(seconds=10)
+    soon = timezone.now() + timedelta(seconds=30)
     later = timezone.now() + timedelta(seconds=90)
     much_later = timezone.now() + timedelta(hours=1)
     # Just queued: give the worker time to pick it up.
@@ -171,7 +172,8 @@ def test_a_waiting_document_is_requeued_only_when_its_message_is_gone():
     assert doc.status == Status.DONE
 
 
-def test_a_document_between_extraction_and_ocr_is_requeued_for_ocr_when_lost():
+def test_a_document_between_extraction_and_ocr_is_requeued_for_ocr_when_lost(settings):
+    settings.PROCESSING_QUEUE_GRACE = 60
     doc = ingest_bytes(fixtures.scanned_pdf(), filename="w.pdf", location="/in/w.pdf").document
     doc.refresh_from_db()
     doc.pages.update(needs_ocr=True, text="", method="text")
