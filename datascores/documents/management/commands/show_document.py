@@ -10,6 +10,10 @@ from datascores.documents.models import Document
 from datascores.documents.signals import tag_provider
 
 
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def document_summary(doc: Document) -> dict:
     """The JSON shape of show_document --json (tags from the registered tags provider)."""
     tags = tag_provider()
@@ -34,11 +38,23 @@ def document_summary(doc: Document) -> dict:
             {
                 "kind": s.kind,
                 "location": s.location,
+                "url": s.location if s.location.startswith(("http://", "https://")) else None,
                 "filename": s.filename,
                 "container": s.container_id,
-                "fetched_at": s.fetched_at.isoformat() if s.fetched_at else None,
+                "fetched_at": _iso(s.fetched_at),
+                "status": s.status,
+                "gone_since": _iso(s.gone_since),
             }
             for s in doc.sources.all()
+        ],
+        "versions": [
+            {
+                "number": v.number,
+                "fetched_at": _iso(v.fetched_at),
+                "sha256": v.blob.sha256,
+                "url": v.url,
+            }
+            for v in doc.versions.select_related("blob").order_by("number")
         ],
         "tags": tags.document_tags(doc),
         "evidence": tags.document_evidence(doc),
@@ -81,7 +97,10 @@ class Command(BaseCommand):
             w(f"    p.{p.number}: {how}{conf}, {len(p.text)} characters")
         w("  sources:")
         for s in info["sources"]:
-            w(f"    {s['kind']}: {s['location']}")
+            gone = f" (gone since {s['gone_since']})" if s["status"] == "gone" else ""
+            w(f"    {s['kind']}: {s['location']}{gone}")
+        for v in info["versions"]:
+            w(f"  version {v['number']}: fetched {v['fetched_at']}, sha256 {v['sha256']}")
         if doc.parent_id:
             w(f"  inside document {doc.parent_id}")
         if info["children"]:
