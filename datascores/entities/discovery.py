@@ -34,13 +34,13 @@ SENTENCE_CHARS = 400
 
 # A name's words: capitalised (Kent, McAfee, iTrent is handled by _CAP), acronyms, digits.
 _TOKEN = r"(?:[A-Z][\w'’&.-]*|[a-z]+[A-Z][\w'’.-]*|\d[\w.-]*)"
-_JOIN = r"(?:\s+(?:and|of|for|the|&|upon|le|-)\s+|\s+)"
+_JOIN = r"(?: +(?:and|of|for|the|&|upon|le|-) +| +)"  # spaces only: no name spans lines or cells
 _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,11}}"
 
 _COMPANY_SUFFIX = (
     r"(?:Ltd\.?|Limited|plc|PLC|Plc|LLP|Inc\.?|LLC|Corporation|Corp\.?|GmbH|B\.V\.|N\.V\.|S\.A\.)"
 )
-_COMPANY_RE = re.compile(rf"(?<![\w'’])({_NAME})\s*,?\s+{_COMPANY_SUFFIX}(?![\w])")
+_COMPANY_RE = re.compile(rf"(?<![\w'’])({_NAME}) *,? +{_COMPANY_SUFFIX}(?![\w])")
 _COMPANY_CUES = (
     r"supplied by",
     r"provided by",
@@ -58,9 +58,7 @@ _COMPANY_CUES = (
     r"agreement with",
     r"partnership with",
 )
-_CUE_RE = re.compile(
-    rf"\b(?i:{'|'.join(_COMPANY_CUES)})\s+(?:the\s+)?(?:company\s+|firm\s+)?({_NAME})"
-)
+_CUE_RE = re.compile(rf"\b(?i:{'|'.join(_COMPANY_CUES)}) +(?:the +)?(?:company +|firm +)?({_NAME})")
 _SYSTEM_WORDS = (
     "system|systems|software|database|platform|tool|toolkit|solution|application|app|"
     "module|portal|product|package|suite|dashboard|model|engine|analytics|hub|record|"
@@ -69,11 +67,9 @@ _SYSTEM_WORDS = (
 # "the X system", "X software", "X electronic patient record": up to two lower-case words
 # between the name and the word that says it is a product. A capitalised "System" is part
 # of the name ("Welsh Patient Administration System").
-_SYSTEM_RE = re.compile(
-    rf"(?<![\w'’])({_NAME})\s+(?:[a-z][a-z-]+\s+){{0,2}}(?i:({_SYSTEM_WORDS}))\b"
-)
+_SYSTEM_RE = re.compile(rf"(?<![\w'’])({_NAME}) +(?:[a-z][a-z-]+ +){{0,2}}(?i:({_SYSTEM_WORDS}))\b")
 _THE_SYSTEM_RE = re.compile(
-    rf"\b(?:the|a|an|our|its|their)\s+({_NAME})\s+(?:[a-z][a-z-]+\s+){{0,2}}(?i:({_SYSTEM_WORDS}))\b"
+    rf"\b(?:the|a|an|our|its|their) +({_NAME}) +(?:[a-z][a-z-]+ +){{0,2}}(?i:({_SYSTEM_WORDS}))\b"
 )
 _ACRONYM_RE = re.compile(r"(?<![\w'’-])([A-Z][A-Z0-9]{1,6}s?|[A-Z][a-z]?[A-Z][A-Z0-9]+)(?![\w-])")
 _ACRONYM_NEAR = re.compile(rf"\b(?:{_SYSTEM_WORDS}|supplied|provided|licen[cs]e[sd]?)\b", re.I)
@@ -198,6 +194,13 @@ GENERIC = frozenset(
     adobe pdf email e-mail internet website intranet spreadsheet spreadsheets
     statutory contract contracts procurement tender framework agreement agreements
     accessible standard standards gdpr dpa foi foia eir ico
+    stratification assessment assessments prediction predictive scoring score scores matching
+    sharing profiling reporting segmentation extraction secure process processes audit
+    verification personnel baseline multi-agency multi agency hub hubs predictor algorithmic
+    algorithm algorithms automated automation decision decisions making evaluation study
+    deployment pilot project programme programmes practice practices patient patients
+    admission admissions response responses reply training handbook guide guidance overview
+    summary introduction background appendices contents note notes work workstream
     """.split()
 )
 
@@ -210,6 +213,10 @@ COMMON_ACRONYMS = frozenset(
     CBC LBC PLC LLP LTD OK AM PM QA CRM ERP GIS SaaS IaaS PaaS ASAP NB PS CCTV ANPR
     SMS GPS USB CD DVD HMRC DWP MOJ MoJ HO DfE DHSC DLUHC MHCLG DCLG ONS GCHQ NCSC
     II III IV VI VII VIII IX Q1 Q2 Q3 Q4 FY YTD
+    GP GPs CSE ASC NEET STP STPs MASH SEN SEND LAC CIN CP EHCP ICS PCN PCNs CAMHS ASB DV DA
+    YOT YOS MP MPs TF MARAC MAPPA CYP LSCB LSCP SCR SAR DoLS DBS PCC OPCC
+    THE AND OR OF TO IN ON FOR AT BY IS IT BE AS NO NOT ALL ANY ARE WAS WE ME MY US OUR
+    YES WHO HOW WHAT WHEN WHY NEW OLD ONE TWO SEE PER VIA RE
     """.split()
 )
 
@@ -224,6 +231,8 @@ LEADING_NOISE = frozenset(
     on with within under between after before during yes if when where while although
     though because unless until whether whilst again still only just not
     new current existing former previous several most many using use uses used via
+    is are was were has have had does do did can will would should may must be been
+    h re fw fwd
     """.split()
 )
 
@@ -294,7 +303,7 @@ def _trim(name: str, start: int, sentence_start: bool) -> tuple[str, int]:
         if not m:
             break
         first = m.group(1)
-        drop = first.casefold() in LEADING_NOISE
+        drop = first.casefold() in LEADING_NOISE or first[0].isdigit() or len(first) == 1
         if not drop:
             break
         start += m.end()
@@ -393,7 +402,7 @@ class Discoverer:
                 s < base + hi and e > base + lo for s, e in vendor_spans
             )  # fmt: skip
             if near_word or near_vendor:
-                yield make(SYSTEM, m, 1, "acronym", 1.0 if near_word else 1.5)
+                yield make(SYSTEM, m, 1, "acronym", 2.0 if near_vendor else 1.0)
 
     @staticmethod
     def _body_head(name: str) -> tuple[str, int] | None:
@@ -415,12 +424,17 @@ class Discoverer:
         name, start = _trim(cand.name, cand.start, initial)
         if not name:
             return False
-        cand.end = start + len(name) if start + len(name) <= cand.end else cand.end
-        cand.start, cand.name = start, name
+        cand.start, cand.name, cand.end = start, name, start + len(name)
         initial = initial and start == cand.start and _at_sentence_start(sentence, start)
+        name = re.sub(r"(?:['’]s|s['’])$", "", name)
+        if cand.cue == "acronym" and re.fullmatch(r"[A-Z]{2,}s", name):
+            name = name[:-1]  # "IBMs"
+        cand.name, cand.end = name, start + len(name)
         words = _words(name)
         if not words or len(name) < 2 or len(name) > 120:
             return False
+        if len(words) > 1 and name.isupper() and cand.cue != "suffix":
+            return False  # a heading in capitals ("PREDICTIVE ANALYTICS")
         if cand.cue == "acronym":
             pass
         elif not _distinctive(name if cand.kind != COMPANY else _strip_suffix(name)):
@@ -445,6 +459,8 @@ class Discoverer:
         # is a new body; a system or company needs a distinctive word of its own.
         if any(s <= cand.start and e >= cand.end for s, e in spans):
             return False
+        if cand.kind == AUTHORITY and any(s < cand.end and e >= cand.end for s, e in spans):
+            return False  # "Heddlu Gwent Police": the body named is a known one
         if cand.kind != AUTHORITY and cand.cue != "acronym":
             rest = cand.name
             for s, e in spans:

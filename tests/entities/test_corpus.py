@@ -66,6 +66,9 @@ def _resolver(tagger):
     return resolve
 
 
+_PAGES: dict[str, list[tuple[int, str]]] = {}
+
+
 @pytest.fixture(scope="module")
 def corpus_results(tagger):
     from tests.conftest import CORPUS
@@ -76,7 +79,9 @@ def corpus_results(tagger):
     rows = []
     for label in labels:
         path = CORPUS / "foi" / label["file"]
-        result = tagger.tag(_text_pages(path), title=path.name)
+        pages = _text_pages(path)
+        _PAGES[label["file"]] = pages
+        result = tagger.tag(pages, title=path.name)
         rows.append((label, result))
     return rows
 
@@ -138,3 +143,29 @@ def test_precision_and_recall_on_the_corpus(tagger, corpus_results, capsys):
         assert p >= THRESHOLD, f"{kind} precision {p:.3f} below {THRESHOLD}"
         assert r >= THRESHOLD, f"{kind} recall {r:.3f} below {THRESHOLD}"
     assert issuer_ok >= 0.8 * len(corpus_results)
+
+
+def test_candidates_per_document_on_the_corpus(tagger, corpus_results, capsys):
+    """Discovery proposes a handful of names per document, not every capitalised phrase."""
+    from datascores.entities.discovery import Discoverer
+
+    def is_known(name):
+        return any(s == 0 and e >= len(name.rstrip(". ")) for s, e, *_ in tagger.find(name))
+
+    disc = Discoverer(is_known)
+    counts = []
+    with capsys.disabled():
+        print("\n\nCandidates (names the vocabulary lacks) per corpus document")
+        for label, result in corpus_results:
+            known: dict[int, list] = {}
+            vendors: dict[int, list] = {}
+            for m in [*result.mentions, *result.boilerplate]:
+                known.setdefault(m.page, []).append((m.start, m.end))
+                if m.kind == COMPANY:
+                    vendors.setdefault(m.page, []).append((m.start, m.end))
+            cands = disc.discover(_PAGES[label["file"]], known, vendors)
+            counts.append(len(cands))
+            names = ", ".join(f"{c.name} [{c.kind}]" for c in cands[:8])
+            print(f"  {len(cands):3}  {label['file'][:50]}: {names}")
+        print(f"mean {sum(counts) / len(counts):.2f}, max {max(counts)}")
+    assert sum(counts) / len(counts) <= 15

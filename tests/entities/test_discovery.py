@@ -1,0 +1,140 @@
+"""Discovery of names the vocabulary lacks, on generated FOI-style documents."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from datascores.entities.discovery import Discoverer, key
+
+
+@pytest.fixture(scope="module")
+def discover(tagger):
+    def is_known(name):
+        return any(s == 0 and e >= len(name.rstrip(". ")) for s, e, *_ in tagger.find(name))
+
+    disc = Discoverer(is_known)
+
+    def run(text: str):
+        result = tagger.tag([(1, text)])
+        known, vendors = {}, {}
+        for m in [*result.mentions, *result.boilerplate]:
+            known.setdefault(1, []).append((m.start, m.end))
+            if m.kind == "company":
+                vendors.setdefault(1, []).append((m.start, m.end))
+        return {(c.kind, c.name) for c in disc.discover([(1, text)], known, vendors)}
+
+    return run
+
+
+BOILERPLATE = (
+    "Dear Requester,\n\nThank you for your request for information under the Freedom of "
+    "Information Act 2000, received on 3 March 2019. Please find our response below.\n\n"
+    "{body}\n\n"
+    "If you are dissatisfied with the handling of your request, you have the right to ask "
+    "for an internal review. Internal review requests should be submitted within two months. "
+    "If you are not content with the outcome of the internal review, you have the right to "
+    "apply directly to the Information Commissioner's Office for a decision, at Wycliffe "
+    "House, Water Lane, Wilmslow, Cheshire SK9 5AF.\n\n"
+    "Copyright: the information supplied is subject to the Open Government Licence.\n\n"
+    "Yours sincerely,\nInformation Governance Team\nCustomer Services"
+)
+
+# Invented names in the shapes FOI responses use: none is in any vocabulary.
+COMPANIES = ["Harrowgate Insight", "Veltrix Data", "Morrow Analytics", "Quillon Systems"]
+PRODUCTS = ["Sentra", "RiskPilot", "Caseflow Navigator", "Beacon Predict"]
+BODIES = [
+    "Northmoor Fire and Rescue Service",
+    "West Fenshire Clinical Commissioning Group",
+    "Fenshire Primary Care Trust",
+    "Eastmarch Health and Wellbeing Board",
+]
+SENTENCES = [
+    "The Council uses the {product} system, supplied by {company} Ltd.",
+    "We hold a contract with {company} Limited for {product} software.",
+    "Data is shared with {body} under an information sharing agreement.",
+    "{body} and the Council jointly commissioned the {product} platform from {company} plc.",
+    "Risk scores are produced by the {product} tool, provided by {company} LLP.",
+]
+
+
+def _document(rng: random.Random) -> tuple[str, set[str]]:
+    company, product, body = rng.choice(COMPANIES), rng.choice(PRODUCTS), rng.choice(BODIES)
+    picked = rng.sample(SENTENCES, 3)
+    text = " ".join(s.format(company=company, product=product, body=body) for s in picked)
+    wanted = set()
+    for s in picked:
+        if "{company}" in s:
+            wanted.add(company)
+        if "{product}" in s:
+            wanted.add(product)
+        if "{body}" in s:
+            wanted.add(body)
+    return BOILERPLATE.format(body=text), wanted
+
+
+def test_true_candidates_are_found_in_generated_documents(discover):
+    rng = random.Random(13)
+    found = total = cands = 0
+    for _ in range(40):
+        text, wanted = _document(rng)
+        got = discover(text)
+        cands += len(got)
+        keys = [key(n) for _k, n in got]
+        for w in wanted:
+            total += 1
+            found += any(key(w) in k for k in keys)
+    assert found / total >= 0.9, (found, total)
+    assert cands / 40 <= 8
+
+
+def test_kinds_are_told_apart(discover):
+    got = discover(
+        "The Council uses the Sentra system, supplied by Veltrix Data Ltd. "
+        "Northmoor Fire and Rescue Service receives the outputs."
+    )
+    assert ("system", "Sentra") in got
+    assert ("company", "Veltrix Data Ltd") in got
+    assert ("authority", "Northmoor Fire and Rescue Service") in got
+
+
+def test_boilerplate_and_known_names_are_not_proposed(discover):
+    text = BOILERPLATE.format(body="Bristol City Council uses Experian Mosaic data.")
+    got = {n for _k, n in discover(text)}
+    for noise in (
+        "Information Commissioner's Office",
+        "Freedom of Information Act",
+        "Open Government Licence",
+        "Customer Services",
+        "Information Governance Team",
+        "Bristol City Council",
+        "Experian Mosaic",
+        "Wycliffe House",
+    ):
+        assert not any(noise.casefold() in n.casefold() for n in got), (noise, got)
+    assert len(got) <= 1, got
+
+
+def test_sentence_initial_words_are_not_names(discover):
+    got = discover(
+        "Bespoke software is used for payroll. Specialist software was considered. "
+        "Our Case Management System is supported in house. The Council has no such tool. "
+        "Commercial platform options were reviewed. Generic database tools are used."
+    )
+    assert got == set(), got
+
+
+def test_lists_of_bodies_are_split(discover):
+    got = discover(
+        "Data was received from West Fenshire Clinical Commissioning Group and Fenshire "
+        "Primary Care Trust in 2011."
+    )
+    assert ("authority", "West Fenshire Clinical Commissioning Group") in got
+    assert ("authority", "Fenshire Primary Care Trust") in got
+
+
+def test_acronym_near_a_known_vendor_is_proposed(discover):
+    got = discover("Experian provides the council with QRISK and the HRPT analysis.")
+    names = {n for _k, n in got}
+    assert "QRISK" in names or "HRPT" in names, got
