@@ -215,6 +215,12 @@ def api_search(request: HttpRequest) -> HttpResponse:
             facets=want_facets,
             facet_size=200,
         )
+    except engine.SearchBusy as exc:
+        response = _error(str(exc), 429)
+        response["Retry-After"] = "2"
+        return response
+    except engine.SearchCut as exc:
+        return _error(str(exc), 503)
     except engine.QueryError as exc:
         return _error(str(exc))
     except engine.SearchUnavailable as exc:

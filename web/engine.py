@@ -17,6 +17,15 @@ from search.backends.base import (
     SearchUnavailable,
     search_with_fallback,
 )
+from search.backends.budget import (
+    EXPORT_SECONDS,
+    SEARCH_SECONDS,
+    Deadline,
+    SearchBusy,
+    SearchCut,
+    Slots,
+    is_expensive,
+)
 from search.query import QueryError
 
 from .forms import SearchState
@@ -25,6 +34,8 @@ from .forms import SearchState
 # answer: 503); anything else is a bug and surfaces as a logged 500.
 __all__ = [
     "QueryError",
+    "SearchBusy",
+    "SearchCut",
     "SearchUnavailable",
     "backend",
     "count",
@@ -52,6 +63,7 @@ def request_for(
     facet_size: int = DEFAULT_FACET_SIZE,
     overrides: dict[str, list[str]] | None = None,
     after: list | None = None,
+    seconds: float | None = None,
 ) -> SearchRequest:
     """The backend request for a URL state; raises QueryError for what cannot be honoured."""
     filters = {FACET_BY_PARAM[name].name: list(values) for name, values in state.filters.items()}
@@ -76,13 +88,44 @@ def request_for(
         facets=facets,
         facet_size=facet_size,
         after=after,
+        deadline=Deadline(
+            _setting("SEARCH_SECONDS", SEARCH_SECONDS) if seconds is None else seconds
+        ),
     )
+
+
+def _setting(name: str, default):
+    from django.conf import settings
+
+    return getattr(settings, name, default)
+
+
+def slots() -> Slots:
+    """The machine's slots for expensive queries (fuzzy words, prefixes)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    directory = _setting("SEARCH_SLOTS_DIR", None) or Path(settings.SEARCH_INDEX_DIR) / "slots"
+    return Slots(
+        directory, _setting("SEARCH_EXPENSIVE_SLOTS", 1), wait=_setting("SEARCH_SLOT_WAIT", 1.0)
+    )
+
+
+def _slot(request: SearchRequest):
+    """A slot when the query is expensive (SearchBusy if none frees up), else nothing."""
+    import contextlib
+
+    return slots().hold() if is_expensive(request.parsed) else contextlib.nullcontext()
 
 
 def search(state: SearchState, **kwargs) -> SearchResult:
     """One page of results; when no document (or almost none) has every word of a plain
-    query, the documents with most of them (``result.relaxed``, with a note)."""
-    return search_with_fallback(backend(), request_for(state, **kwargs))
+    query, the documents with most of them (``result.relaxed``, with a note). Within
+    the request's deadline; an expensive query waits for a slot."""
+    request = request_for(state, **kwargs)
+    with _slot(request):
+        return search_with_fallback(backend(), request)
 
 
 def facet_only(
@@ -92,19 +135,36 @@ def facet_only(
     req = request_for(
         state, page=1, size=0, snippets=0, facets=True, facet_size=facet_size, overrides=overrides
     )
-    return backend().search(req)
+    with _slot(req):
+        return backend().search(req)
 
 
 def count(state: SearchState) -> int:
     """How many documents match."""
-    return backend().count(request_for(state, page=1, size=0, snippets=0, facets=False))
+    req = request_for(state, page=1, size=0, snippets=0, facets=False)
+    with _slot(req):
+        return backend().count(req)
 
 
 def scan(state: SearchState, *, snippets: int = 1, ordered: bool = False) -> Iterator[Hit]:
     """Every match with its display fields (and its first ``snippets`` snippets), without
     the paging window: in id order, or with ``ordered`` in the state's sort (the export)."""
-    req = request_for(state, page=1, size=0, snippets=snippets, facets=False)
+    req = request_for(
+        state,
+        page=1,
+        size=0,
+        snippets=snippets,
+        facets=False,
+        seconds=_setting("SEARCH_EXPORT_SECONDS", EXPORT_SECONDS),
+    )
+    if is_expensive(req.parsed):
+        return _held(req, ordered)
     return backend().scan(req, fields=True, ordered=ordered)
+
+
+def _held(req: SearchRequest, ordered: bool) -> Iterator[Hit]:
+    with slots().hold():
+        yield from backend().scan(req, fields=True, ordered=ordered)
 
 
 # --- pagination --------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
         result = engine.search(state)
     except engine.QueryError as exc:
         ctx["error"] = str(exc)
-        status = 400
+        status = _query_status(exc)
         result = None
     except engine.SearchUnavailable as exc:
         log.warning("search unavailable for %r: %s", state.query_string(), exc)
@@ -105,6 +105,16 @@ def search(request: HttpRequest) -> HttpResponse:
     ctx["api_url"] = reverse("api_search") + ("?" + qs if qs else "")
     ctx["insights_url"] = reverse("insights") + ("?" + qs if qs else "")
     return render(request, "site/search.html", ctx, status=status)
+
+
+def _query_status(exc: Exception) -> int:
+    """400 for a query that cannot be run; 429 when too many expensive queries are
+    running; 503 when the request ran out of time."""
+    if isinstance(exc, engine.SearchBusy):
+        return 429
+    if isinstance(exc, engine.SearchCut):
+        return 503
+    return 400
 
 
 def _hit_view(hit, state: SearchState) -> dict:
@@ -232,7 +242,7 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     except engine.QueryError as exc:
         return HttpResponse(
             f"This search cannot be exported: {exc}\n",
-            status=400,
+            status=_query_status(exc),
             content_type="text/plain; charset=utf-8",
         )
     except engine.SearchUnavailable as exc:
@@ -244,7 +254,7 @@ def search_csv(request: HttpRequest) -> HttpResponse:
         )
     base = request.build_absolute_uri("/").rstrip("/")
     paths = DocumentPaths()
-    rows = (csv_row(hit, base, paths) for hit in hits)
+    rows = _rows_until_cut((csv_row(hit, base, paths) for hit in hits), len(CSV_HEADER))
     bom = request.GET.get("bom", "1") != "0"
     response = StreamingHttpResponse(
         stream_csv(CSV_HEADER, rows, bom=bom), content_type="text/csv; charset=utf-8"
@@ -253,6 +263,17 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _rows_until_cut(rows, width: int):
+    """The rows; if the export runs out of time, a last row saying where it stopped."""
+    n = 0
+    try:
+        for row in rows:
+            yield row
+            n += 1
+    except engine.SearchCut as exc:
+        yield [f"Export cut after {n:,} rows: {exc}"] + [""] * (width - 1)
 
 
 def export_filename(state: SearchState, today: date | None = None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from search.backends.budget import Deadline, check_cost
 from search.foi import foi_state
 from search.query import ParsedQuery, QueryError, parse, relax
 
@@ -205,10 +206,13 @@ class SearchRequest:
     facets: bool = True
     facet_size: int = DEFAULT_FACET_SIZE
     after: list | None = None
+    # When the request must be answered by (see search.backends.budget); None: no limit.
+    deadline: Deadline | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.query, str):
             self.query = parse(self.query)
+        check_cost(self.query)
         if self.sort not in SORTS:
             raise QueryError(f"Sort by one of {', '.join(SORTS)}, not “{self.sort}”.")
         unknown = set(self.filters) - set(FACETS)

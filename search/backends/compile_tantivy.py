@@ -40,6 +40,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from search.analysis import EXACT_ANALYZER, stem, stem_prefixes
+from search.backends.budget import MAX_EXPANDED_TERMS
 from search.query import (
     And,
     AtLeast,
@@ -159,6 +160,10 @@ class Expander:
         vocabulary = sorted({w for t in words for w in EXACT_ANALYZER.analyze(t)})
         return cls(lambda field, prefix: [(w, 1) for w in vocabulary if w.startswith(prefix)])
 
+    def prefix_terms(self, field: str, prefix: str) -> list[tuple[str, int]]:
+        """Indexed words starting with ``prefix``, most frequent first."""
+        return sorted(self._terms(field, prefix), key=lambda tc: (-tc[1], tc[0]))
+
     def forms(self, field: str, word: str) -> tuple[str, ...]:
         """Indexed forms of ``word`` in ``field`` (its stem's family), sorted."""
         key = (field, word)
@@ -179,10 +184,23 @@ class Expander:
 
 
 def compile_query(
-    node: Node, expander: Expander | None = None, schema: tantivy.Schema = SCHEMA
+    node: Node,
+    expander: Expander | None = None,
+    schema: tantivy.Schema = SCHEMA,
+    notes: list[str] | None = None,
 ) -> Query:
-    """AST -> tantivy Query. Without an expander, words match only themselves."""
-    return _Compiler(schema, expander).compile(node)
+    """AST -> tantivy Query. Without an expander, words match only themselves and
+    prefixes are matched by the engine; with one, prefixes expand to at most
+    MAX_EXPANDED_TERMS indexed words over the whole query (the most frequent first),
+    and ``notes`` gets a sentence when a prefix was cut."""
+    compiler = _Compiler(schema, expander)
+    query = compiler.compile(node)
+    if notes is not None and compiler.cut:
+        notes.append(
+            f"{', '.join(sorted(compiler.cut))} matched more words than one search may "
+            f"expand to ({MAX_EXPANDED_TERMS:,} in all); the most frequent were searched."
+        )
+    return query
 
 
 def conjunction(queries: list[Query]) -> Query:
@@ -225,7 +243,10 @@ def _regex_prefix(prefix: str) -> str:
 class _Compiler:
     def __init__(self, schema: tantivy.Schema, expander: Expander | None):
         self.schema = schema
+        self.expanding = expander is not None
         self.expander = expander or Expander(lambda field, prefix: [])
+        self.expanded = 0  # words all prefixes have expanded to so far
+        self.cut: set[str] = set()  # prefixes that had more words than the budget left
 
     def compile(self, node: Node) -> Query:
         if isinstance(node, MatchAll):
@@ -309,7 +330,7 @@ class _Compiler:
             return Query.empty_query()
         if isinstance(node, Prefix):
             if len(tokens) == 1:
-                return Query.regex_query(self.schema, field, _regex_prefix(tokens[0]))
+                return self.prefix(field, tokens[0])
             return Query.phrase_prefix_query(self.schema, field, tokens)
         if isinstance(node, Fuzzy):
             if node.distance == 0:
@@ -319,6 +340,20 @@ class _Compiler:
             return self.term(field, tokens[0])
         slop = node.slop if isinstance(node, Phrase) else 0
         return Query.phrase_query(self.schema, field, tokens, slop)
+
+    def prefix(self, field: str, token: str) -> Query:
+        """Words starting with ``token``: the most frequent, within the query's budget."""
+        if not self.expanding:
+            return Query.regex_query(self.schema, field, _regex_prefix(token))
+        left = MAX_EXPANDED_TERMS - self.expanded
+        found = [t for t, _ in self.expander.prefix_terms(field, token)]
+        if len(found) > left:
+            self.cut.add(f"{token}*")
+            found = found[: max(left, 0)]
+        self.expanded += len(found)
+        if not found:
+            return Query.empty_query()
+        return Query.term_set_query(self.schema, field, found)
 
     def keyword(self, field: str, node) -> Query:
         value = node.text.strip().lower()

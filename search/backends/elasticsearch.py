@@ -344,6 +344,8 @@ class ElasticsearchBackend(SearchBackend):
         try:
             after = None
             while True:
+                if request.deadline is not None:
+                    request.deadline.check("reading the matches")
                 kwargs: dict[str, Any] = {}
                 if after is not None:
                     # A score comes back rounded: start a little before it and drop
@@ -413,6 +415,8 @@ class ElasticsearchBackend(SearchBackend):
             return 0
         if request is None:
             return self.es.count(index=self.alias).body["count"]
+        if request.deadline is not None:
+            request.deadline.check("counting the matches")
         return self.es.count(index=self.alias, query=ce.scan_query(request)).body["count"]
 
     def health(self) -> dict[str, Any]:

@@ -76,6 +76,10 @@ PAGES_BATCH = 200  # documents whose page texts are read at once
 RELEVANCE_SCAN_BATCH = 20_000  # hits per relevance-ordered scan search (export)
 
 
+_CUT_FACETS = "Some facet counts were left out: the search ran out of time."
+_CUT_SNIPPETS = "Snippets were left out: the search ran out of time."
+
+
 class IndexBusy(SearchUnavailable):
     """Another process held the index write lock for longer than the timeout."""
 
@@ -265,8 +269,8 @@ class EmbeddedBackend(SearchBackend):
 
     # --- reading -----------------------------------------------------------------------
 
-    def _queries(self, request: SearchRequest, expander: ct.Expander):
-        text = ct.compile_query(request.parsed.node, expander)
+    def _queries(self, request: SearchRequest, expander: ct.Expander, notes=None):
+        text = ct.compile_query(request.parsed.node, expander, notes=notes)
         base = [text]
         dates = ct.date_filter(request.date_from, request.date_to)
         if dates is not None:
@@ -282,8 +286,9 @@ class EmbeddedBackend(SearchBackend):
             return SearchResult(0, [], facets, notes)
         searcher, page_searcher = searchers
         expander = ct.Expander.from_searcher(searcher)
-        base, facet_filters = self._queries(request, expander)
+        base, facet_filters = self._queries(request, expander, notes)
         main = ct.conjunction(base + list(facet_filters.values()))
+        deadline = request.deadline
 
         facets: dict[str, list[FacetValue]] = {}
         if request.facets:
@@ -297,6 +302,10 @@ class EmbeddedBackend(SearchBackend):
             total = int(res["_total"]["value"])
             counts = {f: _buckets(res, f) for f in free}
             for f in facet_filters:
+                if deadline is not None and deadline.expired():
+                    notes.append(_CUT_FACETS)
+                    counts.update({g: {} for g in facet_filters if g not in counts})
+                    break
                 others = [q for g, q in facet_filters.items() if g != f]
                 res_f = searcher.aggregate(ct.conjunction(base + others), _facet_aggs(f, request))
                 counts[f] = _buckets(res_f, f)
@@ -309,6 +318,8 @@ class EmbeddedBackend(SearchBackend):
 
         if request.size == 0:
             return SearchResult(total, [], facets, notes)
+        if deadline is not None:
+            deadline.check("counting the matches")
         if request.sort == "relevance":
             ranked = _by_relevance(searcher, main, request)
         else:
@@ -325,7 +336,9 @@ class EmbeddedBackend(SearchBackend):
                     sort_values=sort_values,
                 )
             )
-        if request.snippets > 0 and hits:
+        if request.snippets > 0 and hits and deadline is not None and deadline.expired():
+            notes.append(_CUT_SNIPPETS)
+        elif request.snippets > 0 and hits:
             highlighter = highlighter_for(request.parsed)
             if not highlighter.empty:
                 texts = _page_texts(page_searcher(), [h.id for h in hits])
@@ -351,8 +364,11 @@ class EmbeddedBackend(SearchBackend):
             highlighter = None if highlighter.empty else highlighter
         # Page texts are read only for snippets, from one reloaded searcher.
         texts_searcher = functools.cache(page_searcher) if highlighter is not None else None
+        deadline = request.deadline
         if ordered and not (request.sort == "relevance" and request.parsed.is_match_all):
             for rows in _ordered_batches(searcher, main, request):
+                if deadline is not None:
+                    deadline.check("reading the matches")
                 if not fields:
                     yield from (Hit(doc_id) for doc_id, _ in rows)
                 else:
@@ -368,6 +384,8 @@ class EmbeddedBackend(SearchBackend):
                     ct.SCHEMA, "id", tantivy.FieldType.Unsigned, last + 1, None
                 )
                 q = ct.conjunction([main, after])
+            if deadline is not None:
+                deadline.check("reading the matches")
             rows = searcher.search(
                 q, SCAN_BATCH, count=False, order_by_field="id", order=Order.Asc
             ).hits
@@ -387,6 +405,8 @@ class EmbeddedBackend(SearchBackend):
             return 0
         if request is None:
             return searcher.num_docs
+        if request.deadline is not None:
+            request.deadline.check("counting the matches")
         base, facet_filters = self._queries(request, ct.Expander.from_searcher(searcher))
         main = ct.conjunction(base + list(facet_filters.values()))
         return searcher.search(main, 1, count=True).count

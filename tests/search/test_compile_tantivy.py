@@ -106,9 +106,26 @@ def test_fields_ranges_and_fuzzy():
     )
 
 
-def test_prefix_is_an_anchored_regex_on_unstemmed_words():
-    assert "RegexQuery" in compiled("scor*") and 'Regex("scor.*")' in compiled("scor*")
+def test_prefix_expands_to_the_indexed_words_it_starts():
+    found = compiled("scor*")
+    assert "TermSetQuery" in found
+    assert all(f'"{w}"' in found for w in ("score", "scored", "scorecard", "scores", "scoring"))
     assert "PhrasePrefixQuery" in compiled("risk-scor*")
+    # Without a term dictionary the engine matches the prefix itself.
+    bare = repr(ct.compile_query(parse("scor*").node))
+    assert "RegexQuery" in bare and 'Regex("scor.*")' in bare
+
+
+def test_prefixes_share_one_expansion_budget_and_a_cut_is_noted(monkeypatch):
+    monkeypatch.setattr(ct, "MAX_EXPANDED_TERMS", 7)  # 5 "scor" words x 3 default fields
+    notes: list[str] = []
+    found = repr(ct.compile_query(parse("scor*").node, VOCABULARY, notes=notes))
+    # the first field takes 5 words, the second the 2 most frequent left, the third none
+    assert found.count("Term(field=") == 7
+    assert notes and "scor*" in notes[0] and "most frequent" in notes[0]
+    notes.clear()
+    ct.compile_query(parse("xant*").node, VOCABULARY, notes=notes)
+    assert notes == []
 
 
 def test_sort_keys_order_dates_then_ids_and_put_undated_last():

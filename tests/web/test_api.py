@@ -236,3 +236,54 @@ def test_api_document_lists_versions_and_source_states(client, db):
     (source,) = data["sources"]
     assert source["url"] == url and source["status"] == "gone"
     assert source["gone_since"].startswith("2024-03-05")
+
+
+WORST = " OR ".join(f"{w}~2" for w in ["risk", "data", "model", "score"] * 15)
+
+
+def test_the_worst_case_query_is_refused_everywhere_with_a_sentence(client, indexed):
+    from urllib.parse import quote
+
+    q = quote(WORST)
+    r = client.get(f"/api/search?q={q}")
+    assert r.status_code == 400 and "too many fuzzy" in r.json()["error"]
+    r = client.get(f"/search?q={q}")
+    assert r.status_code == 400 and b"too many fuzzy" in r.content
+    r = client.get(f"/search.csv?q={q}")
+    assert r.status_code == 400 and b"too many fuzzy" in r.content
+
+
+def test_an_expensive_query_waits_for_a_slot_and_is_refused_when_none_frees(
+    client, indexed, settings
+):
+    from web import engine
+
+    settings.SEARCH_SLOT_WAIT = 0  # no waiting: refused at once when the slot is taken
+    with engine.slots().hold():  # another request holds the only slot
+        r = client.get("/api/search?q=risk~1")
+        assert r.status_code == 429 and r["Retry-After"] == "2"
+        assert "already running" in r.json()["error"]
+        assert client.get("/search?q=scor*").status_code == 429
+        assert client.get("/api/search?q=risk").status_code == 200  # plain words: no slot
+    assert client.get("/api/search?q=risk~1").status_code == 200
+
+
+def test_an_export_out_of_time_ends_with_a_row_saying_where_it_stopped(
+    client, indexed, settings, monkeypatch
+):
+    import itertools
+
+    from search.backends import embedded
+    from search.backends.budget import Deadline
+    from web import engine
+
+    ticks = itertools.count()  # every look at the clock is one second later
+    monkeypatch.setattr(engine, "Deadline", lambda s: Deadline(s, clock=lambda: next(ticks)))
+    monkeypatch.setattr(embedded, "RELEVANCE_SCAN_BATCH", 10)
+    settings.SEARCH_EXPORT_SECONDS = 2.5
+    r = client.get("/search.csv?q=risk&bom=0")
+    assert r.status_code == 200
+    lines = b"".join(r.streaming_content).decode().strip().splitlines()
+    # the clock: 0 when made, 1 and 2 before the first two batches, 3 (late) before the third
+    assert lines[-1].startswith('"Export cut after 20 rows: This request was stopped after 2.5 s')
+    assert len(lines) == 1 + 20 + 1  # header, two batches, the sentence
