@@ -144,15 +144,28 @@ def render_to_cache(doc: Document, number: int, width: int) -> Path:
     return target
 
 
+WORKER_CHECK_SECONDS = 30.0
+_worker_seen: list[float | bool] = [0.0, False]  # (checked at, available)
+
+
+def _worker_available() -> bool:
+    """Whether a worker runs, asked at most every WORKER_CHECK_SECONDS (with a Redis
+    broker the question is a ping that can take a second: not once per picture)."""
+    from datascores.documents import workers
+
+    now = time.monotonic()
+    if now - float(_worker_seen[0]) > WORKER_CHECK_SECONDS or not _worker_seen[0]:
+        _worker_seen[:] = [now, workers.worker_available()]
+    return bool(_worker_seen[1])
+
+
 def ensure_rendered(doc: Document, number: int, width: int) -> Path:
     """The cached picture, rendered now if missing: by a worker when one runs (waiting up
     to PAGE_RENDER_WAIT seconds for it), else (or if it is too slow) in this process."""
-    from datascores.documents.workers import worker_available
-
     target = cache_path(doc.blob.sha256, number, width)
     if target.exists():
         return target
-    if worker_available():
+    if _worker_available():
         from .tasks import render_page
 
         render_page.delay(doc.pk, number, width)

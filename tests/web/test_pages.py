@@ -96,6 +96,7 @@ def test_a_worker_renders_the_picture_when_one_runs(client, monkeypatch):
         tasks.render_page.apply(args=args)  # what the worker does
 
     monkeypatch.setattr("datascores.documents.workers.worker_available", lambda: True)
+    monkeypatch.setattr(page_pictures, "_worker_seen", [0.0, False])  # ask afresh
     monkeypatch.setattr(tasks.render_page, "delay", delay)
     response = client.get(f"/documents/{doc.pk}/pages/1-600.webp")
     assert response.status_code == 200
@@ -217,3 +218,29 @@ def test_a_cp1252_csv_is_read(client):
     doc = _table_document("Legacy CSV", data, "csv", "text/csv")
     html = client.get(f"/documents/{doc.pk}").content.decode()
     assert "<td>Café contract</td><td>£100</td>" in html
+
+
+def test_boxes_follow_a_rotated_page(client):
+    """A page with /Rotate 90 is shown turned, and its word boxes turn with it: the box
+    lies on the word's ink in the rendered picture."""
+    import pypdfium2 as pdfium
+    from PIL import ImageOps
+
+    pdf = pdfium.PdfDocument(text_pdf(["The Xylofinder model, turned"]))
+    pdf[0].set_rotation(90)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    pdf.close()
+    data = buf.getvalue()
+    doc = make_document("Turned", ["The Xylofinder model, turned"], data=data)
+    [page] = extract(data, Context(filename="t.pdf", mime_type="application/pdf")).pages
+    Page.objects.filter(document=doc, number=1).update(layout=page.layout)
+    tag_and_index(doc)
+    [(x, y, w, h)] = _boxes(client.get(f"/documents/{doc.pk}?q=xylofinder").content.decode())
+    image = webp(client.get(f"/documents/{doc.pk}/pages/1-600.webp")).convert("L")
+    assert image.width > image.height  # landscape, as displayed
+    W, H = image.size
+    crop = image.crop((x * W // 10000, y * H // 10000, (x + w) * W // 10000, (y + h) * H // 10000))
+    ink = ImageOps.invert(crop).getbbox()
+    assert ink is not None  # the word's ink is inside its box
+    assert w < h  # the word runs down the page, as turned
