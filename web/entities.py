@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from datascores.entities.models import (
@@ -502,3 +502,33 @@ def api_entities(request):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+_LOOKUP_TYPES = {
+    "council": EntityType.AUTHORITY,
+    "authority": EntityType.AUTHORITY,
+    "bodies": EntityType.AUTHORITY,
+    "company": EntityType.COMPANY,
+    "companies": EntityType.COMPANY,
+    "system": EntityType.SYSTEM,
+    "systems": EntityType.SYSTEM,
+}
+
+
+def entity_lookup(request):
+    """From a name (a facet value, a tag) to its page: /entities/go?type=company&name=...
+
+    Lets any page link to the register without looking slugs up while it renders; a
+    name that is no entity's goes to the index, searched for it."""
+    etype = _LOOKUP_TYPES.get(request.GET.get("type", ""), "")
+    name = " ".join(request.GET.get("name", "").split())[:255]
+    qs = Entity.objects.filter(enabled=True)
+    if etype:
+        qs = qs.filter(entity_type=etype)
+    entity = qs.filter(name=name).first() if name else None
+    if entity is None and name:
+        entity = qs.filter(Q(name__iexact=name) | Q(aliases__text__iexact=name)).first()
+    if entity is None:
+        params = {"q": name, **({"type": SEGMENT_FOR[etype]} if etype else {})}
+        return redirect(reverse("entities") + "?" + urlencode(params))
+    return redirect(entity_url(entity.entity_type, entity.slug))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("about", views.about, name="about"),
     path("help", views.help_page, name="help"),
     path("entities", entities.entities_index, name="entities"),
+    path("entities/go", entities.entity_lookup, name="entity_lookup"),
     re_path(rf"^{_ENTITY}$", entities.entity_page, name="entity"),
     re_path(rf"^{_ENTITY}\.csv$", entities.entity_csv, name="entity_csv"),
     path("api/entities", entities.api_entities, name="api_entities"),

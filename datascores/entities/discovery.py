@@ -34,7 +34,7 @@ SENTENCE_CHARS = 400
 
 # A name's words: capitalised (Kent, McAfee, iTrent is handled by _CAP), acronyms, digits.
 _TOKEN = r"(?:[A-Z][\w'’&.-]*|[a-z]+[A-Z][\w'’.-]*|\d[\w.-]*)"
-_JOIN = r"(?: +(?:and|of|for|the|&|upon|le|-) +| +)"  # spaces only: no name spans lines or cells
+_JOIN = r"(?: +(?:and|of|for|&|upon|le|-|of the|for the|and the) +| +)"  # spaces only: no name spans lines or cells
 _NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,11}}"
 
 _COMPANY_SUFFIX = (
@@ -138,6 +138,7 @@ _STRONG_HEADS = frozenset(
         "Ombudsman",
     }
 )
+_INTERNAL_HEADS = frozenset({"Department", "Directorate", "Unit", "Office"})
 _BODY_RE = re.compile(rf"(?<![\w'’])({_NAME})(?![\w])")
 _BODY_HEAD_SET = frozenset(h.split()[-1] for h in _BODY_HEADS)
 _LIST_SPLIT = re.compile(
@@ -216,6 +217,7 @@ COMMON_ACRONYMS = frozenset(
     GP GPs CSE ASC NEET STP STPs MASH SEN SEND LAC CIN CP EHCP ICS PCN PCNs CAMHS ASB DV DA
     YOT YOS MP MPs TF MARAC MAPPA CYP LSCB LSCP SCR SAR DoLS DBS PCC OPCC
     THE AND OR OF TO IN ON FOR AT BY IS IT BE AS NO NOT ALL ANY ARE WAS WE ME MY US OUR
+    MI DOB NI NINO IR CCG CCGs ICB ICBs PCT PCTs SHA CSU LHB HSC NHSE PHE ONS LGA
     YES WHO HOW WHAT WHEN WHY NEW OLD ONE TWO SEE PER VIA RE
     """.split()
 )
@@ -414,6 +416,8 @@ class Discoverer:
             word = m.group(0)
             if word not in _BODY_HEAD_SET or (word in _WEAK_HEADS and not public):
                 continue
+            if word in _INTERNAL_HEADS and m.start() > 0:
+                continue  # "Chief Executive's Department": a part of a body, not a body
             if word == "Group" and "Commissioning" not in words:
                 continue
             best = (word, m.end())
@@ -433,8 +437,14 @@ class Discoverer:
         words = _words(name)
         if not words or len(name) < 2 or len(name) > 120:
             return False
-        if len(words) > 1 and name.isupper() and cand.cue != "suffix":
+        if name.isupper() and cand.cue != "suffix" and (len(words) > 1 or len(name) > 7):
             return False  # a heading in capitals ("PREDICTIVE ANALYTICS")
+        if cand.cue == "acronym" and (
+            sum(ch.isalpha() for ch in name) < 3 or sum(ch.isdigit() for ch in name) > 1
+        ):
+            return False  # "MI", "S43", "TC952": abbreviations and form codes
+        if len(words) == 1 and name.endswith("ing") and not _odd_case(name):
+            return False  # "Changing", "Reporting": a verb, capitalised in a heading
         if cand.cue == "acronym":
             pass
         elif not _distinctive(name if cand.kind != COMPANY else _strip_suffix(name)):
@@ -459,7 +469,9 @@ class Discoverer:
         # is a new body; a system or company needs a distinctive word of its own.
         if any(s <= cand.start and e >= cand.end for s, e in spans):
             return False
-        if cand.kind == AUTHORITY and any(s < cand.end and e >= cand.end for s, e in spans):
+        if cand.kind == AUTHORITY and (
+            any(s < cand.end and e >= cand.end for s, e in spans) or self._known_tail(words)
+        ):
             return False  # "Heddlu Gwent Police": the body named is a known one
         if cand.kind != AUTHORITY and cand.cue != "acronym":
             rest = cand.name
@@ -474,6 +486,9 @@ class Discoverer:
         ):
             return False
         return True
+
+    def _known_tail(self, words: list[str]) -> bool:
+        return any(self.is_known(" ".join(words[i:])) for i in range(1, len(words) - 1))
 
     @staticmethod
     def _mid_sentence_words(pages) -> set[str]:

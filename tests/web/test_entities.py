@@ -111,3 +111,26 @@ def test_unknown_or_disabled_entities_are_404(client, corpus):
     PublicBody.objects.filter(slug="bristol-city-council").update(enabled=False)
     assert client.get("/bodies/bristol-city-council").status_code == 404
     assert client.get("/api/entities/bodies/bristol-city-council").status_code == 404
+
+
+def test_names_elsewhere_link_to_their_pages(client, corpus):
+    # The lookup resolves official names and aliases; unknown names go to the index.
+    assert (
+        client.get("/entities/go?type=company&name=Experian")["Location"] == "/companies/experian"
+    )
+    assert client.get("/entities/go?type=company&name=experian+plc")["Location"] == (
+        "/companies/experian"
+    )
+    assert client.get("/entities/go?type=council&name=Bristol+City+Council")["Location"] == (
+        "/bodies/bristol-city-council"
+    )
+    assert client.get("/entities/go?type=system&name=Nothing")["Location"] == (
+        "/entities?q=Nothing&type=systems"
+    )
+    lookup = "/entities/go?type=company&amp;name=Experian"
+    doc = client.get(f"/documents/{corpus['bristol'].pk}").content.decode()
+    assert lookup in doc  # document tags
+    search = client.get("/search?q=analytics").content.decode()
+    assert lookup in search  # facet values
+    insights = client.get("/insights").content.decode()
+    assert "/entities/go?type=council&amp;name=Bristol%20City%20Council" in insights  # rows
