@@ -86,7 +86,7 @@ def _extract_pdfium(pdf: pdfium.PdfDocument, data: bytes, budget: Budget) -> Ext
                     index + 1, raw, budget, lambda p=page: image_coverage(p, quality.IMAGE_COVERAGE)
                 )
                 if added is not None and added.text:
-                    added.layout = pdfium_layout(page, textpage)
+                    added.layout = pdfium_layout(page, textpage, raw)
             finally:
                 textpage.close()
         finally:
