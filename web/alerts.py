@@ -1,9 +1,10 @@
 """Following a search: its newest matches (for the Atom feed), the matches added since a
 moment (for digests and the "new since your last visit" marker), and the digest e-mails.
 
-"New" means added to the collection (Document.created_at), whatever the document's own
-date. The search layer gives the matching ids (a scan: memory stays flat); the database
-says which are new.
+"New" means added to the collection (Document.created_at) or made searchable
+(processed_at: OCR can take a while) after the moment, whatever the document's own
+date. The search layer gives the matching ids (a scan: memory stays flat); the
+database says which are new.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -71,7 +72,11 @@ def newest(state: SearchState, n: int = FEED_ENTRIES) -> list[Document]:
 
 def new_since(state: SearchState, since: datetime, limit: int | None = None) -> list[Document]:
     """Matches added after `since`, oldest first (at most `limit` of them)."""
-    fresh = Document.objects.filter(created_at__gt=since, status=Status.DONE)
+    # Added after `since`, or finished after it (a long OCR job: added before the last
+    # digest, but not searchable until after it).
+    fresh = Document.objects.filter(
+        Q(created_at__gt=since) | Q(processed_at__gt=since), status=Status.DONE
+    )
     first = fresh.aggregate(first=Min("id"))["first"]
     if first is None:
         return []
@@ -80,7 +85,7 @@ def new_since(state: SearchState, since: datetime, limit: int | None = None) -> 
         out.extend(fresh.filter(pk__in=chunk).select_related("blob"))
         if limit is not None and len(out) >= limit:
             break
-    out.sort(key=lambda d: (d.created_at, d.pk))
+    out.sort(key=lambda d: d.pk)
     return out[:limit] if limit is not None else out
 
 

@@ -143,8 +143,16 @@ def test_a_digest_lists_only_documents_added_since_the_last_one(alice, clock):
     assert alerts.send_digests(now=clock + timedelta(days=3)) == 1
     assert "Xylofinder review" in mail.outbox[1].body
     assert HOSTILE_TITLE not in mail.outbox[1].body
+    # A document added before the last digest but readable only after it (a long OCR
+    # job) is in the next one.
+    slow = added(make_document("Scanned Xylofinder letter", ["Xylofinder"]), clock)
+    Document.objects.filter(pk=slow.pk).update(processed_at=clock + timedelta(days=3, hours=2))
+    tag_and_index(slow)
+    assert alerts.send_digests(now=clock + timedelta(days=4)) == 1
+    assert "Scanned Xylofinder letter" in mail.outbox[2].body
+    assert "Xylofinder review" not in mail.outbox[2].body
     saved.refresh_from_db()
-    assert saved.last_alert_at == clock + timedelta(days=3)
+    assert saved.last_alert_at == clock + timedelta(days=4)
 
 
 def test_weekly_digests_wait_a_week_and_never_digests_never_send(alice, bob, clock):
