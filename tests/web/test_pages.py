@@ -244,3 +244,27 @@ def test_boxes_follow_a_rotated_page(client):
     ink = ImageOps.invert(crop).getbbox()
     assert ink is not None  # the word's ink is inside its box
     assert w < h  # the word runs down the page, as turned
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pipeline_stores_word_boxes_from_the_text_layer_and_from_ocr():
+    from datascores.documents.models import Status
+    from datascores.documents.pipeline import ingest_bytes
+    from tests.documents.fixtures import scanned_pdf
+
+    def ingest(data: bytes, name: str):
+        doc = ingest_bytes(data, filename=name, location=f"/in/{name}").document
+        doc.refresh_from_db()
+        assert doc.status == Status.DONE, doc.failure_reason
+        return doc
+
+    text = ingest(text_pdf(["Xylofinder pilot"]), "text.pdf")
+    [words] = [p.layout["words"] for p in text.pages.all()]
+    assert [w[4] for w in words] == ["Xylofinder", "pilot"]
+    scanned = ingest(scanned_pdf(["Xylofinder scanned letter"]), "scan.pdf")
+    page = scanned.pages.get()
+    assert page.method == "ocr"
+    assert "Xylofinder" in [w[4] for w in page.layout["words"]]
+    assert page.layout["w"] > 0 and all(
+        0 <= v <= 10000 for w in page.layout["words"] for v in w[:4]
+    )
