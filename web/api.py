@@ -252,6 +252,8 @@ def api_search(request: HttpRequest) -> HttpResponse:
         "total": result.total,
         # True when no document had all the words: the hits have most of them.
         "relaxed": result.relaxed,
+        # "Did you mean": the query with rare words replaced (null when none).
+        "suggestion": result.suggestion,
         "page": seen // state.size + 1 if state.size else 1,
         "size": state.size,
         "next_cursor": next_cursor,

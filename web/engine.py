@@ -26,6 +26,7 @@ from search.backends.budget import (
     Slots,
     is_expensive,
 )
+from search.backends.suggest import NAME_FACETS, resolve_names
 from search.query import QueryError
 
 from .forms import SearchState
@@ -76,7 +77,7 @@ def request_for(
     sort = state.sort
     if state.is_empty and sort == "relevance":
         sort = "newest"  # browsing everything: relevance means nothing, recency does
-    return SearchRequest(
+    request = SearchRequest(
         query=state.q,
         filters=filters,
         date_from=state.date_from,
@@ -92,6 +93,9 @@ def request_for(
             _setting("SEARCH_SECONDS", SEARCH_SECONDS) if seconds is None else seconds
         ),
     )
+    if any(request.filters.get(f) for f in NAME_FACETS):
+        request = resolve_names(backend(), request)  # "Hackney" -> its official name
+    return request
 
 
 def _setting(name: str, default):

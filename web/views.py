@@ -96,6 +96,9 @@ def search(request: HttpRequest) -> HttpResponse:
             last_index=pager.last_index(len(result.hits)),
             notes=list(getattr(state, "notes", ())) + list(result.notes),
             out_of_range=state.page > 1 and not result.hits,
+            suggestion_url=(
+                "?" + state.with_(q=result.suggestion).query_string() if result.suggestion else None
+            ),
         )
     ctx["chips"] = state.chips()
     ctx["active_filters"] = sum(1 for c in ctx["chips"] if c["kind"] != "Query")

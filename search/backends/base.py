@@ -297,12 +297,15 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
     # True when no document had all the words and the hits have most of them.
     relaxed: bool = False
+    # "Did you mean": the query with rare words replaced by close, common ones.
+    suggestion: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The public JSON shape (CLI --json and the API)."""
         return {
             "total": self.total,
             "relaxed": self.relaxed,
+            "suggestion": self.suggestion,
             "notes": list(self.notes),
             "hits": [
                 {
@@ -384,27 +387,43 @@ class SearchBackend(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources held by this backend object."""
 
+    def vocabulary(self, prefix: str, *, limit: int = 3000) -> list[tuple[str, int]]:
+        """Indexed words (of titles, text and names) starting with ``prefix`` and how
+        many documents hold each, the most frequent ``limit`` (for suggestions)."""
+        return []
+
+    def facet_values(self, facet: str) -> dict[str, int]:
+        """Every value of a facet in the index and its document count."""
+        result = self.search(SearchRequest("", size=0, facet_size=100_000))
+        return {v.value: v.count for v in result.facets.get(facet, [])}
+
 
 # Below this many documents with all the words, a search shows those with most of them.
 RELAX_BELOW = 3
 
 
 def search_with_fallback(backend: SearchBackend, request: SearchRequest) -> SearchResult:
-    """``backend.search(request)``; when all-words matching finds fewer than RELAX_BELOW
-    documents and the query can be relaxed (search.query.relax), the same request
-    matching most of the words instead, with ``relaxed`` set and a note saying so.
-    The documents with every word still come first (they match the most words)."""
+    """``backend.search(request)`` with name filters read leniently (an alias or short
+    form finds the official name, with a note). When all-words matching finds fewer
+    than RELAX_BELOW documents: a "did you mean" from the term dictionary, and, when
+    the query can be relaxed (search.query.relax), the same request matching most of
+    the words instead, with ``relaxed`` set and a note saying so. The documents with
+    every word still come first (they match the most words)."""
+    from search.backends.suggest import did_you_mean, resolve_names
+
+    request = resolve_names(backend, request)
     result = backend.search(request)
     if result.total >= RELAX_BELOW:
         return result
+    suggestion = did_you_mean(backend, request.parsed)
     relaxed_query = relax(request.parsed, result.total)
-    if relaxed_query is None:
-        return result
-    wider = backend.search(dataclasses.replace(request, query=relaxed_query))
-    if wider.total <= result.total:
-        return result
-    wider.relaxed = True
-    return wider
+    if relaxed_query is not None:
+        wider = backend.search(dataclasses.replace(request, query=relaxed_query))
+        if wider.total > result.total:
+            wider.relaxed = True
+            result = wider
+    result.suggestion = suggestion
+    return result
 
 
 def facet_order(values: dict[str, int], selected: list[str], facet: str, size: int):

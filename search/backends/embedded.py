@@ -411,6 +411,25 @@ class EmbeddedBackend(SearchBackend):
         main = ct.conjunction(base + list(facet_filters.values()))
         return searcher.search(main, 1, count=True).count
 
+    def vocabulary(self, prefix: str, *, limit: int = 3000) -> list[tuple[str, int]]:
+        searcher = self._searcher()
+        if searcher is None:
+            return []
+        counts: dict[str, int] = {}
+        for field in ("text", "title", "about"):
+            for term, n in searcher.terms_with_prefix(field, prefix, limit=limit):
+                counts[term] = max(counts.get(term, 0), n)
+        return sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))[:limit]
+
+    def facet_values(self, facet: str) -> dict[str, int]:
+        searcher = self._searcher()
+        if searcher is None:
+            return {}
+        field = ct.FACET_FIELDS[facet]
+        if facet in ("council", "company", "system"):  # raw whole values: the dictionary
+            return dict(searcher.terms_with_prefix(field, ""))
+        return super().facet_values(facet)
+
     def health(self) -> dict[str, Any]:
         info: dict[str, Any] = {"backend": self.name, "path": str(self.root)}
         try:

@@ -352,7 +352,7 @@ def test_search_command_json_shape(capsys):
     indexer.sweep()
     call_command("search", "iota scoring", "--json", "--limit", "5")
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"total", "relaxed", "notes", "hits", "facets"}
+    assert set(out) == {"total", "relaxed", "suggestion", "notes", "hits", "facets"}
     # One document has both words: the one with "iota" alone follows it (relaxed).
     assert out["total"] == 2 and out["relaxed"] is True
     assert "Only 1 document has all 2 of your words" in out["notes"][0]
@@ -472,3 +472,24 @@ def test_a_document_is_gone_when_every_web_address_is_gone():
     indexer.sweep()
     assert ids("availability:gone") == {doc.pk}
     assert ids("zanzibarish", filters={"availability": ["live"]}) == set()
+
+
+def test_search_command_reads_short_names_and_suggests_for_typos(capsys):
+    make_document(["The omega pilot ran in Kent."], title="Omega pilot")
+    doc = make_document(["The omega pilot ended."], title="Omega pilot two")
+    monkey_tags = {
+        "issuing_authority": "Kent County Council",
+        "authorities": [],
+        "companies": [],
+        "systems": [],
+    }
+    from search.backends import get_backend
+
+    idx = indexer.build_index_doc(doc, monkey_tags, {})
+    get_backend().index([idx])
+    call_command("search", "omega", "--council", "kent")
+    out = capsys.readouterr().out
+    assert "Note: “kent” was read as “Kent County Council”." in out
+    assert "1 document match." in out
+    call_command("search", "omegx pilot")
+    assert "Did you mean: omega pilot" in capsys.readouterr().out

@@ -362,3 +362,25 @@ def test_the_api_says_when_results_are_relaxed(client, indexed):
     assert data["relaxed"] is True and data["total"] == 15
     assert any("at least 2" in n for n in data["notes"])
     assert client.get("/api/search?q=predictive+analytics").json()["relaxed"] is False
+
+
+def test_a_typo_gets_a_did_you_mean_link(client, corpus):
+    soup = page(client, "/search?q=experain")
+    link = soup.select_one("#did-you-mean a")
+    assert link is not None and link.get_text() == "experian"
+    assert "q=experian" in link["href"]
+    assert client.get("/api/search?q=experain").json()["suggestion"] == "experian"
+
+
+def test_name_filters_accept_aliases_and_short_forms_and_say_what_they_found(client, corpus):
+    # "KCC" is an alias in the vocabulary; "Hackney" is a short form of the indexed name.
+    for value, official in (
+        ("KCC", "Kent County Council"),
+        ("Hackney", "London Borough of Hackney"),
+    ):
+        data = client.get(f"/api/search?council={value}").json()
+        assert data["total"] >= 1, value
+        assert f"“{value}” was read as “{official}”." in data["notes"]
+        assert all(official in h["councils"] for h in data["hits"])
+        soup = page(client, f"/search?council={value}")
+        assert official in " ".join(n.get_text() for n in soup.select(".notice"))

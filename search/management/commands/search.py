@@ -81,6 +81,8 @@ class Command(BaseCommand):
         bold = sys.stdout.isatty()
         for note in result.notes:
             out(f"Note: {note}")
+        if result.suggestion:
+            out(f"Did you mean: {result.suggestion}")
         noun = f"document{'s' if result.total != 1 else ''}"
         if result.relaxed:
             out(f"{result.total:,} {noun} match most of the words (none has them all).")
