@@ -23,6 +23,7 @@ PREVIEW_ROWS = 30
 MAX_COLUMNS = 60
 MAX_SHEETS = 20
 MAX_CELL_CHARS = 500
+MAX_ROWS = 200_000  # "show all" stops here (a sheet can unpack to millions of rows)
 
 
 def is_table(doc: Document) -> bool:
@@ -146,6 +147,7 @@ def table_all(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     path = doc.blob.file.path
     title = escape(doc.title or f"Document {doc.pk}")
     back = escape(doc.get_absolute_url())
+    original = reverse("document_original", args=[doc.pk])
     css = escape(_static("css/site.css"))
 
     def rows() -> Iterator[str]:
@@ -160,10 +162,18 @@ def table_all(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                 continue
             yield f"<h1>{title}{': ' + escape(name) if name else ''}</h1>"
             yield '<div class="table-wrap"><table class="sheet"><tbody>'
-            for n, row in enumerate(sheet_rows, 1):
+            n = 0
+            for n, row in enumerate(itertools.islice(sheet_rows, MAX_ROWS + 1), 1):
+                if n > MAX_ROWS:
+                    break
                 cells = "".join(f"<td>{escape(c)}</td>" for c in row)
                 yield f'<tr><th scope="row">{n}</th>{cells}</tr>\n'
             yield "</tbody></table></div>"
+            if n > MAX_ROWS:
+                yield (
+                    f"<p>Only the first {MAX_ROWS:,} rows are shown here; "
+                    f'<a href="{escape(original)}">download the original</a> for the rest.</p>'
+                )
         yield "</main></body></html>"
 
     response = StreamingHttpResponse(rows(), content_type="text/html; charset=utf-8")

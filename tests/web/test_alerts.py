@@ -284,3 +284,21 @@ def test_sign_up_is_by_invitation_unless_open(client, settings):
     assert client.post(f"/accounts/signup/{invitation.token}", form).status_code == 404
     settings.SIGNUP_OPEN = True
     assert client.get("/accounts/signup").status_code == 200
+
+
+def test_an_admin_invites_by_e_mail(admin_client):
+    invitation = Invitation.objects.create(email="dana@example.org")
+    response = admin_client.post(
+        "/admin/web/invitation/",
+        {"action": "send_invitations", "_selected_action": [invitation.pk]},
+    )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["dana@example.org"]
+    assert f"/accounts/signup/{invitation.token}" in message.body
+
+
+def test_every_page_offers_sign_in_or_saved_searches(client, alice):
+    assert 'href="/accounts/login"' in client.get("/about").content.decode()
+    client.force_login(alice)
+    assert 'href="/accounts/searches"' in client.get("/about").content.decode()

@@ -213,6 +213,16 @@ def test_a_long_csv_shows_its_first_rows_and_streams_the_rest(client):
     assert "<script>" not in body
 
 
+def test_show_all_stops_at_its_row_cap(client, monkeypatch):
+    monkeypatch.setattr("web.tables.MAX_ROWS", 50)
+    rows = ["n"] + [str(i) for i in range(1, 101)]
+    doc = _table_document("Long CSV", "\n".join(rows).encode(), "csv", "text/csv")
+    body = b"".join(client.get(f"/documents/{doc.pk}/table?sheet=0").streaming_content).decode()
+    assert body.count("<tr>") == 50
+    assert "Only the first 50 rows are shown" in body
+    assert f"/documents/{doc.pk}/original" in body
+
+
 def test_a_cp1252_csv_is_read(client):
     data = "name;amount\nCaf\xe9 contract;\xa3100\n".encode("cp1252")
     doc = _table_document("Legacy CSV", data, "csv", "text/csv")
