@@ -89,7 +89,7 @@ def search(request: HttpRequest) -> HttpResponse:
         ctx.update(
             result=result,
             hits=hits,
-            facets=_facet_views(result, state),
+            facets=_facet_views(result, state, tuple(request.GET.getlist("expand"))),
             pager=pager,
             page_links=_page_links(state, pager),
             first_index=pager.first_index,
@@ -184,7 +184,7 @@ def _date(value) -> date | None:
         return None
 
 
-def _facet_views(result, state: SearchState) -> list[dict]:
+def _facet_views(result, state: SearchState, expand: tuple[str, ...] = ()) -> list[dict]:
     out = []
     for name, facet in FACET_BY_PARAM.items():
         values = result.facets.get(facet.name, [])
@@ -207,12 +207,20 @@ def _facet_views(result, state: SearchState) -> list[dict]:
         shown = 8
         n_selected = sum(i["selected"] for i in items)
         cut = max(shown, n_selected)
+        # Values past the first few are rendered only when asked for (a link), so a
+        # page renders what it shows.
+        expanded = name in expand
+        qs = state.query_string()
         out.append(
             {
                 "name": name,
                 "label": facet.label,
                 "items": items[:cut],
-                "more": items[cut:],
+                "more": items[cut:] if expanded else [],
+                "more_count": len(items) - cut,
+                "more_url": None
+                if expanded or len(items) <= cut
+                else f"?{qs}{'&' if qs else ''}expand={name}#facet-{name}",
                 "active": n_selected,
             }
         )

@@ -29,6 +29,7 @@ just resolved the old link can still open it.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import fcntl
@@ -76,6 +77,32 @@ PAGES_BATCH = 200  # documents whose page texts are read at once
 RELEVANCE_SCAN_BATCH = 20_000  # hits per relevance-ordered scan search (export)
 
 
+FACET_CACHE_SIZE = 256  # (query, filters, index state) -> total and facet counts
+
+
+class _LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
 _CUT_FACETS = "Some facet counts were left out: the search ran out of time."
 _CUT_SNIPPETS = "Snippets were left out: the search ran out of time."
 
@@ -104,6 +131,7 @@ class EmbeddedBackend(SearchBackend):
         self._mutex = threading.Lock()
         self._generation: str | None = None
         self._indexes: _Pair | None = None
+        self._facet_cache = _LRU(FACET_CACHE_SIZE)
 
     # --- generations and locking ---------------------------------------------------------
 
@@ -186,7 +214,22 @@ class EmbeddedBackend(SearchBackend):
             docs, pages = _open(self.root / name)
             doc_writer = docs.writer(heap_size=self.writer_heap, num_threads=1)
             page_writer = pages.writer(heap_size=self.writer_heap, num_threads=1)
-            return _commit_both(doc_writer, page_writer, apply)
+            try:
+                return _commit_both(doc_writer, page_writer, apply)
+            finally:
+                self._mark_commit()
+
+    def _mark_commit(self) -> None:
+        """A new token for this commit: cached facet counts from before it are stale."""
+        tmp = self.root / f".commit-{uuid.uuid4().hex}"
+        tmp.write_text(uuid.uuid4().hex)
+        os.replace(tmp, self.root / "commit")
+
+    def _commit_token(self) -> str:
+        try:
+            return (self.root / "commit").read_text()
+        except FileNotFoundError:
+            return ""
 
     def _create_generation(self) -> str:
         name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -291,7 +334,15 @@ class EmbeddedBackend(SearchBackend):
         deadline = request.deadline
 
         facets: dict[str, list[FacetValue]] = {}
-        if request.facets:
+        key = self._facet_key(request) if request.facets else None
+        cached = self._facet_cache.get(key) if key is not None else None
+        if cached is not None:
+            total, counts = cached
+            for f in FACETS:
+                facets[f] = facet_order(
+                    counts[f], request.filters.get(f, []), f, request.facet_size
+                )
+        elif request.facets:
             # Multi-select: a facet with a selection is counted without its own filter.
             free = [f for f in FACETS if f not in facet_filters]
             aggs: dict[str, Any] = {}
@@ -313,6 +364,8 @@ class EmbeddedBackend(SearchBackend):
                 facets[f] = facet_order(
                     counts[f], request.filters.get(f, []), f, request.facet_size
                 )
+            if not any(n in (_CUT_FACETS,) for n in notes):
+                self._facet_cache.put(key, (total, counts))
         else:
             total = searcher.search(main, 1, count=True).count
 
@@ -348,6 +401,18 @@ class EmbeddedBackend(SearchBackend):
                     )
                     hit.matches = count_hits(matches)
         return SearchResult(total, hits, facets, notes)
+
+    def _facet_key(self, request: SearchRequest) -> tuple:
+        """What decides a request's total and facet counts, in this index's state."""
+        return (
+            self._generation,
+            self._commit_token(),
+            request.parsed.node,
+            tuple(sorted((f, tuple(v)) for f, v in request.filters.items())),
+            request.date_from,
+            request.date_to,
+            request.facet_size,
+        )
 
     def scan(
         self, request: SearchRequest, *, fields: bool = False, ordered: bool = False

@@ -135,3 +135,41 @@ def test_an_unreadable_index_is_unavailable_and_a_bug_is_not(tmp_path, monkeypat
     fresh = EmbeddedBackend(tmp_path)
     with pytest.raises(SearchUnavailable):
         fresh.search(SearchRequest("common"))
+
+
+def test_facet_counts_are_cached_per_query_and_index_state(tmp_path, monkeypatch):
+    from search.backends.base import IndexDoc, SearchRequest
+    from search.backends.embedded import EmbeddedBackend
+
+    backend = EmbeddedBackend(tmp_path / "index")
+    backend.index(IndexDoc(i, f"Doc {i}", [(1, "grant")], councils=["Kent"]) for i in range(1, 6))
+    calls = []
+    real = backend._searchers
+
+    class Counting:
+        def __init__(self, searcher):
+            self._s = searcher
+
+        def aggregate(self, *args, **kwargs):
+            calls.append(1)
+            return self._s.aggregate(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._s, name)
+
+    def searchers():
+        searcher, pages = real()
+        return Counting(searcher), pages
+
+    monkeypatch.setattr(backend, "_searchers", searchers)
+    first = backend.search(SearchRequest("grant"))
+    assert len(calls) == 1
+    again = backend.search(SearchRequest("grant", page=1, size=3))  # same query, other page
+    assert len(calls) == 1 and again.total == first.total == 5
+    assert again.facets == first.facets
+    backend.search(SearchRequest("grant", filters={"council": ["Kent"]}))  # other filters
+    assert len(calls) == 3  # the main count, and the selected facet's own count
+    backend.index([IndexDoc(9, "New", [(1, "grant")], councils=["Leeds"])])  # a commit
+    fresh = backend.search(SearchRequest("grant"))
+    assert len(calls) == 4 and fresh.total == 6
+    assert {v.value for v in fresh.facets["council"]} == {"Kent", "Leeds"}

@@ -384,3 +384,20 @@ def test_name_filters_accept_aliases_and_short_forms_and_say_what_they_found(cli
         assert all(official in h["councils"] for h in data["hits"])
         soup = page(client, f"/search?council={value}")
         assert official in " ".join(n.get_text() for n in soup.select(".notice"))
+
+
+def test_hidden_facet_values_are_not_rendered_until_asked_for(client):
+    from search.backends import IndexDoc
+
+    from .conftest import index_docs
+
+    index_docs(
+        IndexDoc(i, f"Doc {i}", [(1, "grant")], councils=[f"Council {i:02d}"]) for i in range(1, 13)
+    )
+    soup = page(client, "/search?q=grant")
+    shown = facet_counts(soup, "council")
+    assert len(shown) == 8  # the first eight values only: the rest is not in the page
+    more = soup.select_one("#facet-council .facet__more a")
+    assert more.get_text() == "4 more" and "expand=council" in more["href"]
+    soup = page(client, "/search" + more["href"].split("#")[0])
+    assert len(facet_counts(soup, "council")) == 12
