@@ -190,16 +190,55 @@ def page_image(request: HttpRequest, pk: int, number: int, width: int) -> FileRe
     )
     if not has_page_images(doc) or not 1 <= number <= max(doc.page_count, 1):
         raise Http404("This document has no such page picture.")
+    if failed_before(doc.blob.sha256, number):
+        return _placeholder()
     try:
         path = ensure_rendered(doc, number, width)
     except ExtractionError as exc:
         log.warning("page %s/%s could not be rendered: %s", pk, number, exc.reason)
-        return HttpResponse(
-            "This page could not be shown as a picture.", status=503, content_type="text/plain"
-        )
+        _remember_failure(doc.blob.sha256, number, exc.reason)
+        return _placeholder()
     response = FileResponse(path.open("rb"), content_type="image/webp")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+PLACEHOLDER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="849" viewBox="0 0 600 849">'
+    '<rect width="600" height="849" fill="#f5f6f8"/>'
+    '<text x="300" y="400" font-family="sans-serif" font-size="22" fill="#424a53" '
+    'text-anchor="middle">This page could not be drawn</text>'
+    '<text x="300" y="436" font-family="sans-serif" font-size="22" fill="#424a53" '
+    'text-anchor="middle">from the original file.</text></svg>'
+)
+
+
+def _placeholder() -> HttpResponse:
+    """A picture that says the page could not be drawn (the page's text is still shown).
+    Not cached by browsers: a later fix of the renderer shows the real page."""
+    response = HttpResponse(PLACEHOLDER, content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _failure_marker(sha256: str, number: int) -> Path:
+    return cache_dir() / sha256[:2] / sha256 / f"{number}.failed"
+
+
+def failed_before(sha256: str, number: int) -> bool:
+    """This page's original could not be drawn before (an isolated render failed): the
+    site neither forks a renderer for it again nor offers its picture."""
+    return _failure_marker(sha256, number).exists()
+
+
+def _remember_failure(sha256: str, number: int, reason: str) -> None:
+    marker = _failure_marker(sha256, number)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(reason + "\n")
+    except OSError:
+        pass
 
 
 # --- the document page's view of its pages ------------------------------------------------
@@ -233,6 +272,8 @@ def hit_boxes(layout: dict, matcher) -> list[dict]:
 
 def picture_view(doc: Document, page, matcher, title: str) -> dict | None:
     """What the template needs to show one page's picture (None if it has none)."""
+    if failed_before(doc.blob.sha256, page.number):
+        return None
     layout = page.layout or {}
     try:
         w, h = float(layout.get("w") or 0), float(layout.get("h") or 0)

@@ -117,9 +117,17 @@ def test_a_hostile_pdf_fails_in_its_child_not_the_site(client, settings):
     settings.EXTRACT_TIME_LIMIT = 10
     doc = make_document("Broken", ["x"], data=b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n%%EOF")
     response = client.get(f"/documents/{doc.pk}/pages/1-600.webp")
-    assert response.status_code == 503
-    assert b"could not be shown" in response.content
+    # A picture saying so (the reader's page keeps working; its text is still shown).
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"could not be drawn" in response.content
+    assert response["Cache-Control"] == "no-store"
     assert not page_pictures.cache_path(doc.blob.sha256, 1, 600).exists()
+    # The failure is remembered: no second child is forked, and the document page stops
+    # offering that page's picture.
+    assert page_pictures.failed_before(doc.blob.sha256, 1)
+    html = client.get(f"/documents/{doc.pk}").content.decode()
+    assert "/pages/1-600.webp" not in html and "No text" not in html
 
 
 def _boxes(html: str) -> list[tuple[int, int, int, int]]:
