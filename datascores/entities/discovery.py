@@ -71,6 +71,11 @@ _SYSTEM_RE = re.compile(rf"(?<![\w'’])({_NAME}) +(?:[a-z][a-z-]+ +){{0,2}}(?i:
 _THE_SYSTEM_RE = re.compile(
     rf"\b(?:the|a|an|our|its|their) +({_NAME}) +(?:[a-z][a-z-]+ +){{0,2}}(?i:({_SYSTEM_WORDS}))\b"
 )
+# "uses TrakCare, supplied by InterSystems": the thing supplied is a product.
+_SUPPLIED_RE = re.compile(
+    rf"(?<![\w'’])({_NAME}) *,? +(?:is +|was +|are +|were +)?"
+    r"(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold) +by\b"
+)
 _ACRONYM_RE = re.compile(r"(?<![\w'’-])([A-Z][A-Z0-9]{1,6}s?|[A-Z][a-z]?[A-Z][A-Z0-9]+)(?![\w-])")
 _ACRONYM_NEAR = re.compile(rf"\b(?:{_SYSTEM_WORDS}|supplied|provided|licen[cs]e[sd]?)\b", re.I)
 ACRONYM_WINDOW = 60
@@ -197,7 +202,7 @@ GENERIC = frozenset(
     accessible standard standards gdpr dpa foi foia eir ico
     stratification assessment assessments prediction predictive scoring score scores matching
     sharing profiling reporting segmentation extraction secure process processes audit
-    verification personnel baseline multi-agency multi agency hub hubs predictor algorithmic
+    verification personnel baseline multi-agency multi agency hub hubs algorithmic
     algorithm algorithms automated automation decision decisions making evaluation study
     deployment pilot project programme programmes practice practices patient patients
     admission admissions response responses reply training handbook guide guidance overview
@@ -376,6 +381,11 @@ class Discoverer:
             name = m.group(1)
             kind = AUTHORITY if self._body_head(name) else COMPANY
             yield make(kind, m, 1, "cue", 2.0)
+        for m in _SUPPLIED_RE.finditer(text):
+            if not self._body_head(m.group(1)) and not re.search(
+                rf"{_COMPANY_SUFFIX}$", m.group(1)
+            ):
+                yield make(SYSTEM, m, 1, "supplied", 2.0)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
             for m in rx.finditer(text):
                 c = make(SYSTEM, m, 1, "system", 2.0)
@@ -437,8 +447,10 @@ class Discoverer:
         words = _words(name)
         if not words or len(name) < 2 or len(name) > 120:
             return False
-        if name.isupper() and cand.cue != "suffix" and (len(words) > 1 or len(name) > 7):
+        if cand.cue != "suffix" and _shouting(words, name):
             return False  # a heading in capitals ("PREDICTIVE ANALYTICS")
+        if len(words) == 1 and (name in COMMON_ACRONYMS or name.casefold() in GENERIC):
+            return False  # "GP system", "SYSTEMS"
         if cand.cue == "acronym" and (
             sum(ch.isalpha() for ch in name) < 3 or sum(ch.isdigit() for ch in name) > 1
         ):
@@ -530,6 +542,15 @@ class Discoverer:
                     continue
             kept.append(c)
         return kept[:limit]
+
+
+def _shouting(words: list[str], name: str) -> bool:
+    """Mostly words in capitals: a heading or a question copied in capitals."""
+    if len(words) == 1:
+        return name.isupper() and len(name) > 7
+    alpha = [w for w in words if any(c.isalpha() for c in w)]
+    caps = [w for w in alpha if len(w) >= 4 and w.isupper()]  # not "NHS", "CCG"
+    return len(alpha) > 1 and len(caps) >= 0.6 * len(alpha)
 
 
 def _odd_case(word: str) -> bool:

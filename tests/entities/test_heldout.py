@@ -15,14 +15,15 @@ from datascores.entities.discovery import Discoverer, key
 from datascores.entities.tagger import AUTHORITY, COMPANY, SYSTEM, fold
 
 DATA = Path(__file__).parent / "data" / "heldout.json"
+DATA2 = Path(__file__).parent / "data" / "heldout2.json"
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 
-def _docs():
-    return json.loads(DATA.read_text())["documents"]
+def _docs(path=None):
+    return json.loads((path or DATA).read_text())["documents"]
 
 
-def measure(tagger):
+def measure(tagger, path=None):
     ents = tagger.entities
     by_name = {(e.kind, fold(e.name)): k for k, e in ents.items()}
     tp = dict.fromkeys(KINDS, 0)
@@ -35,7 +36,8 @@ def measure(tagger):
 
     disc = Discoverer(is_known)
     found_unknown = total_unknown = n_cands = 0
-    for doc in _docs():
+    docs = _docs(path)
+    for doc in docs:
         pages = [(1, doc["text"])]
         result = tagger.tag(pages)
         got = {(m.kind, m.entity) for m in result.mentions}
@@ -78,13 +80,14 @@ def measure(tagger):
     return {
         "tags": pr,
         "discovery_recall": round(found_unknown / max(1, total_unknown), 3),
-        "candidates_per_document": round(n_cands / len(_docs()), 2),
+        "candidates_per_document": round(n_cands / len(docs), 2),
         "misses": misses,
     }
 
 
-def test_heldout_tagging_and_discovery(tagger):
-    m = measure(tagger)
+@pytest.mark.parametrize("path", [DATA, DATA2], ids=["heldout", "heldout2"])
+def test_heldout_tagging_and_discovery(tagger, path):
+    m = measure(tagger, path)
     print(json.dumps(m, indent=1))
     for kind, (p, r) in m["tags"].items():
         assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
