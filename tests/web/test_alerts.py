@@ -89,9 +89,12 @@ def test_feeds_escape_document_text(client):
     assert "&amp;lt;img" in raw  # the document's tag, escaped inside the escaped HTML
 
 
-def test_a_bad_query_gives_a_plain_400_feed(client):
-    response = client.get("/search.atom?q=" + "(" * 3)
-    assert response.status_code in (200, 400)
+def test_a_bad_query_gives_a_plain_400_feed(client, corpus):
+    response = client.get("/search.atom?q=sc*re")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.startswith(b"Bad query:")
+    assert client.get("/search.zip?q=sc*re").status_code == 400
 
 
 # --- digests -------------------------------------------------------------------------
