@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from datascores.documents.models import Document, Status
 
-TABLE_TYPES = ("xlsx", "csv")
+TABLE_TYPES = ("xlsx", "ods", "csv")
 PREVIEW_ROWS = 30
 MAX_COLUMNS = 60
 MAX_SHEETS = 20
@@ -61,6 +61,9 @@ def iter_sheets(path: str, file_type: str) -> Iterator[tuple[str, Iterator[list[
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
             yield "", _csv_rows(csv.reader(text, dialect))
         return
+    if file_type == "ods":
+        yield from _ods_sheets(path)
+        return
     from openpyxl import load_workbook
 
     # A file object: the blob store's names have no extension for openpyxl to check.
@@ -78,6 +81,79 @@ def iter_sheets(path: str, file_type: str) -> Iterator[tuple[str, Iterator[list[
     finally:
         book.close()
         fh.close()
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+MAX_REPEAT = 1000  # ODS writes "1,048,000 empty rows follow" as one repeated row
+
+
+def _ods_sheets(path: str) -> Iterator[tuple[str, Iterator[list[str]]]]:
+    """An OpenDocument spreadsheet's sheets, read from content.xml as a stream (lxml
+    iterparse, each row dropped once read): a huge sheet never sits in memory."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as fh:
+        events = etree.iterparse(
+            fh, events=("start", "end"), resolve_entities=False, no_network=True, huge_tree=False
+        )
+        sheets = 0
+        for event, element in events:
+            if event == "start" and element.tag == _TABLE + "table":
+                sheets += 1
+                if sheets > MAX_SHEETS:
+                    return
+                yield element.get(_TABLE + "name", ""), _ods_rows(events)
+
+
+def _ods_rows(events) -> Iterator[list[str]]:
+    empty = 0
+    for event, element in events:
+        if event != "end":
+            continue
+        if element.tag == _TABLE + "table":
+            return
+        if element.tag != _TABLE + "table-row":
+            continue
+        cells = _ods_cells(element)
+        repeat = _repeat(element.get(_TABLE + "number-rows-repeated"))
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+        if not cells:
+            empty += repeat  # empty rows count only if something follows them
+            continue
+        for _ in range(min(empty, MAX_REPEAT)):
+            yield []
+        empty = 0
+        for _ in range(min(repeat, MAX_REPEAT)):
+            yield list(cells)
+
+
+def _ods_cells(row) -> list[str]:
+    cells: list[str] = []
+    for cell in row:
+        if not cell.tag.endswith("table-cell"):  # table-cell and covered-table-cell
+            continue
+        text = "\n".join("".join(p.itertext()) for p in cell.iter(_TEXT + "p"))
+        cells.extend(
+            [_cell(text)] * min(_repeat(cell.get(_TABLE + "number-columns-repeated")), MAX_COLUMNS)
+        )
+        if len(cells) >= MAX_COLUMNS:
+            break
+    del cells[MAX_COLUMNS:]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _repeat(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
 
 
 def _csv_rows(reader) -> Iterator[list[str]]:

@@ -206,6 +206,46 @@ def test_a_spreadsheet_is_shown_as_tables(client):
     assert "/pages/" not in html  # no pictures for a spreadsheet
 
 
+def ods_file() -> bytes:
+    """An OpenDocument spreadsheet as LibreOffice writes one: repeated cells and a last
+    row repeated a million times (the empty rest of the sheet)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    sheet = Table(name="Payments")
+    for values in (["Supplier", "Amount"], ["Quillmarsh <b>Analytics</b>", "£48,000"]):
+        row = TableRow()
+        for v in values:
+            cell = TableCell()
+            cell.addElement(P(text=v))
+            row.addElement(cell)
+        sheet.addElement(row)
+    row = TableRow(numberrowsrepeated=2)
+    for v in ("same", "same"):
+        cell = TableCell()
+        cell.addElement(P(text=v))
+        row.addElement(cell)
+    sheet.addElement(row)
+    sheet.addElement(TableRow(numberrowsrepeated=1048000))
+    doc.spreadsheet.addElement(sheet)
+    buf = io.BytesIO()
+    doc.write(buf)
+    return buf.getvalue()
+
+
+def test_an_ods_spreadsheet_is_shown_as_a_table(client):
+    doc = _table_document(
+        "Payments", ods_file(), "ods", "application/vnd.oasis.opendocument.spreadsheet"
+    )
+    html = client.get(f"/documents/{doc.pk}").content.decode()
+    assert "<h3>Payments</h3>" in html
+    assert "<td>Quillmarsh &lt;b&gt;Analytics&lt;/b&gt;</td><td>£48,000</td>" in html
+    assert html.count("<td>same</td><td>same</td>") == 2
+    assert "Show all rows" not in html  # the million empty rows are not rows
+
+
 def test_a_long_csv_shows_its_first_rows_and_streams_the_rest(client):
     rows = ["id,name,note"] + [f'{i},Row {i},"<script>alert({i})</script>"' for i in range(1, 201)]
     doc = _table_document("Big CSV", "\n".join(rows).encode(), "csv", "text/csv")
