@@ -86,10 +86,10 @@ def store_candidates(document, found) -> None:
         )
         if cand.status != CandidateStatus.PENDING:
             continue
-        if cand.kind == EntityType.SYSTEM and cand.vendor_id is None and c.vendor:
-            if Company.objects.filter(pk=c.vendor).exists():
-                cand.vendor_id = c.vendor
-                cand.save(update_fields=["vendor"])
+        wants_vendor = cand.kind == EntityType.SYSTEM and cand.vendor_id is None and c.vendor
+        if wants_vendor and Company.objects.filter(pk=c.vendor).exists():
+            cand.vendor_id = c.vendor
+            cand.save(update_fields=["vendor"])
         touched.add(cand.pk)
         rows.append(
             CandidateMention(

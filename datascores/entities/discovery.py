@@ -32,10 +32,11 @@ SYSTEM = "system"
 MAX_PER_DOCUMENT = 20
 SENTENCE_CHARS = 400
 
-# A name's words: capitalised (Kent, McAfee, iTrent is handled by _CAP), acronyms, digits.
-_TOKEN = r"(?:[A-Z][\w'’&.-]*|[a-z]+[A-Z][\w'’.-]*|\d[\w.-]*)"
-_JOIN = r"(?: +(?:and|of|for|&|upon|le|-|of the|for the|and the) +| +)"  # spaces only: no name spans lines or cells
-_NAME = rf"{_TOKEN}(?:{_JOIN}{_TOKEN}){{0,11}}"
+# A name's words: capitalised (Kent, McAfee), odd case (iTrent), acronyms, digits.
+_WORD = r"(?:[A-Z][\w'’&.-]*|[a-z]+[A-Z][\w'’.-]*|\d[\w.-]*)"
+# Spaces only: no name spans lines or table cells.
+_JOIN = r"(?: +(?:and|of|for|&|upon|le|-|of the|for the|and the) +| +)"
+_NAME = rf"{_WORD}(?:{_JOIN}{_WORD}){{0,11}}"
 
 _COMPANY_SUFFIX = (
     r"(?:Ltd\.?|Limited|plc|PLC|Plc|LLP|Inc\.?|LLC|Corporation|Corp\.?|GmbH|B\.V\.|N\.V\.|S\.A\.)"
@@ -108,13 +109,20 @@ _BODY_HEADS = (
     "Unit",
     "Group",
 )
+
+
 # Heads a company may end with too ("Quantum Data Services"): a body only with a word
 # that says public service ("Kent Fire and Rescue Service", "NHS Shared Business Services").
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
 _WEAK_HEADS = frozenset(
     {"Service", "Services", "Partnership", "Executive", "Office", "Unit", "Group", "Directorate"}
 )
 _PUBLIC_WORDS = frozenset(
-    """
+    _split(
+        """
     Fire Rescue Ambulance Probation Prison Prisons Police Health NHS Council County Borough
     City Courts Tribunals Royal National Public Scottish Welsh Crown HM Majesty's Her His
     Commissioning Care Clinical Coastguard Border Land Registry Passport Highways Rail
@@ -123,7 +131,8 @@ _PUBLIC_WORDS = frozenset(
     Pensions Employment Veterans Armed Forces Defence Parole Legal Aid Valuation Registers
     Scotland Wales Ireland England Northern Metropolitan District Shared Business Support
     Commissioning Ambulance Mental Primary Community Hospital Hospitals Authority Agency
-    """.split()
+    """
+    )
 )
 _STRONG_HEADS = frozenset(
     {
@@ -165,7 +174,8 @@ def _split_list(name: str) -> list[tuple[str, int]]:
 # Words that say nothing about which organisation or product is meant.
 GENERIC = frozenset(
     w.casefold()
-    for w in """
+    for w in _split(
+        """
     the a an of and for in on to by with from at as or & - upon under le
     council councils trust trusts board boards service services authority authorities agency
     agencies commissioner commissioners commission executive partnership partnerships office
@@ -207,12 +217,14 @@ GENERIC = frozenset(
     deployment pilot project programme programmes practice practices patient patients
     admission admissions response responses reply training handbook guide guidance overview
     summary introduction background appendices contents note notes work workstream
-    """.split()
+    """
+    )
 )
 
 # Acronyms that are not products (law, file formats, everyday abbreviations).
 COMMON_ACRONYMS = frozenset(
-    """
+    _split(
+        """
     FOI FOIA FOISA EIR EIRS GDPR UK DPA ICO NHS EU US USA IT ICT HR CEO CIO CTO CFO
     PDF CSV XLS XLSX DOC DOCX HTML URL API SQL PC PCs ID IDs PIN VAT GBP EUR TBC TBA NA
     AI ML BI KPI KPIs SLA SLAs OJEU ITT RFQ RFI PQQ MOU MoU DPIA DPIAs PIA LA LAs CC BC DC MBC
@@ -224,13 +236,15 @@ COMMON_ACRONYMS = frozenset(
     THE AND OR OF TO IN ON FOR AT BY IS IT BE AS NO NOT ALL ANY ARE WAS WE ME MY US OUR
     MI DOB NI NINO IR CCG CCGs ICB ICBs PCT PCTs SHA CSU LHB HSC NHSE PHE ONS LGA
     YES WHO HOW WHAT WHEN WHY NEW OLD ONE TWO SEE PER VIA RE
-    """.split()
+    """
+    )
 )
 
 # Sentence-initial words and determiners never start a name.
 LEADING_NOISE = frozenset(
     w.casefold()
-    for w in """
+    for w in _split(
+        """
     the a an this that these those our your their its his her my we i it there here
     each every all any some no both either neither other another such which what whose
     please dear re subject from to cc attached enclosed following further additionally
@@ -240,7 +254,8 @@ LEADING_NOISE = frozenset(
     new current existing former previous several most many using use uses used via
     is are was were has have had does do did can will would should may must be been
     h re fw fwd
-    """.split()
+    """
+    )
 )
 
 _BOILERPLATE = re.compile(
@@ -303,7 +318,7 @@ def _distinctive(name: str) -> bool:
     return any(w.casefold().strip("'’") not in GENERIC and not w.isdigit() for w in _words(name))
 
 
-def _trim(name: str, start: int, sentence_start: bool) -> tuple[str, int]:
+def _trim(name: str, start: int) -> tuple[str, int]:
     """Drop leading determiners and sentence-initial common words; trailing joiners."""
     while True:
         m = re.match(r"([\w'’&.-]+)(\s+|$)", name)
@@ -315,9 +330,53 @@ def _trim(name: str, start: int, sentence_start: bool) -> tuple[str, int]:
             break
         start += m.end()
         name = name[m.end() :]
-        sentence_start = False
     name = re.sub(r"(?:\s+(?:and|of|for|the|&|on|in|-))+$", "", name).rstrip(" .,'’-")
     return name, start
+
+
+def _tidy(cand: Candidate, sentence: _Sentence) -> list[str] | None:
+    """Trim the candidate (leading noise, possessives); its words, or None if nothing left."""
+    name, start = _trim(cand.name, cand.start)
+    name = re.sub(r"(?:['’]s|s['’])$", "", name)
+    if cand.cue == "acronym" and re.fullmatch(r"[A-Z]{2,}s", name):
+        name = name[:-1]  # "IBMs"
+    cand.start, cand.name, cand.end = start, name, start + len(name)
+    words = _words(name)
+    if not words or len(name) < 2 or len(name) > 120:
+        return None
+    return words
+
+
+def _shape_ok(cand: Candidate, words: list[str]) -> bool:
+    name = cand.name
+    if cand.cue != "suffix" and _shouting(words, name):
+        return False  # a heading in capitals ("PREDICTIVE ANALYTICS")
+    if len(words) == 1 and (name in COMMON_ACRONYMS or name.casefold() in GENERIC):
+        return False  # "GP system", "SYSTEMS"
+    if cand.cue == "acronym":
+        # "MI", "S43", "TC952": abbreviations and form codes
+        return sum(ch.isalpha() for ch in name) >= 3 and sum(ch.isdigit() for ch in name) <= 1
+    if len(words) == 1 and name.endswith("ing") and not _odd_case(name):
+        return False  # "Changing", "Reporting": a verb, capitalised in a heading
+    if not _distinctive(name if cand.kind != COMPANY else _strip_suffix(name)):
+        return False
+    return not (cand.kind == AUTHORITY and len(words) < 2)
+
+
+def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
+    """A capitalised word that only starts a sentence is an ordinary word ("Bespoke
+    software"), unless the document also writes it capitalised mid-sentence."""
+    first = words[0]
+    ordinary = first not in mid_caps and not _odd_case(first)
+    if len(words) == 1 and cand.cue in ("system", "cue", "supplied"):
+        return not ordinary
+    if cand.kind == SYSTEM and cand.cue == "system" and (first.casefold() in GENERIC or ordinary):
+        rest = cand.name[len(first) :].strip()
+        if not rest or not _distinctive(rest):
+            return False
+        cand.start += len(cand.name) - len(rest)
+        cand.name = rest
+    return True
 
 
 def _at_sentence_start(sentence: _Sentence, pos: int) -> bool:
@@ -365,54 +424,59 @@ class Discoverer:
         base = sentence.start
         snippet = " ".join(text.split())[:SENTENCE_CHARS]
 
-        def make(kind, m, group, cue, score):
-            return Candidate(
-                kind, m.group(group), page, base + m.start(group), base + m.end(group), snippet,
-                cue, score,
-            )  # fmt: skip
+        def make(kind, m, group, cue, score, name=None, start=None, end=None):
+            s = base + m.start(group) if start is None else start
+            e = base + m.end(group) if end is None else end
+            return Candidate(kind, name or m.group(group), page, s, e, snippet, cue, score)
 
+        yield from self._organisations(text, base, make)
+        yield from self._products(text, base, make)
+        yield from self._bodies(text, base, make)
+        yield from self._acronyms(text, base, make, vendor_spans)
+
+    def _organisations(self, text, base, make) -> Iterable[Candidate]:
         for m in _COMPANY_RE.finditer(text):
             suffix = text[m.end(1) : m.end()].strip(" ,")
-            c = make(COMPANY, m, 1, "suffix", 3.0)
-            c.name = f"{c.name} {suffix}"
-            c.end = base + m.end()
-            yield c
+            yield make(
+                COMPANY, m, 1, "suffix", 3.0, name=f"{m.group(1)} {suffix}", end=base + m.end()
+            )
         for m in _CUE_RE.finditer(text):
-            name = m.group(1)
-            kind = AUTHORITY if self._body_head(name) else COMPANY
+            kind = AUTHORITY if self._body_head(m.group(1)) else COMPANY
             yield make(kind, m, 1, "cue", 2.0)
+
+    def _products(self, text, base, make) -> Iterable[Candidate]:
         for m in _SUPPLIED_RE.finditer(text):
-            if not self._body_head(m.group(1)) and not re.search(
-                rf"{_COMPANY_SUFFIX}$", m.group(1)
-            ):
+            name = m.group(1)
+            if not self._body_head(name) and not re.search(rf"{_COMPANY_SUFFIX}$", name):
                 yield make(SYSTEM, m, 1, "supplied", 2.0)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
             for m in rx.finditer(text):
-                c = make(SYSTEM, m, 1, "system", 2.0)
                 word = m.group(2)
                 if word[0].isupper() and m.start(2) == m.end(1) + 1:
-                    c.name = f"{c.name} {word}"
-                    c.end = base + m.end(2)
-                yield c
+                    name = f"{m.group(1)} {word}"  # "Welsh Patient Administration System"
+                    yield make(SYSTEM, m, 1, "system", 2.0, name=name, end=base + m.end(2))
+                else:
+                    yield make(SYSTEM, m, 1, "system", 2.0)
+
+    def _bodies(self, text, base, make) -> Iterable[Candidate]:
         for m in _BODY_RE.finditer(text):
             # "X Clinical Commissioning Group and Y Primary Care Trust": two bodies.
             for part, at in _split_list(m.group(1)):
                 head = self._body_head(part)
                 if head:
                     start = base + m.start(1) + at
-                    yield Candidate(
-                        AUTHORITY, part[: head[1]], page, start, start + head[1], snippet,
-                        "body", 2.0,
-                    )  # fmt: skip
+                    name = part[: head[1]]
+                    yield make(AUTHORITY, m, 1, "body", 2.0, name, start, start + len(name))
+
+    @staticmethod
+    def _acronyms(text, base, make, vendor_spans) -> Iterable[Candidate]:
         for m in _ACRONYM_RE.finditer(text):
             acr = m.group(1)
             if acr in COMMON_ACRONYMS or acr.rstrip("s") in COMMON_ACRONYMS:
                 continue
             lo, hi = max(0, m.start() - ACRONYM_WINDOW), m.end() + ACRONYM_WINDOW
             near_word = _ACRONYM_NEAR.search(text, lo, min(len(text), hi))
-            near_vendor = any(
-                s < base + hi and e > base + lo for s, e in vendor_spans
-            )  # fmt: skip
+            near_vendor = any(s < base + hi and e > base + lo for s, e in vendor_spans)
             if near_word or near_vendor:
                 yield make(SYSTEM, m, 1, "acronym", 2.0 if near_vendor else 1.0)
 
@@ -434,51 +498,17 @@ class Discoverer:
         return best
 
     def _keep(self, cand: Candidate, spans, mid_caps: set[str], sentence: _Sentence) -> bool:
-        initial = _at_sentence_start(sentence, cand.start)
-        name, start = _trim(cand.name, cand.start, initial)
-        if not name:
+        words = _tidy(cand, sentence)
+        if words is None or not _shape_ok(cand, words):
             return False
-        cand.start, cand.name, cand.end = start, name, start + len(name)
-        initial = initial and start == cand.start and _at_sentence_start(sentence, start)
-        name = re.sub(r"(?:['’]s|s['’])$", "", name)
-        if cand.cue == "acronym" and re.fullmatch(r"[A-Z]{2,}s", name):
-            name = name[:-1]  # "IBMs"
-        cand.name, cand.end = name, start + len(name)
-        words = _words(name)
-        if not words or len(name) < 2 or len(name) > 120:
+        if _at_sentence_start(sentence, cand.start) and not _initial_ok(cand, words, mid_caps):
             return False
-        if cand.cue != "suffix" and _shouting(words, name):
-            return False  # a heading in capitals ("PREDICTIVE ANALYTICS")
-        if len(words) == 1 and (name in COMMON_ACRONYMS or name.casefold() in GENERIC):
-            return False  # "GP system", "SYSTEMS"
-        if cand.cue == "acronym" and (
-            sum(ch.isalpha() for ch in name) < 3 or sum(ch.isdigit() for ch in name) > 1
-        ):
-            return False  # "MI", "S43", "TC952": abbreviations and form codes
-        if len(words) == 1 and name.endswith("ing") and not _odd_case(name):
-            return False  # "Changing", "Reporting": a verb, capitalised in a heading
-        if cand.cue == "acronym":
-            pass
-        elif not _distinctive(name if cand.kind != COMPANY else _strip_suffix(name)):
-            return False
-        if cand.kind == AUTHORITY and len(words) < 2:
-            return False
-        # A capitalised word that only starts a sentence is an ordinary word.
-        if initial and len(words) == 1 and cand.cue in ("system", "cue"):
-            if words[0] not in mid_caps and not _odd_case(words[0]):
-                return False
-        if initial and cand.kind == SYSTEM and cand.cue == "system":
-            first = words[0]
-            if first.casefold() in GENERIC or (first not in mid_caps and not _odd_case(first)):
-                # "Bespoke Case Management software" at the start of a sentence
-                rest = name[len(first) :].strip()
-                if not rest or not _distinctive(rest):
-                    return False
-                cand.start += len(name) - len(rest)
-                cand.name = rest
-        # Inside a name the tagger knows ("Experian Mosaic"): not new. A known name
-        # inside the candidate ("Hertfordshire" in "Hertfordshire Primary Care Trust")
-        # is a new body; a system or company needs a distinctive word of its own.
+        return self._new(cand, words, spans)
+
+    def _new(self, cand: Candidate, words: list[str], spans) -> bool:
+        """Not a name the vocabulary knows. Inside a known name ("Experian Mosaic"): not
+        new. A known place inside ("Hertfordshire" in "Hertfordshire Primary Care Trust")
+        leaves a new body; a system or company needs a distinctive word of its own."""
         if any(s <= cand.start and e >= cand.end for s, e in spans):
             return False
         if cand.kind == AUTHORITY and (
@@ -493,11 +523,8 @@ class Discoverer:
                     rest = rest[:a] + " " * (b - a) + rest[b:]
             if not _distinctive(_strip_suffix(rest) if cand.kind == COMPANY else rest):
                 return False
-        if self.is_known(cand.name) or (
-            cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name))
-        ):
-            return False
-        return True
+        known = self.is_known(cand.name)
+        return not (known or (cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name))))
 
     def _known_tail(self, words: list[str]) -> bool:
         return any(self.is_known(" ".join(words[i:])) for i in range(1, len(words) - 1))
@@ -537,9 +564,9 @@ class Discoverer:
             if c.cue == "acronym" and score < 2:
                 # an acronym alone needs a second sighting or a vendor nearby
                 continue
-            if any(k != other and re.search(rf"\b{re.escape(k)}\b", other) for other in keys):
-                if c.kind != COMPANY:
-                    continue
+            inside = any(k != o and re.search(rf"\b{re.escape(k)}\b", o) for o in keys)
+            if inside and c.kind != COMPANY:
+                continue
             kept.append(c)
         return kept[:limit]
 

@@ -493,3 +493,6 @@ class CandidateMention(models.Model):
     class Meta:
         ordering = ["document", "page", "start"]
         indexes = [models.Index(fields=["document"])]
+
+    def __str__(self) -> str:
+        return f"{self.text} (document {self.document_id}, p.{self.page})"

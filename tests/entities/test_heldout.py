@@ -23,6 +23,16 @@ def _docs(path=None):
     return json.loads((path or DATA).read_text())["documents"]
 
 
+def _candidates(disc, pages, result) -> list[str]:
+    known: dict[int, list] = {}
+    vendors: dict[int, list] = {}
+    for m in result.mentions:
+        known.setdefault(1, []).append((m.start, m.end))
+        if m.kind == COMPANY:
+            vendors.setdefault(1, []).append((m.start, m.end))
+    return [key(c.name) for c in disc.discover(pages, known, vendors)]
+
+
 def measure(tagger, path=None):
     ents = tagger.entities
     by_name = {(e.kind, fold(e.name)): k for k, e in ents.items()}
@@ -56,22 +66,14 @@ def measure(tagger, path=None):
         for kind, k in gold - got:
             fn[kind] += 1
             misses.append(("missed", ents[k].name))
-        known = {}
-        vendors = {}
-        for m in result.mentions:
-            known.setdefault(1, []).append((m.start, m.end))
-            if m.kind == COMPANY:
-                vendors.setdefault(1, []).append((m.start, m.end))
-        cands = disc.discover(pages, known, vendors)
+        cands = _candidates(disc, pages, result)
         n_cands += len(cands)
-        ckeys = [key(c.name) for c in cands]
-        for _kind, names in doc["unknown"].items():
-            for n in names:
-                total_unknown += 1
-                if any(key(n) in ck or ck in key(n) for ck in ckeys):
-                    found_unknown += 1
-                else:
-                    misses.append(("not discovered", n))
+        for n in (n for names in doc["unknown"].values() for n in names):
+            total_unknown += 1
+            if any(key(n) in ck or ck in key(n) for ck in cands):
+                found_unknown += 1
+            else:
+                misses.append(("not discovered", n))
     pr = {}
     for kind in KINDS:
         p = tp[kind] / (tp[kind] + fp[kind]) if tp[kind] + fp[kind] else 1.0

@@ -17,7 +17,7 @@ pytestmark = [
 
 
 def test_company_page_map_and_timeline(browser, site):  # noqa: F811
-    url, docs = site
+    url, _docs = site
     page, errors = new_page(browser)
     page.goto(f"{url}/companies/experian")
     expect(page.locator("h1")).to_have_text("Experian")
