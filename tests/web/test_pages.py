@@ -187,6 +187,7 @@ def _table_document(title: str, data: bytes, file_type: str, mime: str):
     doc = make_document(title, ["(text)"], file_type=file_type)
     doc.blob.file.save(f"t.{file_type}", ContentFile(data), save=False)
     doc.blob.mime_type = mime
+    doc.blob.size = len(data)
     doc.blob.save()
     return doc
 

@@ -90,3 +90,23 @@ def test_phone_pictures_above_the_text_at_the_phone_size(browser, document):
     shot(page, "document-pages-phone.png")
     assert not [e for e in errors if "favicon" not in e], errors
     context.close()
+
+
+def test_a_wide_sheet_scrolls_inside_its_box_on_a_phone(browser, live_server):
+    from .test_pages import _table_document
+
+    header = ",".join(f"Column {i}" for i in range(40))
+    rows = [header] + [",".join(f"value {r}.{c}" for c in range(40)) for r in range(60)]
+    doc = _table_document("Wide CSV", "\n".join(rows).encode(), "csv", "text/csv")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/documents/{doc.pk}")
+    wrap = page.locator(".sheets .table-wrap").first
+    expect(wrap).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # the table scrolls, not the page
+    expect(page.get_by_role("link", name="Show all rows")).to_be_visible()
+    shot(page, "document-table-phone.png")
+    page.get_by_role("link", name="Show all rows").click()
+    expect(page.locator("table.sheet tr")).to_have_count(61)
+    context.close()
