@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -79,6 +80,7 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
                 "new": new,
                 "new_capped": new is not None and new >= alerts.NEW_MARKER_CAP,
                 "search_url": alerts.search_url(saved.query),
+                "feed_url": reverse("search_feed") + ("?" + saved.query if saved.query else ""),
             }
         )
     return render(
