@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 FEED_ENTRIES = 50
 DIGEST_MAX = 50  # documents listed in one digest ("and N more" after that)
 SNIPPET_CHARS = 240
+SNIPPET_PAGES = 200  # pages read looking for a hit to quote (else the first page is)
 NEW_MARKER_CAP = 1000  # "new since your last visit" counts up to this, then says "1000+"
 # Beat runs the digest task hourly: a search is due a little before its day/week is up,
 # so that a run at 09:00:02 is not pushed to 10:00 by the previous run at 09:00:05.
@@ -106,7 +107,8 @@ def snippet_html(doc: Document, q: str) -> str:
     matcher = highlighter_for(q) if q else None
     text = ""
     spans: list[tuple[int, int]] = []
-    for page in doc.pages.only("text").order_by("number"):
+    pages = doc.pages.only("text").order_by("number")[:SNIPPET_PAGES]
+    for page in pages.iterator(chunk_size=20):
         if not page.text.strip():
             continue
         spans = matcher.hits(page.text) if matcher else []
