@@ -327,3 +327,29 @@ def test_the_pipeline_stores_word_boxes_from_the_text_layer_and_from_ocr():
     assert page.layout["w"] > 0 and all(
         0 <= v <= 10000 for w in page.layout["words"] for v in w[:4]
     )
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims a huge picture (a decompression bomb's first move)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 1024)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_an_image_bomb_gets_the_placeholder(client):
+    doc = make_document("Bomb", ["x"], data=_png_claiming(60_000, 60_000), file_type="image")
+    doc.blob.mime_type = "image/png"
+    doc.blob.save()
+    response = client.get(f"/documents/{doc.pk}/pages/1-600.webp")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert page_pictures.failed_before(doc.blob.sha256, 1)
