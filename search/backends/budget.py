@@ -109,7 +109,7 @@ class Slots:
         directory: str | os.PathLike,
         slots: int = 1,
         *,
-        wait: float = 1.0,
+        wait: float = 0.2,
         poll: float = 0.02,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
