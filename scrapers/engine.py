@@ -145,7 +145,8 @@ class Scrape:
         # Everything this source found before is checked again: changed, unchanged or gone.
         known = KnownURL.objects.filter(source=source).values_list("url", "depth")
         for depth in sorted({d for _u, d in known}):
-            self.add([u for u, d in known if d == depth], role=Role.PAGE, depth=depth, referrer="")
+            urls = [u for u, d in known if d == depth]
+            self.add(urls, role=Role.PAGE, depth=depth, referrer="", known=True)
 
     def crawl(self) -> None:
         r = self.reporter
@@ -307,6 +308,16 @@ class Scrape:
             known.save(update_fields=["last_seen_at", "etag", "last_modified"])
             if known.document_id:
                 self._touch_sources(known.document_id, {known.url, known.location}, now)
+                # A 304 has no body: follow the links the page had when it was stored, so
+                # a re-scrape reaches everything the first run reached (and retries it).
+                metadata = (
+                    Document.objects.filter(pk=known.document_id)
+                    .values_list("metadata", flat=True)
+                    .first()
+                )
+                links = ((metadata or {}).get("web") or {}).get("links") or []
+                if links:
+                    self.follow(item, pages.PageInfo(links=list(links)), keep=True)
         self.finish(item, "unchanged")
 
     def _touch_sources(self, doc_id: int, locations: set[str], now) -> None:
@@ -598,8 +609,12 @@ class Scrape:
         check: bool = True,
         files: bool = False,
         drop: bool = False,
+        known: bool = False,
     ) -> None:
-        """Put new URLs on the frontier; a URL that may not be visited is recorded as skipped."""
+        """Put new URLs on the frontier; a URL that may not be visited is recorded as skipped.
+
+        `known`: URLs this source stored before, checked again whatever their depth.
+        """
         wanted: dict[str, str] = {}
         for url in urls:
             url = pages.normalize_url(url)
@@ -627,7 +642,7 @@ class Scrape:
                     "skipped:keyword filter",
                     "Linked from a page whose main text mentions none of the keywords.",
                 )
-            if verdict is None and role == Role.PAGE and depth > max_depth:
+            if verdict is None and role == Role.PAGE and depth > max_depth and not known:
                 verdict = ("skipped:depth", f"Deeper than the source's max depth ({max_depth}).")
             if verdict is None and role == Role.PAGE:
                 if self.page_items >= self.source.max_pages:

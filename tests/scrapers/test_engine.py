@@ -11,6 +11,7 @@ from datascores.jobs.models import Job, JobStatus
 from scrapers.engine import run_job
 from scrapers.models import FrontierItem, Kind, Source
 from scrapers.runs import start_scrape
+from tests.documents import fixtures
 from tests.fetch.conftest import Reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -191,3 +192,18 @@ def test_scheduled_scrape_starts_a_run_of_an_enabled_source(site, monkeypatch):
     assert tasks.scheduled_scrape(source.pk) == job_id  # still queued: the same run
     Source.objects.filter(pk=source.pk).update(enabled=False)
     assert tasks.scheduled_scrape(source.pk) is None
+
+
+def test_a_rescrape_follows_the_links_of_unchanged_pages(site, fetcher):
+    source = make_source(site, max_depth=1, urls=site.url("/services/algorithms"))
+    site.server.routes["/documents/report.pdf"] = Reply(503, b"down for maintenance")
+    first = scrape(source, fetcher)
+    assert first.counts["failed"] == 1  # the PDF linked from the page was down
+    site.server.routes["/documents/report.pdf"] = Reply(
+        200, fixtures.text_pdf(["Back up."]), {"Content-Type": "application/pdf"}
+    )
+    second = scrape(source, fetcher)
+    # Every page answered 304; their stored links still led to the PDF, now fetched.
+    assert second.counts["new"] == 1 and second.counts["failed"] == 0, second.counts
+    assert second.counts["unchanged"] == first.counts["new"]
+    assert web_doc(site, "/documents/report.pdf").file_type == "pdf"
