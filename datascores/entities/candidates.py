@@ -145,6 +145,23 @@ def as_json(c: Candidate, evidence: int = 3) -> dict:
     }
 
 
+_BODY_KIND_WORDS = (
+    (("Police", "Constabulary"), "police"),
+    (("Combined Authority", "Combined County Authority"), "combined"),
+    (("Council",), "council"),
+    (("NHS", "Trust", "CCG", "ICB", "PCT", "Clinical", "Health Board", "Care Board"), "nhs"),
+    (("Department", "Ministry", "Agency", "Office", "Commissioner", "Inspectorate"), "central"),
+)
+
+
+def body_kind_for(name: str) -> str:
+    """A new public body's kind, from the words of its name (the reviewer can change it)."""
+    for words, kind in _BODY_KIND_WORDS:
+        if any(w in name for w in words):
+            return kind
+    return "other"
+
+
 def _unique_slug(kind: str, name: str) -> str:
     base = slugify(name)[:240] or "entity"
     slug, n = base, 2
@@ -167,7 +184,7 @@ def accept(
     name: str | None = None,
     aliases: Sequence[str] | None = None,
     vendor: Company | None = None,
-    body_kind: str = "other",
+    body_kind: str = "",
 ) -> Entity:
     """Add the candidate to the vocabulary; its documents (and any others naming it) are
     re-tagged by the re-tag job the save queues."""
@@ -182,7 +199,7 @@ def accept(
     with transaction.atomic():
         fields = {"name": name, "slug": _unique_slug(kind, name), "manually_edited": True}
         if kind == EntityType.AUTHORITY:
-            fields["kind"] = body_kind
+            fields["kind"] = body_kind or body_kind_for(name)
         if kind == EntityType.SYSTEM and vendor is not None:
             fields["vendor"] = vendor
         entity = MODEL_FOR[kind].objects.create(**fields)

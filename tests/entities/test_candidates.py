@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from datascores.entities.candidates import accept, queue, reject
+from datascores.entities.candidates import accept, body_kind_for, queue, reject
 from datascores.entities.models import (
     Candidate,
     CandidateStatus,
@@ -126,3 +126,10 @@ def test_admin_queue_accepts_and_rejects(
     assert fire.status == CandidateStatus.REJECTED
     detail = admin_client.get(f"/admin/entities/candidate/{sentra.pk}/change/")
     assert detail.status_code == 200
+
+
+def test_a_new_body_gets_a_kind_from_its_name():
+    assert body_kind_for("Fenshire Primary Care Trust") == "nhs"
+    assert body_kind_for("Northmoor Constabulary") == "police"
+    assert body_kind_for("Eastmarch Borough Council") == "council"
+    assert body_kind_for("Northmoor Fire and Rescue Service") == "other"
