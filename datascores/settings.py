@@ -152,7 +152,6 @@ OCR_PAGE_TIME_LIMIT = env.float("DATASCORES_OCR_PAGE_TIME_LIMIT", default=60.0)
 OCR_DPI = env.int("DATASCORES_OCR_DPI", default=300)
 OCR_LANGUAGE = env.str("DATASCORES_OCR_LANGUAGE", default="eng")
 TESSDATA_PREFIX = env.str("TESSDATA_PREFIX", default="")
-ANTIWORD = env.str("DATASCORES_ANTIWORD", default="antiword")
 # Recovery: a worker holds a document it works on by a lease that its heartbeat renews;
 # a lease that runs out (a killed worker) is swept up and the document queued again.
 # Each claim counts an attempt; after PROCESSING_MAX_ATTEMPTS the document is failed.
@@ -253,7 +252,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- site: page pictures, alerts, bulk download ------------------------------------------
 PAGE_CACHE_DIR = Path(env.str("DATASCORES_PAGE_CACHE_DIR", default=str(HOME / "cache" / "pages")))
-PAGE_RENDER_WAIT = env.float("DATASCORES_PAGE_RENDER_WAIT", default=10.0)  # s for a worker
+PAGE_RENDER_WAIT = env.float("DATASCORES_PAGE_RENDER_WAIT", default=5.0)  # s for a worker
 BULK_MAX_DOCUMENTS = env.int("DATASCORES_BULK_MAX_DOCUMENTS", default=500)
 BULK_MAX_BYTES = env.int("DATASCORES_BULK_MAX_BYTES", default=1024 * 1024 * 1024)
 SIGNUP_OPEN = env.bool("DATASCORES_SIGNUP_OPEN", default=False)  # else by invitation

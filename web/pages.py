@@ -169,12 +169,15 @@ def ensure_rendered(doc: Document, number: int, width: int) -> Path:
         from .tasks import render_page
 
         render_page.delay(doc.pk, number, width)
-        deadline = time.monotonic() + getattr(settings, "PAGE_RENDER_WAIT", 10.0)
+        deadline = time.monotonic() + getattr(settings, "PAGE_RENDER_WAIT", 5.0)
         while time.monotonic() < deadline:
             if target.exists():
                 return target
             time.sleep(0.1)
         log.info("page %s/%s: no render from a worker in time; rendering here", doc.pk, number)
+        # The workers are busy (a long extraction ahead in the queue): for a while,
+        # render here at once rather than make every picture wait.
+        _worker_seen[:] = [time.monotonic(), False]
     return render_to_cache(doc, number, width)
 
 

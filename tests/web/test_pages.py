@@ -103,6 +103,20 @@ def test_a_worker_renders_the_picture_when_one_runs(client, monkeypatch):
     assert sent == [(doc.pk, 1, 600)]
 
 
+def test_a_busy_worker_is_not_waited_for_twice(client, monkeypatch, settings):
+    doc = pdf_document()
+    settings.PAGE_RENDER_WAIT = 0.2
+    sent = []
+    from web import tasks
+
+    monkeypatch.setattr("datascores.documents.workers.worker_available", lambda: True)
+    monkeypatch.setattr(page_pictures, "_worker_seen", [0.0, False])
+    monkeypatch.setattr(tasks.render_page, "delay", lambda *a: sent.append(a))  # never runs
+    assert client.get(f"/documents/{doc.pk}/pages/1-600.webp").status_code == 200
+    assert client.get(f"/documents/{doc.pk}/pages/2-600.webp").status_code == 200
+    assert sent == [(doc.pk, 1, 600)]  # the second picture was rendered here at once
+
+
 def test_bad_page_requests_are_not_found(client):
     doc = pdf_document()
     assert client.get(f"/documents/{doc.pk}/pages/3-600.webp").status_code == 404
