@@ -55,6 +55,7 @@ from search.query import (
     QueryError,
     Range,
     Term,
+    leaves,
 )
 
 ANALYZERS = {"ds_words": EXACT_ANALYZER}
@@ -130,6 +131,7 @@ def sort_keys(date: dt.date | None, doc_id: int) -> tuple[int, int]:
 
 
 SHORT_PREFIX_LIMIT = 5000
+MIN_PREFIX_SHARE = 20  # a prefix always searches at least its most frequent words
 MATCHED_WEIGHT = 10_000.0  # per matched word of a relaxed query (see search.query.relax)
 
 
@@ -194,11 +196,15 @@ def compile_query(
     MAX_EXPANDED_TERMS indexed words over the whole query (the most frequent first),
     and ``notes`` gets a sentence when a prefix was cut."""
     compiler = _Compiler(schema, expander)
+    prefixes = sum(1 for leaf in leaves(node) if isinstance(leaf, Prefix))
+    # Each prefix, on each field it searches, gets an equal share of the budget.
+    compiler.share = max(MIN_PREFIX_SHARE, MAX_EXPANDED_TERMS // max(1, 3 * prefixes))
     query = compiler.compile(node)
     if notes is not None and compiler.cut:
         notes.append(
             f"{', '.join(sorted(compiler.cut))} matched more words than one search may "
-            f"expand to ({MAX_EXPANDED_TERMS:,} in all); the most frequent were searched."
+            f"expand to ({MAX_EXPANDED_TERMS:,} in all, shared between its prefixes); "
+            "the most frequent were searched."
         )
     return query
 
@@ -246,6 +252,7 @@ class _Compiler:
         self.expanding = expander is not None
         self.expander = expander or Expander(lambda field, prefix: [])
         self.expanded = 0  # words all prefixes have expanded to so far
+        self.share = MAX_EXPANDED_TERMS  # words one prefix may expand to on one field
         self.cut: set[str] = set()  # prefixes that had more words than the budget left
 
     def compile(self, node: Node) -> Query:
@@ -345,7 +352,7 @@ class _Compiler:
         """Words starting with ``token``: the most frequent, within the query's budget."""
         if not self.expanding:
             return Query.regex_query(self.schema, field, _regex_prefix(token))
-        left = MAX_EXPANDED_TERMS - self.expanded
+        left = min(self.share, max(MAX_EXPANDED_TERMS - self.expanded, MIN_PREFIX_SHARE))
         found = [t for t, _ in self.expander.prefix_terms(field, token)]
         if len(found) > left:
             self.cut.add(f"{token}*")

@@ -117,15 +117,21 @@ def test_prefix_expands_to_the_indexed_words_it_starts():
 
 
 def test_prefixes_share_one_expansion_budget_and_a_cut_is_noted(monkeypatch):
-    monkeypatch.setattr(ct, "MAX_EXPANDED_TERMS", 7)  # 5 "scor" words x 3 default fields
+    monkeypatch.setattr(ct, "MAX_EXPANDED_TERMS", 6)  # 5 "scor" words x 3 default fields
+    monkeypatch.setattr(ct, "MIN_PREFIX_SHARE", 1)
     notes: list[str] = []
     found = repr(ct.compile_query(parse("scor*").node, VOCABULARY, notes=notes))
-    # the first field takes 5 words, the second the 2 most frequent left, the third none
-    assert found.count("Term(field=") == 7
+    # a share of 6 // 3 = 2 words per field: the two most frequent on each
+    assert found.count("Term(field=") == 6
     assert notes and "scor*" in notes[0] and "most frequent" in notes[0]
     notes.clear()
     ct.compile_query(parse("xant*").node, VOCABULARY, notes=notes)
     assert notes == []
+    # Many prefixes: each still searches some words, so none turns into "nothing".
+    monkeypatch.setattr(ct, "MIN_PREFIX_SHARE", 1)
+    found = repr(ct.compile_query(parse("scor* fam* xant*").node, VOCABULARY))
+    assert found.count("TermSetQuery") == 9 and "EmptyQuery" not in found  # 3 x 3 fields
+    assert '"xantura"' in found and '"fami' in found and '"scor' in found
 
 
 def test_sort_keys_order_dates_then_ids_and_put_undated_last():
