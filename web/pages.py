@@ -38,7 +38,8 @@ IMAGE_PREFIX = "image/"
 def has_page_images(doc: Document) -> bool:
     """Pages of PDFs and image files can be shown as pictures."""
     mime = doc.blob.mime_type or ""
-    return mime == PDF or mime.startswith(IMAGE_PREFIX)
+    # SVG is markup, not pixels: Pillow cannot draw it (and it may carry scripts).
+    return mime == PDF or (mime.startswith(IMAGE_PREFIX) and "svg" not in mime)
 
 
 def cache_dir() -> Path:
