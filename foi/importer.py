@@ -37,7 +37,8 @@ from datascores.documents.models import (
 )
 from datascores.documents.models import Version as DocVersion
 from datascores.entities.models import AuthorityMatch, MatchStatus, PublicBody
-from datascores.fetch.fetcher import FetchError, RobotsDisallowed
+from datascores.fetch.fetcher import Fetcher, FetchError, RobotsDisallowed
+from datascores.fetch.politeness import limiter_from_settings
 
 from . import alaveteli
 from .alaveteli import FormatError, RequestData, RequestRef
@@ -45,7 +46,6 @@ from .models import Attachment, AttachmentState, Direction, FoiRequest, Message
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://www.whatdotheyknow.com"
 MAX_LISTING_PAGES = 400
 # A file that failed this often (too large, always an error) is no longer retried by
 # itself; "Re-import" after resetting its attempts in the admin tries again.
@@ -54,13 +54,13 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def base_url() -> str:
-    return alaveteli.normalise_site(getattr(settings, "WDTK_BASE_URL", "") or DEFAULT_BASE_URL)
+    return alaveteli.normalise_site(settings.WDTK_BASE_URL)
 
 
 def user_agent() -> str:
     """The fetcher's User-Agent with the contact address from settings (WDTK's house rules)."""
-    ua = str(getattr(settings, "FETCHER_USER_AGENT", "") or "DataScoresBot/0.1")
-    contact = str(getattr(settings, "WDTK_CONTACT", "") or "").strip()
+    ua = settings.FETCHER_USER_AGENT
+    contact = settings.WDTK_CONTACT.strip()
     if not contact or contact in ua:
         return ua
     if ua.endswith(")"):
@@ -68,29 +68,16 @@ def user_agent() -> str:
     return f"{ua} ({contact})"
 
 
-def make_fetcher():
+def make_fetcher() -> Fetcher:
     """A fetcher for the Alaveteli site: the project's fetcher, identified with a contact."""
-    from datascores.fetch import fetcher as fetch
-
-    kwargs = {"user_agent": user_agent(), "min_interval": delay_setting()}
-    try:
-        from datascores.fetch.politeness import limiter_from_settings
-    except ImportError:
-        pass
-    else:
-        # One request at a time to the site, counted across processes when Redis is the
-        # broker (two import runs at once still take turns).
-        kwargs["limiter"] = limiter_from_settings(
-            str(getattr(settings, "CELERY_BROKER_URL", "")), concurrency=1
-        )
-    try:
-        return fetch.Fetcher(**kwargs)
-    except TypeError:  # a fetcher without these options: the shared one
-        return fetch.get_fetcher()
+    # One request at a time to the site, counted across processes when Redis is the
+    # broker (two import runs at once still take turns).
+    limiter = limiter_from_settings(settings.CELERY_BROKER_URL, concurrency=1)
+    return Fetcher(user_agent=user_agent(), min_interval=delay_setting(), limiter=limiter)
 
 
 def delay_setting() -> float:
-    return float(getattr(settings, "WDTK_DELAY", 5.0))
+    return float(settings.WDTK_DELAY)
 
 
 class Client:

@@ -35,10 +35,7 @@ def test_import_contracts_hold(capsys, monkeypatch):
 
 PACKAGES = ("datascores", "search", "web", "scrapers", "foi")
 # Guards still to be removed by their owners (issue 8); a new one fails the test.
-KNOWN_GUARDS = {
-    "datascores/documents/stages.py",  # extraction registry fallback (B/C)
-    "foi/importer.py",  # datascores.fetch.politeness fallback (E)
-}
+KNOWN_GUARDS: set[str] = set()
 
 
 def _own_import_guards(path: Path) -> bool:

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .dispatch import enqueue
+from .extract.registry import file_type_for
 from .finish import record_unreadable
 from .models import Blob, Document, Source, SourceKind, SourceType, Status
-from .sniff import file_type_for, sniff_mime
+from .sniff import sniff_file, sniff_mime
 
 CHUNK = 1024 * 1024
-SNIFF_HEAD = 64 * 1024
 
 
 @dataclass
@@ -35,7 +35,7 @@ class IngestOutcome:
 def ingest_bytes(data: bytes, **kwargs) -> IngestOutcome:
     """Store bytes (once) and create or extend the document for them."""
     sha = hashlib.sha256(data).hexdigest()
-    return _ingest(sha, len(data), data[: settings.MAX_FILE_SIZE], ContentFile(data), **kwargs)
+    return _ingest(sha, len(data), lambda name: sniff_mime(data, name), ContentFile(data), **kwargs)
 
 
 def ingest_path(path: Path, **kwargs) -> IngestOutcome:
@@ -48,19 +48,17 @@ def ingest_path(path: Path, **kwargs) -> IngestOutcome:
             h.update(chunk)
             size += len(chunk)
         f.seek(0)
-        # Sniffing an OOXML or OLE file needs the whole container; huge files are
-        # failed as too large anyway, so their head is enough.
-        head = f.read() if size <= settings.MAX_FILE_SIZE else f.read(SNIFF_HEAD)
-        f.seek(0)
         kwargs.setdefault("filename", path.name)
         kwargs.setdefault("location", str(path.resolve()))
-        return _ingest(h.hexdigest(), size, head, File(f), **kwargs)
+        # Typed from its head and, for a ZIP or OLE container, its directory: a large
+        # file is never read whole into memory.
+        return _ingest(h.hexdigest(), size, lambda name: sniff_file(f, name), File(f), **kwargs)
 
 
 def _ingest(
     sha: str,
     size: int,
-    head: bytes,
+    sniff: Callable[[str], str],
     content: File,
     *,
     filename: str,
@@ -81,7 +79,7 @@ def _ingest(
     if existing is None:
         try:
             with transaction.atomic():
-                blob = _store_blob(sha, size, head, filename, content)
+                blob = _store_blob(sha, size, sniff, filename, content)
                 doc = Document.objects.create(
                     blob=blob,
                     title=(title or _title_from_filename(filename))[:500],
@@ -135,8 +133,10 @@ def _retry_if_shallower(doc: Document) -> None:
     enqueue(tasks.process_document, doc.pk)
 
 
-def _store_blob(sha: str, size: int, head: bytes, filename: str, content: File) -> Blob:
-    blob = Blob(sha256=sha, size=size, mime_type=sniff_mime(head, filename))
+def _store_blob(
+    sha: str, size: int, sniff: Callable[[str], str], filename: str, content: File
+) -> Blob:
+    blob = Blob(sha256=sha, size=size, mime_type=sniff(filename))
     storage = blob.file.storage
     name = blob.file.field.generate_filename(blob, filename)
     if storage.exists(name):

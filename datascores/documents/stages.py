@@ -7,7 +7,6 @@ tasks.py are thin wrappers around these functions.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 from pathlib import Path
@@ -18,10 +17,10 @@ from django.db import transaction
 from . import leases
 from .dispatch import enqueue
 from .extract.base import Context, Extracted, ExtractionError
+from .extract.registry import file_type_for, preload
 from .finish import fail_document, finish
 from .ingest import ingest_path
 from .models import Blob, Document, FailureCode, Page, PageMethod, Source, SourceKind, SourceType
-from .sniff import file_type_for
 
 log = logging.getLogger(__name__)
 
@@ -48,24 +47,13 @@ def nesting_depth(doc_id: int, limit: int | None = None) -> int:
 
 
 def context_for(doc: Document) -> Context:
+    """The extraction context for a document; its limits come from the settings."""
     source = doc.sources.first()
-    values = {
-        "filename": source.filename if source else "",
-        "mime_type": doc.blob.mime_type,
-        "depth": nesting_depth(doc.pk),
-        "max_text_chars": settings.MAX_TEXT_CHARS,
-        "max_pages": settings.MAX_PAGES,
-        "zip_max_members": settings.ZIP_MAX_MEMBERS,
-        "zip_max_total_bytes": settings.ZIP_MAX_TOTAL_BYTES,
-        "max_nesting_depth": settings.MAX_NESTING_DEPTH,
-        "antiword": settings.ANTIWORD,
-        "ocr_dpi": settings.OCR_DPI,
-        "ocr_language": settings.OCR_LANGUAGE,
-        "tessdata_prefix": settings.TESSDATA_PREFIX,
-    }
-    # Only what this version of the extraction context knows about.
-    names = {f.name for f in dataclasses.fields(Context)}
-    return Context(**{k: v for k, v in values.items() if k in names})
+    return Context(
+        filename=source.filename if source else "",
+        mime_type=doc.blob.mime_type,
+        depth=nesting_depth(doc.pk),
+    )
 
 
 def read_blob(blob: Blob) -> bytes:
@@ -77,18 +65,7 @@ def read_blob(blob: Blob) -> bytes:
 def _preload_extractors() -> None:
     """Import every format module here, once, so forked extraction children inherit them
     instead of each importing (and mapping) pdfium, tesseract and friends again."""
-    import importlib
-
-    from . import extract
-
-    try:
-        from .extract.registry import preload
-    except ImportError:  # the registry is not in this tree yet
-        for name in set(extract._MODULES.values()):
-            importlib.import_module(f"{extract.__name__}.{name}")
-        importlib.import_module(f"{__package__}.ocr")
-    else:
-        preload()
+    preload()
 
 
 def process_document(doc_id: int, *, force: bool = False) -> Document | None:
