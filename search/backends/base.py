@@ -387,6 +387,12 @@ class SearchBackend(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources held by this backend object."""
 
+    def suggest_word(self, word: str) -> str | None:
+        """A close, more common indexed word for a rare one (for "did you mean")."""
+        from search.backends.suggest import suggest_from_vocabulary
+
+        return suggest_from_vocabulary(self, word)
+
     def vocabulary(self, prefix: str, *, limit: int = 3000) -> list[tuple[str, int]]:
         """Indexed words (of titles, text and names) starting with ``prefix`` and how
         many documents hold each, the most frequent ``limit`` (for suggestions)."""

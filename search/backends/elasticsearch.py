@@ -419,6 +419,28 @@ class ElasticsearchBackend(SearchBackend):
             request.deadline.check("counting the matches")
         return self.es.count(index=self.alias, query=ce.scan_query(request)).body["count"]
 
+    @_reachable
+    def suggest_word(self, word: str) -> str | None:
+        """The engine's term suggester over titles, text and names: for a word no
+        document holds, the closest indexed word (highest score, then frequency)."""
+        if not self._indices():
+            return None
+        fields = ("title.exact", "pages.text.exact", "about.exact")
+        body = {
+            f"s{n}": {"text": word, "term": {"field": f, "suggest_mode": "missing", "size": 3}}
+            for n, f in enumerate(fields)
+        }
+        resp = self.es.search(index=self.alias, size=0, suggest=body).body
+        options = [
+            (o.get("score", 0), o.get("freq", 0), o["text"])
+            for entries in resp.get("suggest", {}).values()
+            for entry in entries
+            for o in entry.get("options", [])
+        ]
+        if not options:
+            return None
+        return max(options, key=lambda o: (o[0], o[1], [-ord(c) for c in o[2]]))[2]
+
     def health(self) -> dict[str, Any]:
         info: dict[str, Any] = {"backend": self.name, "alias": self.alias}
         try:

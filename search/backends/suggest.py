@@ -61,6 +61,15 @@ def best_match(word: str, vocabulary: list[tuple[str, int]]) -> str | None:
     return best[2] if best else None
 
 
+def suggest_from_vocabulary(backend, word: str) -> str | None:
+    """A replacement for a word fewer than RARE documents hold, from the backend's term
+    dictionary (the words sharing its first letter), or None."""
+    vocabulary = backend.vocabulary(word[0], limit=CANDIDATES)
+    if sum(c for t, c in vocabulary if t == word) >= RARE:
+        return None
+    return best_match(word, vocabulary)
+
+
 def did_you_mean(backend, parsed: ParsedQuery) -> str | None:
     """The query text with its rare words replaced by close, common indexed words, or
     None when no word needs (or has) a replacement."""
@@ -74,10 +83,7 @@ def did_you_mean(backend, parsed: ParsedQuery) -> str | None:
         if word in seen or len(word) < 3 or word.isdigit():
             continue
         seen.add(word)
-        vocabulary = backend.vocabulary(word[0], limit=CANDIDATES)
-        if sum(c for t, c in vocabulary if t == word) >= RARE:
-            continue
-        better = best_match(word, vocabulary)
+        better = backend.suggest_word(word)
         if better:
             text = re.sub(rf"(?<![\w]){re.escape(leaf.text)}(?![\w])", better, text, count=1)
             changed = True

@@ -714,3 +714,16 @@ def test_enough_full_matches_are_not_relaxed(make_backend):
     _relaxed_corpus(backend)
     result = search_with_fallback(backend, SearchRequest("kent pupils"))
     assert not result.relaxed and {h.id for h in result.hits} == {1, 2, 4, 5}
+
+
+def test_a_typo_gets_a_suggestion_from_the_indexs_own_words(make_backend):
+    from search.backends.base import search_with_fallback
+
+    backend = make_backend()
+    backend.index(
+        IndexDoc(i, f"Report {i}", [(1, "Experian supplied Mosaic data to the council.")])
+        for i in range(1, 8)
+    )
+    result = search_with_fallback(backend, SearchRequest("experain mosaic"))
+    assert result.suggestion == "experian mosaic"
+    assert search_with_fallback(backend, SearchRequest("experian mosaic")).suggestion is None
