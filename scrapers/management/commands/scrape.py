@@ -67,6 +67,10 @@ class Command(BaseCommand):
                 self._print(job, json, queued=True)
             return
         if not worker:  # run here, documents processed here too
+            import logging
+
+            # One line per processed document would bury the progress bar.
+            logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
             with inline_processing():
                 for job in jobs:
                     self._run_here(job, run_job)
@@ -84,8 +88,8 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         return tqdm(
-            total=0, desc=job.subject[:30], unit="url", file=self.stderr._out, leave=True,
-            disable=not self.stderr.isatty(),
+            total=None, desc=job.subject[:30], unit="url", file=sys.stderr, leave=True,
+            disable=not sys.stderr.isatty(),
         )  # fmt: skip
 
     def _update(self, bar, job) -> None:
