@@ -34,21 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="One JSON object per run.")
 
     def handle(self, *args, names, all, no_wait, json: bool, **options):
-        from datascores.documents.pipeline import inline_processing
         from datascores.documents.workers import worker_available
-        from scrapers.engine import run_job
-        from scrapers.models import Source
         from scrapers.runs import start_scrape
 
-        if all == bool(names):
-            raise CommandError("Name one or more sources, or give --all (not both).")
-        if all:
-            sources = list(Source.objects.filter(enabled=True))
-        else:
-            sources = list(Source.objects.filter(name__in=names))
-            missing = sorted(set(names) - {s.name for s in sources})
-            if missing:
-                raise CommandError(f"No source called {', '.join(map(repr, missing))}.")
+        sources = self._sources(names, all)
         worker = worker_available()
         jobs = []
         for source in sources:
@@ -66,16 +55,10 @@ class Command(BaseCommand):
             for job in jobs:
                 self._print(job, json, queued=True)
             return
-        if not worker:  # run here, documents processed here too
-            import logging
-
-            # One line per processed document would bury the progress bar.
-            logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
-            with inline_processing():
-                for job in jobs:
-                    self._run_here(job, run_job)
-        else:
+        if worker:
             self._wait(jobs)
+        else:
+            self._run_all_here(jobs)
         failed = False
         for job in jobs:
             job.refresh_from_db()
@@ -83,6 +66,32 @@ class Command(BaseCommand):
             self._print(job, json)
         if failed:
             sys.exit(1)
+
+    def _sources(self, names: list[str], every: bool) -> list:
+        from scrapers.models import Source
+
+        if every == bool(names):
+            raise CommandError("Name one or more sources, or give --all (not both).")
+        if every:
+            return list(Source.objects.filter(enabled=True))
+        sources = list(Source.objects.filter(name__in=names))
+        missing = sorted(set(names) - {s.name for s in sources})
+        if missing:
+            raise CommandError(f"No source called {', '.join(map(repr, missing))}.")
+        return sources
+
+    def _run_all_here(self, jobs) -> None:
+        """No worker: run the scrapes in this process, their documents processed here too."""
+        import logging
+
+        from datascores.documents.pipeline import inline_processing
+        from scrapers.engine import run_job
+
+        # One line per processed document would bury the progress bar.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+        with inline_processing():
+            for job in jobs:
+                self._run_here(job, run_job)
 
     def _bar(self, job):
         from tqdm import tqdm
