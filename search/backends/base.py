@@ -354,7 +354,9 @@ class SearchBackend(ABC):
     @abstractmethod
     def search(self, request: SearchRequest) -> SearchResult:
         """One page of hits with snippets and match counts, the exact total and
-        multi-select facets. Relevance ties are broken by id, ascending."""
+        multi-select facets. Relevance ties keep the engine's stable order (embedded:
+        the document's place in the index; Elasticsearch: id), the same for numbered
+        pages and cursors."""
 
     @abstractmethod
     def scan(

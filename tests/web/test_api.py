@@ -173,9 +173,9 @@ def test_the_cursor_pages_past_ten_thousand_results(client, sort):
     assert total == n and len(ids) == n and set(ids) == set(range(1, n + 1))
     first_page = client.get(f"/api/search?q=grant&sort={sort}&size=100&page=7&facets=0").json()
     assert [h["id"] for h in first_page["hits"]] == ids[600:700]  # numbered pages agree
-    if sort == "relevance":
-        keys = [(-h["score"], h["id"]) for h in hits]
-        assert keys == sorted(keys)
+    if sort == "relevance":  # best first; ties in the engine's own stable order
+        scores = [h["score"] for h in hits]
+        assert scores == sorted(scores, reverse=True)
     else:
         dates = [h["date"] for h in hits if h["date"]]
         assert dates == sorted(dates, reverse=True)
