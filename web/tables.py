@@ -23,6 +23,7 @@ PREVIEW_ROWS = 30
 MAX_COLUMNS = 60
 MAX_SHEETS = 20
 MAX_CELL_CHARS = 500
+MAX_LINE_CHARS = 1_000_000
 MAX_ROWS = 200_000  # "show all" stops here (a sheet can unpack to millions of rows)
 
 
@@ -59,7 +60,10 @@ def iter_sheets(path: str, file_type: str) -> Iterator[tuple[str, Iterator[list[
                 dialect = csv.excel
             raw.seek(0)
             text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-            yield "", _csv_rows(csv.reader(text, dialect))
+            # Lines are read at most MAX_LINE_CHARS at a time: a hostile file that is one
+            # 100 MB line never becomes one 100 MB string.
+            lines = iter(lambda: text.readline(MAX_LINE_CHARS), "")
+            yield "", _csv_rows(csv.reader(lines, dialect))
         return
     if file_type == "ods":
         yield from _ods_sheets(path)

@@ -286,6 +286,16 @@ def test_show_all_stops_at_its_row_cap(client, monkeypatch):
     assert f"/documents/{doc.pk}/original" in body
 
 
+def test_a_csv_that_is_one_huge_line_stays_bounded(client, monkeypatch):
+    monkeypatch.setattr("web.tables.MAX_LINE_CHARS", 1000)
+    data = b"a,b\n1,2\n" + b"x" * 50_000 + b"\n3,4\n"
+    doc = _table_document("One line", data, "csv", "text/csv")
+    body = b"".join(client.get(f"/documents/{doc.pk}/table?sheet=0").streaming_content).decode()
+    assert "<td>1</td><td>2</td>" in body and "<td>3</td><td>4</td>" in body
+    # The long line arrives in 1,000-character pieces, each cell cut to MAX_CELL_CHARS.
+    assert max(len(c) for c in re.findall(r"<td>(x+)</td>", body)) <= 500
+
+
 def test_a_cp1252_csv_is_read(client):
     data = "name;amount\nCaf\xe9 contract;\xa3100\n".encode("cp1252")
     doc = _table_document("Legacy CSV", data, "csv", "text/csv")
