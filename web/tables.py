@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import escape
@@ -212,6 +212,21 @@ def preview(doc: Document) -> list[dict] | None:
     return sheets
 
 
+def fits_in_memory(path: str, file_type: str) -> bool:
+    """XLSX: openpyxl holds the shared strings whole even in read-only mode, so the web
+    process streams a workbook only when its parts unpack (by their declared sizes, which
+    Python's zipfile enforces) to at most ZIP_MAX_TOTAL_BYTES. CSV and ODS are streamed."""
+    if file_type != "xlsx":
+        return True
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(i.file_size for i in archive.infolist()) <= settings.ZIP_MAX_TOTAL_BYTES
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 @require_safe
 def table_all(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Every row of one sheet as an HTML table, streamed (never held whole in memory)."""
@@ -225,6 +240,13 @@ def table_all(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     except ValueError:
         index = 0
     path = doc.blob.file.path
+    if not fits_in_memory(path, doc.file_type):
+        return HttpResponse(
+            "This spreadsheet unpacks to more than the site reads outside its isolated "
+            "readers; download the original instead.",
+            status=413,
+            content_type="text/plain",
+        )
     title = escape(doc.title or f"Document {doc.pk}")
     back = escape(doc.get_absolute_url())
     original = reverse("document_original", args=[doc.pk])

@@ -296,6 +296,20 @@ def test_a_csv_that_is_one_huge_line_stays_bounded(client, monkeypatch):
     assert max(len(c) for c in re.findall(r"<td>(x+)</td>", body)) <= 500
 
 
+def test_show_all_refuses_a_workbook_that_unpacks_too_large(client, settings):
+    doc = _table_document(
+        "Contracts",
+        xlsx_file(),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    assert client.get(f"/documents/{doc.pk}/table?sheet=0").status_code == 200
+    settings.ZIP_MAX_TOTAL_BYTES = 1000
+    response = client.get(f"/documents/{doc.pk}/table?sheet=0")
+    assert response.status_code == 413
+    assert b"download the original" in response.content
+
+
 def test_a_cp1252_csv_is_read(client):
     data = "name;amount\nCaf\xe9 contract;\xa3100\n".encode("cp1252")
     doc = _table_document("Legacy CSV", data, "csv", "text/csv")
