@@ -95,11 +95,9 @@ def did_you_mean(backend, parsed: ParsedQuery) -> str | None:
 
 def _official_names(kind: str, value: str) -> list[str]:
     """Official names whose name or alias is ``value`` (case-insensitive)."""
-    try:
-        from datascores.entities.models import Alias, Entity
-    except ImportError:  # pragma: no cover - the entities app is part of the core
-        return []
     from django.db import DatabaseError
+
+    from datascores.entities.models import Alias, Entity
 
     try:
         exact = list(
