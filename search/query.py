@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -280,8 +281,15 @@ def relax(parsed: ParsedQuery, found: int = 0) -> ParsedQuery | None:
 
 
 def parse(text: str | None) -> ParsedQuery:
-    """Parse a user's query; raises QueryError only for what cannot be honoured."""
-    text = (text or "").strip()
+    """Parse a user's query; raises QueryError only for what cannot be honoured.
+
+    Parsed queries are immutable, so the most recent ones are remembered: reading a
+    query with luqum costs more than a search for a rare word."""
+    return _parse_cached((text or "").strip())
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_cached(text: str) -> ParsedQuery:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
             f"The query is too long ({len(text)} characters); the limit is {MAX_QUERY_CHARS}."
