@@ -112,7 +112,7 @@ def slots() -> Slots:
 
     directory = _setting("SEARCH_SLOTS_DIR", None) or Path(settings.SEARCH_INDEX_DIR) / "slots"
     return Slots(
-        directory, _setting("SEARCH_EXPENSIVE_SLOTS", 1), wait=_setting("SEARCH_SLOT_WAIT", 0.2)
+        directory, _setting("SEARCH_EXPENSIVE_SLOTS", 1), wait=_setting("SEARCH_SLOT_WAIT", 0.0)
     )
 
 

@@ -13,10 +13,10 @@ cannot slow everyone else's:
   stages (facet counts, hits, snippets, scan batches) and cut what is left, saying so
   in a note, or stop a scan with ``SearchCut``. The clock is injectable, so tests never
   wait on a wall clock.
-* **Slots** (``Slots``): queries with fuzzy words, prefixes or partial matching run
+* **Slots** (``Slots``): queries with fuzzy words or one- or two-letter prefixes run
   at most ``slots`` at a time across every process on the machine (one ``flock``ed
-  file per slot); a query that finds none free within ``wait`` seconds is refused
-  with ``SearchBusy``.
+  file per slot); a query that finds none free within ``wait`` seconds (the site: at
+  once, so a waiting request never holds a worker) is refused with ``SearchBusy``.
 """
 
 from __future__ import annotations
@@ -62,8 +62,15 @@ def query_cost(parsed: ParsedQuery) -> int:
 
 
 def is_expensive(parsed: ParsedQuery) -> bool:
-    """Fuzzy words or prefixes: queries that take a slot (see Slots)."""
-    return query_cost(parsed) > 0
+    """Fuzzy words, or prefixes of one or two letters: queries that take a slot (see
+    Slots). Longer prefixes expand to a capped number of indexed words and cost about
+    what a common word does, so they do not wait for a slot."""
+    for leaf in leaves(parsed.node):
+        if isinstance(leaf, Fuzzy) and leaf.distance > 0:
+            return True
+        if isinstance(leaf, Prefix) and len((words(leaf.text) or [""])[-1]) <= 2:
+            return True
+    return False
 
 
 def check_cost(parsed: ParsedQuery) -> None:
