@@ -247,6 +247,10 @@ class ElasticsearchBackend(SearchBackend):
         if request.after is not None and len(request.after) != 2:
             raise QueryError("This cursor is not valid; start again without it.")
         body = ce.search_body(request)
+        if request.deadline is not None:  # the engine stops collecting at the deadline
+            request.deadline.check("starting the search")
+            left = request.deadline.at - request.deadline.clock()
+            body["timeout"] = f"{max(1, int(left * 1000))}ms"
         try:
             resp = self.es.search(index=self.alias, **body).body
         except NotFoundError:  # nothing indexed yet: no alias
@@ -274,6 +278,11 @@ class ElasticsearchBackend(SearchBackend):
                 resp = self.es.search(index=self.alias, **body).body
                 raw_hits = resp["hits"]["hits"]
             raw_hits = page
+        if resp.get("timed_out"):
+            notes.append(
+                "The search ran out of time: its counts and hits may be incomplete; "
+                "narrow the search."
+            )
         total = resp["hits"]["total"]["value"]
         hits = [self._hit(h, request) for h in raw_hits]
         facets: dict[str, list[FacetValue]] = {}
@@ -400,6 +409,8 @@ class ElasticsearchBackend(SearchBackend):
         scroll_id = resp.get("_scroll_id")
         try:
             while resp["hits"]["hits"]:
+                if request.deadline is not None:
+                    request.deadline.check("reading the matches")
                 for raw in resp["hits"]["hits"]:
                     yield self._scan_hit(raw, request, fields)
                 resp = self.es.scroll(scroll_id=scroll_id, scroll=KEEP_ALIVE).body

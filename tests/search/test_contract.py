@@ -727,3 +727,21 @@ def test_a_typo_gets_a_suggestion_from_the_indexs_own_words(make_backend):
     result = search_with_fallback(backend, SearchRequest("experain mosaic"))
     assert result.suggestion == "experian mosaic"
     assert search_with_fallback(backend, SearchRequest("experian mosaic")).suggestion is None
+
+
+def test_a_request_past_its_deadline_is_cut_with_a_sentence(loaded):
+    from search.backends.budget import Deadline, SearchCut
+
+    backend, _ = loaded
+
+    def late():  # made at 0, every later look at the (fake) clock says 5 s on
+        times = iter([0.0])
+        return Deadline(2.0, clock=lambda: next(times, 5.0))
+
+    with pytest.raises(SearchCut, match="stopped after 2 s"):
+        backend.search(SearchRequest("analytics", deadline=late()))
+    with pytest.raises(SearchCut):
+        backend.count(SearchRequest("analytics", deadline=late()))
+    with pytest.raises(SearchCut):
+        list(backend.scan(SearchRequest("analytics", deadline=late()), fields=True))
+    assert backend.search(SearchRequest("analytics", deadline=Deadline(2.0))).total > 0
