@@ -63,7 +63,8 @@ _CUE_RE = re.compile(rf"\b(?i:{'|'.join(_COMPANY_CUES)}) +(?:the +)?(?:company +
 _SYSTEM_WORDS = (
     "system|systems|software|database|platform|tool|toolkit|solution|application|app|"
     "module|portal|product|package|suite|dashboard|model|engine|analytics|hub|record|"
-    "gazetteer|service desk|case management|index"
+    "gazetteer|service desk|case management|index|extract|dataset|data set|register|"
+    "scorecard|matrix|checker|calculator|profiler"
 )
 # "the X system", "X software", "X electronic patient record": up to two lower-case words
 # between the name and the word that says it is a product. A capitalised "System" is part
@@ -76,6 +77,10 @@ _THE_SYSTEM_RE = re.compile(
 _SUPPLIED_RE = re.compile(
     rf"(?<![\w'’])({_NAME}) *,? +(?:is +|was +|are +|were +)?"
     r"(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold) +by\b"
+)
+# "Connect (the force records management system supplied by NEC)"
+_PAREN_RE = re.compile(
+    rf"(?<![\w'’])({_NAME}) +\((?:the|a|an|our|its|their) [^)]{{0,80}}?\b(?i:{_SYSTEM_WORDS})\b"
 )
 _ACRONYM_RE = re.compile(r"(?<![\w'’-])([A-Z][A-Z0-9]{1,6}s?|[A-Z][a-z]?[A-Z][A-Z0-9]+)(?![\w-])")
 _ACRONYM_NEAR = re.compile(rf"\b(?:{_SYSTEM_WORDS}|supplied|provided|licen[cs]e[sd]?)\b", re.I)
@@ -358,9 +363,32 @@ def _shape_ok(cand: Candidate, words: list[str]) -> bool:
         return sum(ch.isalpha() for ch in name) >= 3 and sum(ch.isdigit() for ch in name) <= 1
     if len(words) == 1 and name.endswith("ing") and not _odd_case(name):
         return False  # "Changing", "Reporting": a verb, capitalised in a heading
-    if not _distinctive(name if cand.kind != COMPANY else _strip_suffix(name)):
+    if not _titled(cand, words) and not _distinctive(
+        name if cand.kind != COMPANY else _strip_suffix(name)
+    ):
         return False
     return not (cand.kind == AUTHORITY and len(words) < 2)
+
+
+_ENDS_WITH_PRODUCT_WORD = re.compile(rf"\b(?i:{_SYSTEM_WORDS})$")
+_FOR_OF_BODY = re.compile(
+    r"^(?:[\w'’]+ ){0,3}?(?:Department|Office|Ministry|Commissioner|Commission|Agency|"
+    r"Authority|Board|Council|Unit|Service|Executive) (?:for|of) [A-Z]"
+)
+
+
+def _titled(cand: Candidate, words: list[str]) -> bool:
+    """A name made of generic words is still a name when written as one: three or more
+    words in capitals before "tool" ("Community Risk Profiling tool"), or a body named
+    for its remit ("Department for Communities")."""
+    if cand.kind == AUTHORITY:
+        return bool(_FOR_OF_BODY.match(cand.name))
+    return (
+        cand.cue == "system"
+        and len(words) >= 3
+        and all(w[0].isupper() for w in words)
+        and not _ENDS_WITH_PRODUCT_WORD.search(cand.name)  # not "Case Management System"
+    )
 
 
 def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
@@ -395,6 +423,7 @@ class Discoverer:
 
     def __init__(self, is_known: Callable[[str], bool] | None = None):
         self.is_known = is_known or (lambda name: False)
+        self._vendors: list[tuple[int, int]] = []
 
     def discover(
         self,
@@ -409,6 +438,7 @@ class Discoverer:
         found: list[Candidate] = []
         for number, text in pages:
             spans = known_spans.get(number, [])
+            self._vendors = vendor_spans.get(number, [])
             for sentence in _sentences(text):
                 if not sentence.text.strip() or _BOILERPLATE.search(sentence.text):
                     continue
@@ -449,6 +479,8 @@ class Discoverer:
             name = m.group(1)
             if not self._body_head(name) and not re.search(rf"{_COMPANY_SUFFIX}$", name):
                 yield make(SYSTEM, m, 1, "supplied", 2.0)
+        for m in _PAREN_RE.finditer(text):
+            yield make(SYSTEM, m, 1, "supplied", 2.0)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
             for m in rx.finditer(text):
                 word = m.group(2)
@@ -488,7 +520,17 @@ class Discoverer:
         public = any(w in _PUBLIC_WORDS for w in words)
         for m in re.finditer(r"[\w'’&-]+", name):
             word = m.group(0)
-            if word not in _BODY_HEAD_SET or (word in _WEAK_HEADS and not public):
+            if word not in _BODY_HEAD_SET:
+                continue
+            if (
+                word in _WEAK_HEADS
+                and not public
+                and not re.match(r" (?:for|of) ", name[m.end() :])
+            ):
+                continue
+            if re.match(r" (?:for|of) (?:the )?[A-Z]", name[m.end() :]):
+                # "Department for Communities", "Mayor's Office for Policing and Crime"
+                best = (word, len(name.rstrip(" .,")))
                 continue
             if word in _INTERNAL_HEADS and m.start() > 0:
                 continue  # "Chief Executive's Department": a part of a body, not a body
@@ -521,7 +563,15 @@ class Discoverer:
                 if s >= cand.start and e <= cand.end:
                     a, b = s - cand.start, e - cand.start
                     rest = rest[:a] + " " * (b - a) + rest[b:]
-            if not _distinctive(_strip_suffix(rest) if cand.kind == COMPANY else rest):
+            vendor_product = _titled(cand, words) or (
+                cand.kind == SYSTEM
+                and cand.cue == "system"
+                and _words(rest)
+                and any(s >= cand.start and e <= cand.end for s, e in self._vendors)
+            )  # "the Northgate Housing system"
+            if not vendor_product and not _distinctive(
+                _strip_suffix(rest) if cand.kind == COMPANY else rest
+            ):
                 return False
         known = self.is_known(cand.name)
         return not (known or (cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name))))

@@ -312,6 +312,21 @@ def read_councils(path: Path | None = None) -> list[EntitySpec]:
     return specs
 
 
+_TRUST_SUFFIX = re.compile(r" (?:University )?NHS (?:Foundation )?Trust$")
+_TRUST_SHORT_ENDS = ("Hospitals", "Hospital", "Healthcare", "Partnership", "Health", "Care")
+
+
+def trust_short_forms(name: str) -> list[AliasSpec]:
+    """How letters name an NHS trust without "NHS (Foundation) Trust": "Sherwood Forest
+    Hospitals", "Avon and Wiltshire Mental Health Partnership", "Southern Health". Only
+    when what is left ends in a word that says health service, matched as written."""
+    short = _TRUST_SUFFIX.sub("", name)
+    if short == name or len(short.split()) < 2 or not short.endswith(_TRUST_SHORT_ENDS):
+        return []
+    forms = [short] + ([short[4:]] if short.startswith("The ") else [])
+    return [AliasSpec(text=f, case_sensitive=True, source="generated") for f in forms]
+
+
 def read_bodies(path: Path, default_kind: str = "", default_type: str = "") -> list[EntitySpec]:
     data = json.loads(path.read_text(encoding="utf-8"))
     specs = []
@@ -322,7 +337,10 @@ def read_bodies(path: Path, default_kind: str = "", default_type: str = "") -> l
                 entity_type=AUTHORITY,
                 name=name,
                 slug=slugify(name),
-                aliases=_merge_aliases(name, [_alias_from_json(a) for a in b.get("aliases", [])]),
+                aliases=_merge_aliases(
+                    name,
+                    trust_short_forms(name) + [_alias_from_json(a) for a in b.get("aliases", [])],
+                ),
                 kind=b.get("kind", default_kind),
                 body_type=b.get("type", default_type),
                 nation=b.get("nation", ""),

@@ -16,6 +16,7 @@ from datascores.entities.tagger import AUTHORITY, COMPANY, SYSTEM, fold
 
 DATA = Path(__file__).parent / "data" / "heldout.json"
 DATA2 = Path(__file__).parent / "data" / "heldout2.json"
+DATA3 = Path(__file__).parent / "data" / "heldout3.json"
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 
@@ -87,7 +88,7 @@ def measure(tagger, path=None):
     }
 
 
-@pytest.mark.parametrize("path", [DATA, DATA2], ids=["heldout", "heldout2"])
+@pytest.mark.parametrize("path", [DATA, DATA2, DATA3], ids=["heldout", "heldout2", "heldout3"])
 def test_heldout_tagging_and_discovery(tagger, path):
     m = measure(tagger, path)
     print(json.dumps(m, indent=1))
