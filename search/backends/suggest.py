@@ -124,10 +124,13 @@ def _words(value: str) -> set[str]:
 
 def resolve_name(backend, facet: str, value: str) -> str:
     """The official name the index holds for ``value`` (itself when nothing better)."""
+    official = _official_names(NAME_FACETS[facet], value)
+    if official == [value]:
+        return value  # the vocabulary's own name: no need to list the index's values
     held = backend.facet_values(facet)
     if value in held:
         return value
-    official = [n for n in _official_names(NAME_FACETS[facet], value) if n in held]
+    official = [n for n in official if n in held]
     if len(official) == 1:
         return official[0]
     wanted = _words(value)
