@@ -215,6 +215,8 @@ GENERIC = frozenset(
     adobe pdf email e-mail internet website intranet spreadsheet spreadsheets
     statutory contract contracts procurement tender framework agreement agreements
     accessible standard standards gdpr dpa foi foia eir ico
+    dataset datasets extract extracts register registers scorecard matrix checker
+    calculator profiler
     stratification assessment assessments prediction predictive scoring score scores matching
     sharing profiling reporting segmentation extraction secure process processes audit
     verification personnel baseline multi-agency multi agency hub hubs algorithmic
@@ -563,12 +565,14 @@ class Discoverer:
                 if s >= cand.start and e <= cand.end:
                     a, b = s - cand.start, e - cand.start
                     rest = rest[:a] + " " * (b - a) + rest[b:]
-            vendor_product = _titled(cand, words) or (
+            left = _words(rest)
+            vendor_product = (_titled(cand, words) and len(left) >= 3) or (
                 cand.kind == SYSTEM
                 and cand.cue == "system"
-                and _words(rest)
-                and any(s >= cand.start and e <= cand.end for s, e in self._vendors)
-            )  # "the Northgate Housing system"
+                and left
+                and all(w[0].isupper() for w in left)
+                and any(s == cand.start and e < cand.end for s, e in self._vendors)
+            )  # "the Northgate Housing system": a vendor's product
             if not vendor_product and not _distinctive(
                 _strip_suffix(rest) if cand.kind == COMPANY else rest
             ):
