@@ -17,6 +17,7 @@ from datascores.entities.tagger import AUTHORITY, COMPANY, SYSTEM, fold
 DATA = Path(__file__).parent / "data" / "heldout.json"
 DATA2 = Path(__file__).parent / "data" / "heldout2.json"
 DATA3 = Path(__file__).parent / "data" / "heldout3.json"
+DATA4 = Path(__file__).parent / "data" / "heldout4.json"
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 
@@ -96,6 +97,18 @@ def test_heldout_tagging_and_discovery(tagger, path):
         assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
     assert m["discovery_recall"] >= 0.8, m["misses"]
     assert m["candidates_per_document"] <= 15
+
+
+def test_heldout4_measured_after_the_rules_were_final(tagger):
+    """Set 4 was written after the last rule change and never tuned on. Tags and the
+    number of candidates meet the goals; discovery recall (0.69, names with no suffix,
+    cue or head word) does not, and is reported rather than asserted."""
+    m = measure(tagger, DATA4)
+    print(json.dumps(m, indent=1))
+    for kind, (p, r) in m["tags"].items():
+        assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
+    assert m["candidates_per_document"] <= 15
+    assert m["discovery_recall"] >= 0.6  # measured 0.69 on 4 December 2026
 
 
 if __name__ == "__main__":  # pragma: no cover
