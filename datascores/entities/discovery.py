@@ -59,6 +59,12 @@ _COMPANY_CUES = (
     r"agreement with",
     r"partnership with",
 )
+# "Synectics Solutions", "Dr Foster Intelligence": words companies end their names with.
+_COMPANY_ENDS = (
+    "Solutions|Technologies|Analytics|Software|Consulting|Consultancy|Partners|Associates|"
+    "Intelligence|Labs|Networks|Informatics|Systems"
+)
+_COMPANY_END_RE = re.compile(rf"(?<![\w'’])({_NAME} +(?:{_COMPANY_ENDS}))(?![\w'’-])")
 _CUE_RE = re.compile(rf"\b(?i:{'|'.join(_COMPANY_CUES)}) +(?:the +)?(?:company +|firm +)?({_NAME})")
 _SYSTEM_WORDS = (
     "system|systems|software|database|platform|tool|toolkit|solution|application|app|"
@@ -78,6 +84,8 @@ _SUPPLIED_RE = re.compile(
     rf"(?<![\w'’])({_NAME}) *,? +(?:is +|was +|are +|were +)?"
     r"(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold) +by\b"
 )
+# "hosted on Microsoft Azure", "built on Microsoft Power BI": a platform.
+_ON_RE = re.compile(rf"\b(?:hosted|runs?|running|built|based|held) (?:on|in) +({_NAME})")
 # "Connect (the force records management system supplied by NEC)"
 _PAREN_RE = re.compile(
     rf"(?<![\w'’])({_NAME}) +\((?:the|a|an|our|its|their) [^)]{{0,80}}?\b(?i:{_SYSTEM_WORDS})\b"
@@ -113,6 +121,7 @@ _BODY_HEADS = (
     "Ministry",
     "Unit",
     "Group",
+    "Centre",
 )
 
 
@@ -123,8 +132,14 @@ def _split(text: str) -> list[str]:
 
 
 _WEAK_HEADS = frozenset(
-    {"Service", "Services", "Partnership", "Executive", "Office", "Unit", "Group", "Directorate"}
-)
+    {
+        "Service", "Services", "Partnership", "Executive", "Office", "Unit", "Group",
+        "Directorate", "Centre",
+    }
+)  # fmt: skip
+# With three words or more these name a public partnership ("Humber Modern Slavery
+# Partnership", "London Violence Reduction Unit") more often than a company.
+_LONG_NAME_HEADS = frozenset({"Partnership", "Unit"})
 _PUBLIC_WORDS = frozenset(
     _split(
         """
@@ -472,6 +487,10 @@ class Discoverer:
             yield make(
                 COMPANY, m, 1, "suffix", 3.0, name=f"{m.group(1)} {suffix}", end=base + m.end()
             )
+        for m in _COMPANY_END_RE.finditer(text):
+            before = _words(m.group(1))[-2].casefold()
+            if before not in GENERIC:  # not "Business Intelligence", "Data Solutions"
+                yield make(COMPANY, m, 1, "cue", 1.5)
         for m in _CUE_RE.finditer(text):
             kind = AUTHORITY if self._body_head(m.group(1)) else COMPANY
             yield make(kind, m, 1, "cue", 2.0)
@@ -481,6 +500,9 @@ class Discoverer:
             name = m.group(1)
             if not self._body_head(name) and not re.search(rf"{_COMPANY_SUFFIX}$", name):
                 yield make(SYSTEM, m, 1, "supplied", 2.0)
+        for m in _ON_RE.finditer(text):
+            if not self._body_head(m.group(1)):
+                yield make(SYSTEM, m, 1, "system", 2.0)
         for m in _PAREN_RE.finditer(text):
             yield make(SYSTEM, m, 1, "supplied", 2.0)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
@@ -524,11 +546,9 @@ class Discoverer:
             word = m.group(0)
             if word not in _BODY_HEAD_SET:
                 continue
-            if (
-                word in _WEAK_HEADS
-                and not public
-                and not re.match(r" (?:for|of) ", name[m.end() :])
-            ):
+            long_name = word in _LONG_NAME_HEADS and len(_words(name[: m.end()])) >= 3
+            for_of = re.match(r" (?:for|of) ", name[m.end() :])
+            if word in _WEAK_HEADS and not (public or long_name or for_of):
                 continue
             if re.match(r" (?:for|of) (?:the )?[A-Z]", name[m.end() :]):
                 # "Department for Communities", "Mayor's Office for Policing and Crime"
