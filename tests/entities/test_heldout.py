@@ -18,6 +18,7 @@ DATA = Path(__file__).parent / "data" / "heldout.json"
 DATA2 = Path(__file__).parent / "data" / "heldout2.json"
 DATA3 = Path(__file__).parent / "data" / "heldout3.json"
 DATA4 = Path(__file__).parent / "data" / "heldout4.json"
+DATA5 = Path(__file__).parent / "data" / "heldout5.json"
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 
@@ -99,16 +100,18 @@ def test_heldout_tagging_and_discovery(tagger, path):
     assert m["candidates_per_document"] <= 15
 
 
-def test_heldout4_measured_after_the_rules_were_final(tagger):
-    """Set 4 was written after the last rule change and never tuned on. Tags and the
-    number of candidates meet the goals; discovery recall (0.69, names with no suffix,
-    cue or head word) does not, and is reported rather than asserted."""
-    m = measure(tagger, DATA4)
+@pytest.mark.parametrize("path", [DATA4, DATA5], ids=["heldout4", "heldout5"])
+def test_heldout_measured_after_the_rules_were_final(tagger, path):
+    """Sets 4 and 5 were each written after the rules of their day and measured once
+    (set 4 was later seen by rules added before set 5). Tags and the number of candidates
+    meet the goals; discovery recall (0.69 and 0.68 at first: names with no suffix, cue or
+    head word) does not, and is reported rather than asserted at 0.8."""
+    m = measure(tagger, path)
     print(json.dumps(m, indent=1))
     for kind, (p, r) in m["tags"].items():
         assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
     assert m["candidates_per_document"] <= 15
-    assert m["discovery_recall"] >= 0.6  # measured 0.69 on 4 December 2026
+    assert m["discovery_recall"] >= 0.6  # first measured 0.69 and 0.68, 4 December 2026
 
 
 if __name__ == "__main__":  # pragma: no cover
