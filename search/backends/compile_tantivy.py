@@ -131,6 +131,7 @@ def sort_keys(date: dt.date | None, doc_id: int) -> tuple[int, int]:
 
 
 SHORT_PREFIX_LIMIT = 5000
+MAX_MEMO = 20_000  # stem families an Expander remembers
 MIN_PREFIX_SHARE = 20  # a prefix always searches at least its most frequent words
 MATCHED_WEIGHT = 10_000.0  # per matched word of a relaxed query (see search.query.relax)
 
@@ -170,6 +171,8 @@ class Expander:
         """Indexed forms of ``word`` in ``field`` (its stem's family), sorted."""
         key = (field, word)
         if key not in self._memo:
+            if len(self._memo) >= MAX_MEMO:  # shared between searches: stay bounded
+                self._memo.clear()
             tokens = EXACT_ANALYZER.analyze(word)
             target = stem(tokens[0]) if len(tokens) == 1 else None
             found = set(tokens[:1])

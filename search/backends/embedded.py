@@ -132,6 +132,8 @@ class EmbeddedBackend(SearchBackend):
         self._generation: str | None = None
         self._indexes: _Pair | None = None
         self._facet_cache = _LRU(FACET_CACHE_SIZE)
+        self._cached_expander: ct.Expander | None = None
+        self._expander_key: tuple | None = None
 
     # --- generations and locking ---------------------------------------------------------
 
@@ -328,7 +330,7 @@ class EmbeddedBackend(SearchBackend):
             facets = _empty_facets(request) if request.facets else {}
             return SearchResult(0, [], facets, notes)
         searcher, page_searcher = searchers
-        expander = ct.Expander.from_searcher(searcher)
+        expander = self._expander(searcher)
         base, facet_filters = self._queries(request, expander, notes)
         main = ct.conjunction(base + list(facet_filters.values()))
         deadline = request.deadline
@@ -402,6 +404,16 @@ class EmbeddedBackend(SearchBackend):
                     hit.matches = count_hits(matches)
         return SearchResult(total, hits, facets, notes)
 
+    def _expander(self, searcher: tantivy.Searcher) -> ct.Expander:
+        """One Expander (and its memo of stem families) per index state: the term
+        dictionary only changes with a commit or a new generation."""
+        key = (self._generation, self._commit_token())
+        with self._mutex:
+            if self._expander_key != key or self._cached_expander is None:
+                self._cached_expander = ct.Expander.from_searcher(searcher)
+                self._expander_key = key
+            return self._cached_expander
+
     def _facet_key(self, request: SearchRequest) -> tuple:
         """What decides a request's total and facet counts, in this index's state."""
         return (
@@ -421,7 +433,7 @@ class EmbeddedBackend(SearchBackend):
         if searchers is None:
             return
         searcher, page_searcher = searchers
-        base, facet_filters = self._queries(request, ct.Expander.from_searcher(searcher))
+        base, facet_filters = self._queries(request, self._expander(searcher))
         main = ct.conjunction(base + list(facet_filters.values()))
         highlighter = None
         if fields and request.snippets > 0:
@@ -472,7 +484,7 @@ class EmbeddedBackend(SearchBackend):
             return searcher.num_docs
         if request.deadline is not None:
             request.deadline.check("counting the matches")
-        base, facet_filters = self._queries(request, ct.Expander.from_searcher(searcher))
+        base, facet_filters = self._queries(request, self._expander(searcher))
         main = ct.conjunction(base + list(facet_filters.values()))
         return searcher.search(main, 1, count=True).count
 
