@@ -84,6 +84,14 @@ _SUPPLIED_RE = re.compile(
     rf"(?<![\w'’])({_NAME}) *,? +(?:is +|was +|are +|were +)?"
     r"(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold) +by\b"
 )
+# "uses Abritas for allocations", "has deployed Athena": a product used or bought.
+_USES_RE = re.compile(
+    r"\b(?:uses|use|used|using|licenses|licences|subscribes to|bought|purchased|procured|"
+    r"implemented|deployed|adopted|introduced|piloted|operates|installed|replaced) +"
+    rf"(?:the +)?({_NAME})"
+)
+# "the cost calculator from iESE": who a product comes from.
+_FROM_RE = re.compile(rf"\b(?i:{_SYSTEM_WORDS}) +from +({_NAME})")
 # "hosted on Microsoft Azure", "built on Microsoft Power BI": a platform.
 _ON_RE = re.compile(rf"\b(?:hosted|runs?|running|built|based|held) (?:on|in) +({_NAME})")
 # "Connect (the force records management system supplied by NEC)"
@@ -413,7 +421,7 @@ def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
     software"), unless the document also writes it capitalised mid-sentence."""
     first = words[0]
     ordinary = first not in mid_caps and not _odd_case(first)
-    if len(words) == 1 and cand.cue in ("system", "cue", "supplied"):
+    if len(words) == 1 and cand.cue in ("system", "cue", "supplied", "uses"):
         return not ordinary
     if cand.kind == SYSTEM and cand.cue == "system" and (first.casefold() in GENERIC or ordinary):
         rest = cand.name[len(first) :].strip()
@@ -500,11 +508,7 @@ class Discoverer:
             name = m.group(1)
             if not self._body_head(name) and not re.search(rf"{_COMPANY_SUFFIX}$", name):
                 yield make(SYSTEM, m, 1, "supplied", 2.0)
-        for m in _ON_RE.finditer(text):
-            if not self._body_head(m.group(1)):
-                yield make(SYSTEM, m, 1, "system", 2.0)
-        for m in _PAREN_RE.finditer(text):
-            yield make(SYSTEM, m, 1, "supplied", 2.0)
+        yield from self._product_cues(text, make)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
             for m in rx.finditer(text):
                 word = m.group(2)
@@ -513,6 +517,20 @@ class Discoverer:
                     yield make(SYSTEM, m, 1, "system", 2.0, name=name, end=base + m.end(2))
                 else:
                     yield make(SYSTEM, m, 1, "system", 2.0)
+
+    def _product_cues(self, text, make) -> Iterable[Candidate]:
+        """A product named by what is done with it: used, hosted on, from a supplier."""
+        for m in _USES_RE.finditer(text):
+            if not self._body_head(m.group(1)):
+                yield make(SYSTEM, m, 1, "uses", 1.5)
+        for m in _FROM_RE.finditer(text):
+            if not self._body_head(m.group(1)):
+                yield make(COMPANY, m, 1, "cue", 2.0)
+        for m in _ON_RE.finditer(text):
+            if not self._body_head(m.group(1)):
+                yield make(SYSTEM, m, 1, "system", 2.0)
+        for m in _PAREN_RE.finditer(text):
+            yield make(SYSTEM, m, 1, "supplied", 2.0)
 
     def _bodies(self, text, base, make) -> Iterable[Candidate]:
         for m in _BODY_RE.finditer(text):
