@@ -19,6 +19,7 @@ DATA2 = Path(__file__).parent / "data" / "heldout2.json"
 DATA3 = Path(__file__).parent / "data" / "heldout3.json"
 DATA4 = Path(__file__).parent / "data" / "heldout4.json"
 DATA5 = Path(__file__).parent / "data" / "heldout5.json"
+DATA6 = Path(__file__).parent / "data" / "heldout6.json"
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 
@@ -100,7 +101,22 @@ def test_heldout_tagging_and_discovery(tagger, path):
     assert m["candidates_per_document"] <= 15
 
 
-@pytest.mark.parametrize("path", [DATA4, DATA5], ids=["heldout4", "heldout5"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        DATA4,
+        DATA5,
+        pytest.param(
+            DATA6,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="company recall 0.75 on set 6: 'supplied by Northgate' is not taken for "
+                "NEC Software Solutions (the bare former name counts only with context)",
+            ),
+        ),
+    ],
+    ids=["heldout4", "heldout5", "heldout6"],
+)
 def test_heldout_measured_after_the_rules_were_final(tagger, path):
     """Sets 4 and 5 were each written after the rules of their day and measured once
     (set 4 was later seen by rules added before set 5). Tags and the number of candidates
