@@ -176,6 +176,37 @@ def render_hit(hit: dict) -> SafeString:
     snippets already sanitised. Rendering twenty hits through the template language
     was most of a search page's server time."""
     e = _esc
+    out = [
+        f'<li class="result">\n<h3><a href="{e(hit["url"])}">{e(hit["title"])}</a></h3>',
+        '<ul class="meta">' + "".join(f"<li>{m}</li>" for m in _hit_meta(hit)) + "</ul>",
+    ]
+    if hit["request_title"]:
+        title = e(hit["request_title"])
+        if hit["request_url"]:
+            title = f'<a href="{e(hit["request_url"])}" rel="noopener noreferrer">{title}</a>'
+        out.append(f'<p class="request">From request: {title}</p>')
+    if hit["snippets"]:
+        items = "".join(
+            f'<li><a class="page" href="{e(s["url"])}">p. {s["page"]}</a> {e(s["html"])}</li>'
+            for s in hit["snippets"]
+        )
+        out.append(f'<ul class="snippets">{items}</ul>')
+    out.append(_hit_matches(hit))
+    if hit["companies"] or hit["systems"]:
+        tags = [
+            f'<li><span class="tag tag--company">{e(c)}</span></li>' for c in hit["companies"][:6]
+        ]
+        tags += [
+            f'<li><span class="tag tag--system">{e(s)}</span></li>' for s in hit["systems"][:6]
+        ]
+        out.append('<ul class="tags" aria-label="Tags">' + "".join(tags) + "</ul>")
+    out.append("</li>")
+    return mark_safe("\n".join(o for o in out if o))  # noqa: S308 - every value is escaped
+
+
+def _hit_meta(hit: dict) -> list[str]:
+    """The result's meta line items (escaped HTML)."""
+    e = _esc
     meta = []
     if hit["source_label"]:
         meta.append(f'<span class="badge {e(hit["badge"])}">{e(hit["source_label"])}</span>')
@@ -192,21 +223,11 @@ def render_hit(hit: dict) -> SafeString:
         pages = hit["page_count"]
         count = f", {pages} page{'s' if pages != 1 else ''}" if pages else ""
         meta.append(f"{e(hit['file_type'])}{count}")
-    out = [
-        f'<li class="result">\n<h3><a href="{e(hit["url"])}">{e(hit["title"])}</a></h3>',
-        '<ul class="meta">' + "".join(f"<li>{m}</li>" for m in meta) + "</ul>",
-    ]
-    if hit["request_title"]:
-        title = e(hit["request_title"])
-        if hit["request_url"]:
-            title = f'<a href="{e(hit["request_url"])}" rel="noopener noreferrer">{title}</a>'
-        out.append(f'<p class="request">From request: {title}</p>')
-    if hit["snippets"]:
-        items = "".join(
-            f'<li><a class="page" href="{e(s["url"])}">p. {s["page"]}</a> {_esc(s["html"])}</li>'
-            for s in hit["snippets"]
-        )
-        out.append(f'<ul class="snippets">{items}</ul>')
+    return meta
+
+
+def _hit_matches(hit: dict) -> str:
+    """ "12 matches in this document, on 3 pages" (or "" when not counted)."""
     pages = hit["matched_pages"]
     on_pages = f"{pages} page{'s' if pages != 1 else ''}" if pages else ""
     if hit["matches"]:
@@ -214,19 +235,10 @@ def render_hit(hit: dict) -> SafeString:
         plus = "+" if hit["matches_truncated"] else ""
         where = f", on {on_pages}" if pages else ""
         noun = "matches" if n != 1 else "match"
-        out.append(f'<p class="matches">{n:,}{plus} {noun} in this document{where}</p>')
-    elif pages:
-        out.append(f'<p class="matches">Matches on {on_pages} in this document</p>')
-    if hit["companies"] or hit["systems"]:
-        tags = [
-            f'<li><span class="tag tag--company">{e(c)}</span></li>' for c in hit["companies"][:6]
-        ]
-        tags += [
-            f'<li><span class="tag tag--system">{e(s)}</span></li>' for s in hit["systems"][:6]
-        ]
-        out.append('<ul class="tags" aria-label="Tags">' + "".join(tags) + "</ul>")
-    out.append("</li>")
-    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+        return f'<p class="matches">{n:,}{plus} {noun} in this document{where}</p>'
+    if pages:
+        return f'<p class="matches">Matches on {on_pages} in this document</p>'
+    return ""
 
 
 def _esc(value) -> str:

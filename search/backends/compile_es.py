@@ -451,13 +451,7 @@ class _Compiler:
                 }
             }
         if isinstance(node, AtLeast):
-            # A matched item adds MATCHED_WEIGHT: how many match ranks first.
-            items = []
-            for item in node.items:
-                q = self.compile(item)
-                bonus = {"constant_score": {"filter": q, "boost": MATCHED_WEIGHT}}
-                items.append({"bool": {"should": [bonus, q], "minimum_should_match": 1}})
-            return {"bool": {"should": items, "minimum_should_match": node.minimum}}
+            return self.at_least(node)
         if isinstance(node, Not):
             return {"bool": {"must": [MATCH_ALL], "must_not": [self.compile(node.item)]}}
         if isinstance(node, Boost):
@@ -469,6 +463,15 @@ class _Compiler:
         if isinstance(node, Term | Phrase | Prefix | Fuzzy):
             return self.leaf(node)
         raise QueryError(f"Cannot compile {node!r}.")
+
+    def at_least(self, node: AtLeast) -> dict[str, Any]:
+        """A matched item adds MATCHED_WEIGHT: how many items match ranks first."""
+        items = []
+        for item in node.items:
+            q = self.compile(item)
+            bonus = {"constant_score": {"filter": q, "boost": MATCHED_WEIGHT}}
+            items.append({"bool": {"should": [bonus, q], "minimum_should_match": 1}})
+        return {"bool": {"should": items, "minimum_should_match": node.minimum}}
 
     def leaf(self, node) -> dict[str, Any]:
         f = node.field

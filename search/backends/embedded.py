@@ -330,51 +330,16 @@ class EmbeddedBackend(SearchBackend):
             facets = _empty_facets(request) if request.facets else {}
             return SearchResult(0, [], facets, notes)
         searcher, page_searcher = searchers
-        expander = self._expander(searcher)
-        base, facet_filters = self._queries(request, expander, notes)
+        base, facet_filters = self._queries(request, self._expander(searcher), notes)
         main = ct.conjunction(base + list(facet_filters.values()))
-        deadline = request.deadline
-
-        facets: dict[str, list[FacetValue]] = {}
-        key = self._facet_key(request) if request.facets else None
-        cached = self._facet_cache.get(key) if key is not None else None
-        if cached is not None:
-            total, counts = cached
-            for f in FACETS:
-                facets[f] = facet_order(
-                    counts[f], request.filters.get(f, []), f, request.facet_size
-                )
-        elif request.facets:
-            # Multi-select: a facet with a selection is counted without its own filter.
-            free = [f for f in FACETS if f not in facet_filters]
-            aggs: dict[str, Any] = {}
-            for f in free:
-                aggs.update(_facet_aggs(f, request))
-            aggs["_total"] = {"value_count": {"field": "id"}}
-            res = searcher.aggregate(main, aggs)
-            total = int(res["_total"]["value"])
-            counts = {f: _buckets(res, f) for f in free}
-            for f in facet_filters:
-                if deadline is not None and deadline.expired():
-                    notes.append(_CUT_FACETS)
-                    counts.update({g: {} for g in facet_filters if g not in counts})
-                    break
-                others = [q for g, q in facet_filters.items() if g != f]
-                res_f = searcher.aggregate(ct.conjunction(base + others), _facet_aggs(f, request))
-                counts[f] = _buckets(res_f, f)
-            for f in FACETS:
-                facets[f] = facet_order(
-                    counts[f], request.filters.get(f, []), f, request.facet_size
-                )
-            if not any(n in (_CUT_FACETS,) for n in notes):
-                self._facet_cache.put(key, (total, counts))
+        if request.facets:
+            total, facets = self._facets(searcher, request, base, facet_filters, notes)
         else:
-            total = searcher.search(main, 1, count=True).count
-
+            total, facets = searcher.search(main, 1, count=True).count, {}
         if request.size == 0:
             return SearchResult(total, [], facets, notes)
-        if deadline is not None:
-            deadline.check("counting the matches")
+        if request.deadline is not None:
+            request.deadline.check("counting the matches")
         if request.sort == "relevance":
             ranked = _by_relevance(searcher, main, request)
         else:
@@ -391,18 +356,25 @@ class EmbeddedBackend(SearchBackend):
                     sort_values=sort_values,
                 )
             )
-        if request.snippets > 0 and hits and deadline is not None and deadline.expired():
-            notes.append(_CUT_SNIPPETS)
-        elif request.snippets > 0 and hits:
-            highlighter = highlighter_for(request.parsed)
-            if not highlighter.empty:
-                texts = _page_texts(page_searcher(), [h.id for h in hits])
-                for hit in hits:
-                    matches = _fill_snippets(
-                        hit, highlighter, texts.get(hit.id, []), request.snippets
-                    )
-                    hit.matches = count_hits(matches)
+        if request.snippets > 0 and hits:
+            _snippets(hits, request, page_searcher, notes)
         return SearchResult(total, hits, facets, notes)
+
+    def _facets(self, searcher, request: SearchRequest, base, facet_filters, notes):
+        """(total, facet values): multi-select counts, each facet with a selection
+        counted without its own filter; cached per query and index state."""
+        key = self._facet_key(request)
+        cached = self._facet_cache.get(key)
+        if cached is None:
+            cached = _count_facets(searcher, request, base, facet_filters, notes)
+            if _CUT_FACETS not in notes:
+                self._facet_cache.put(key, cached)
+        total, counts = cached
+        facets = {
+            f: facet_order(counts[f], request.filters.get(f, []), f, request.facet_size)
+            for f in FACETS
+        }
+        return total, facets
 
     def _expander(self, searcher: tantivy.Searcher) -> ct.Expander:
         """One Expander (and its memo of stem families) per index state: the term
@@ -444,14 +416,7 @@ class EmbeddedBackend(SearchBackend):
         deadline = request.deadline
         if ordered and not (request.sort == "relevance" and request.parsed.is_match_all):
             for rows in _ordered_batches(searcher, main, request):
-                if deadline is not None:
-                    deadline.check("reading the matches")
-                if not fields:
-                    yield from (Hit(doc_id) for doc_id, _ in rows)
-                else:
-                    yield from _hits_with_fields(
-                        searcher, rows, highlighter, texts_searcher, request
-                    )
+                yield from _batch_hits(searcher, rows, fields, highlighter, texts_searcher, request)
             return
         last: int | None = None
         while True:
@@ -727,6 +692,52 @@ def _by_relevance(searcher: tantivy.Searcher, query: Query, request: SearchReque
         (score, address, [score, doc_id, first + n])
         for n, ((score, address), doc_id) in enumerate(zip(rows, ids, strict=True))
     ]
+
+
+def _count_facets(searcher, request: SearchRequest, base, facet_filters, notes):
+    """(total, {facet: {value: count}}) from one aggregation, plus one per facet with a
+    selection; those left when the deadline passes are left out, with a note."""
+    main = ct.conjunction(base + list(facet_filters.values()))
+    free = [f for f in FACETS if f not in facet_filters]
+    aggs: dict[str, Any] = {}
+    for f in free:
+        aggs.update(_facet_aggs(f, request))
+    aggs["_total"] = {"value_count": {"field": "id"}}
+    res = searcher.aggregate(main, aggs)
+    counts = {f: _buckets(res, f) for f in free}
+    for f in facet_filters:
+        if request.deadline is not None and request.deadline.expired():
+            notes.append(_CUT_FACETS)
+            counts.update({g: {} for g in facet_filters if g not in counts})
+            break
+        others = [q for g, q in facet_filters.items() if g != f]
+        res_f = searcher.aggregate(ct.conjunction(base + others), _facet_aggs(f, request))
+        counts[f] = _buckets(res_f, f)
+    return int(res["_total"]["value"]), counts
+
+
+def _snippets(hits: list[Hit], request: SearchRequest, page_searcher, notes: list[str]) -> None:
+    """Fill the hits' snippets and match counts (left out, with a note, past the deadline)."""
+    if request.deadline is not None and request.deadline.expired():
+        notes.append(_CUT_SNIPPETS)
+        return
+    highlighter = highlighter_for(request.parsed)
+    if highlighter.empty:
+        return
+    texts = _page_texts(page_searcher(), [h.id for h in hits])
+    for hit in hits:
+        matches = _fill_snippets(hit, highlighter, texts.get(hit.id, []), request.snippets)
+        hit.matches = count_hits(matches)
+
+
+def _batch_hits(searcher, rows, fields, highlighter, texts_searcher, request) -> Iterator[Hit]:
+    """One ordered scan batch as hits, after checking the request's deadline."""
+    if request.deadline is not None:
+        request.deadline.check("reading the matches")
+    if not fields:
+        yield from (Hit(doc_id) for doc_id, _ in rows)
+    else:
+        yield from _hits_with_fields(searcher, rows, highlighter, texts_searcher, request)
 
 
 def _ordered_batches(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
