@@ -179,6 +179,10 @@ FETCHER_MAX_DURATION = env.float("DATASCORES_FETCHER_MAX_DURATION", default=300.
 # Private networks the fetcher may reach even with private addresses refused (CIDRs),
 # e.g. an intranet mirror of a council site.
 FETCHER_ALLOWED_NETWORKS = env.list("DATASCORES_FETCHER_ALLOWED_NETWORKS", default=[])
+# Connections at once to one host (shared through Redis when Redis is the broker), and
+# pages one scrape run fetches at once.
+FETCHER_HOST_CONCURRENCY = env.int("DATASCORES_FETCHER_HOST_CONCURRENCY", default=2)
+SCRAPER_CONCURRENCY = env.int("DATASCORES_SCRAPER_CONCURRENCY", default=4)
 
 # --- WhatDoTheyKnow / Alaveteli importer (foi/) ------------------------------------------
 # Any Alaveteli site works (AskTheEU, FYI.org.nz, ...). WhatDoTheyKnow's house rules ask

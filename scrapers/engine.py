@@ -82,7 +82,7 @@ class Scrape:
         self.job = job
         self.source = Source.objects.select_related("authority").get(pk=job.params["source_id"])
         self.fetcher = fetcher or get_fetcher()
-        self.concurrency = concurrency or int(getattr(settings, "SCRAPER_CONCURRENCY", 4))
+        self.concurrency = concurrency or settings.SCRAPER_CONCURRENCY
         self.reporter = Reporter(job, clock=clock)
         self.domains = self.source.domains
         self.include = self.source.include_patterns

@@ -23,7 +23,6 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urljoin
 
 import requests
@@ -207,10 +206,6 @@ def read_body(
     return bytes(out)
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def _http_date_ok(value: str) -> bool:
     return email.utils.parsedate_tz(value) is not None
 
@@ -314,27 +309,21 @@ class Fetcher:
         limiter: RateLimiter | RedisRateLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.user_agent: str = user_agent or str(
-            _setting("FETCHER_USER_AGENT", "DataScoresBot/0.1 (+https://data-scores.org/about)")
-        )
+        self.user_agent: str = user_agent or str(settings.FETCHER_USER_AGENT)
         self.allow_private: bool = bool(
-            _setting("FETCHER_ALLOW_PRIVATE", False) if allow_private is None else allow_private
+            settings.FETCHER_ALLOW_PRIVATE if allow_private is None else allow_private
         )
         self.min_interval: float = float(
-            _setting("FETCHER_MIN_INTERVAL", 1.0) if min_interval is None else min_interval
+            settings.FETCHER_MIN_INTERVAL if min_interval is None else min_interval
         )
-        self.timeout: float = float(
-            _setting("FETCHER_TIMEOUT", 30.0) if timeout is None else timeout
-        )
-        self.max_bytes: int = int(
-            _setting("MAX_FILE_SIZE", 100 * 1024 * 1024) if max_bytes is None else max_bytes
-        )
+        self.timeout: float = float(settings.FETCHER_TIMEOUT if timeout is None else timeout)
+        self.max_bytes: int = int(settings.MAX_FILE_SIZE if max_bytes is None else max_bytes)
         self.obey_robots = obey_robots
         # A server that drips a byte at a time never trips the per-read timeout; this
         # bounds the whole download.
-        self.max_duration: float = float(_setting("FETCHER_MAX_DURATION", 300.0))
+        self.max_duration: float = float(settings.FETCHER_MAX_DURATION)
         # Addresses reachable even when allow_private is False (an intranet source, a test server).
-        networks = _setting("FETCHER_ALLOWED_NETWORKS", ())
+        networks = settings.FETCHER_ALLOWED_NETWORKS
         if isinstance(networks, str):
             networks = [n for n in networks.split(",") if n.strip()]
         self.allowed_networks: Sequence[netguard.IPNetwork] = tuple(
@@ -347,7 +336,7 @@ class Fetcher:
         self.clock = clock
         self.robots = RobotsCache(clock=clock)
         self.limiter = limiter or RateLimiter(
-            clock=clock, concurrency=int(_setting("FETCHER_HOST_CONCURRENCY", 2))
+            clock=clock, concurrency=int(settings.FETCHER_HOST_CONCURRENCY)
         )
         self._local = threading.local()
 
@@ -645,8 +634,8 @@ def get_fetcher() -> Fetcher:
         if _fetcher is None:
             _fetcher = Fetcher(
                 limiter=limiter_from_settings(
-                    str(_setting("CELERY_BROKER_URL", "")),
-                    concurrency=int(_setting("FETCHER_HOST_CONCURRENCY", 2)),
+                    str(settings.CELERY_BROKER_URL),
+                    concurrency=int(settings.FETCHER_HOST_CONCURRENCY),
                 )
             )
         return _fetcher

@@ -182,3 +182,10 @@ def test_images_whose_magic_is_not_followed_by_a_header_are_not_images():
     bmp = bytearray(_image("BMP"))
     bmp[14:18] = (99).to_bytes(4, "little")  # no DIB header is 99 bytes long
     assert sniff_mime(bytes(bmp)) != "image/bmp"
+
+
+def test_pdf_header_followed_by_a_long_run_of_digits_is_typed_and_objects_still_found():
+    # A hostile page of digits once made the object pattern backtrack quadratically.
+    assert sniff_mime(b"%PDF-1.4\n" + b"7" * 200_000, "x.pdf") == "text/plain"
+    body = b"%PDF-1.4\n" + b"7" * 2_000 + b"\n12 0 obj\n<< >>\nendobj\n"
+    assert sniff_mime(body, "x.pdf") == "application/pdf"
