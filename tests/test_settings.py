@@ -103,3 +103,24 @@ def test_templates_use_no_inline_styles_or_scripts_the_policy_would_block():
         text = path.read_text()
         assert "style=" not in text, path
         assert "<script>" not in text and "onclick=" not in text, path
+
+
+def test_deploy_checks_pass_with_production_settings(tmp_path):
+    """`manage.py check --deploy` finds no error in the production configuration."""
+    full = {
+        **os.environ,
+        "DATASCORES_HOME": str(tmp_path),
+        "DATASCORES_PRODUCTION": "1",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k8#Jf2!qZ9x@Lm4$Vb7^Rt1&Yp6*Hn3(Wc5)Ed0-Sa_Ug+Io=Pl[Ok]Ij",
+    }
+    full.pop("DJANGO_SETTINGS_MODULE", None)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=REPO,
+        env=full,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "ERRORS" not in run.stderr
