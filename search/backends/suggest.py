@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from search.highlight import osa_distance
 from search.query import ParsedQuery, Term, fold, leaves
 
 NAME_FACETS = {"council": "authority", "company": "company", "system": "system"}
@@ -24,24 +25,8 @@ RARE = 2  # a word held by fewer documents than this gets a suggestion
 CANDIDATES = 3000  # most frequent indexed words sharing the first letter, per field
 
 
-def distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (a transposition is one edit), or limit + 1
-    as soon as it must exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+# One edit-distance rule for suggestions and for fuzzy highlighting.
+distance = osa_distance
 
 
 def best_match(word: str, vocabulary: list[tuple[str, int]]) -> str | None:
