@@ -45,6 +45,8 @@ def ids(query: str = "", **kw) -> set[int]:
 
 
 def test_build_index_doc_gathers_pages_sources_dates_and_tags(monkeypatch):
+    # transactional tests flush the vocabulary the migration loaded: load it again
+    call_command("load_vocabularies", no_retag=True, verbosity=0)
     doc = make_document(
         ["first page", "second page"],
         title="Risk report",
