@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from datascores.documents.models import Document
+from datascores.entities.models import Candidate
 
 # Read-only tests over data the module fixture commits once (outside any test transaction).
 pytestmark = [pytest.mark.corpus, pytest.mark.slow, pytest.mark.django_db]
@@ -33,7 +34,9 @@ def ingested(corpus_dir, django_db_setup, django_db_blocker):
         docs = {name: Document.objects.get(pk=row["document_id"]) for name, row in rows.items()}
         texts = {name: {p.number: p.text for p in d.pages.all()} for name, d in docs.items()}
         yield labels, rows, docs, texts
+        # Tagging proposed candidates too; left behind, they leak into later tests' queues.
         Document.objects.all().delete()
+        Candidate.objects.all().delete()
 
 
 def test_every_file_is_done(ingested):
