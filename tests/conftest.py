@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.browser import browser  # noqa: F401 (the fixture every browser test uses)
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("DATASCORES_CORPUS", REPO.parent / "shared" / "corpus"))
 

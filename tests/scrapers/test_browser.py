@@ -5,9 +5,6 @@ Skips when /usr/bin/chromium or Playwright is missing (never downloads a browser
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -15,43 +12,11 @@ from datascores.documents.models import Source as DocSource
 from datascores.documents.models import SourceKind
 from datascores.jobs.models import Job
 from datascores.jobs.progress import Reporter, create_job
+from tests.browser import MARKS, expect
 
 from .test_engine import make_source, scrape
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def expect(locator):
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+pytestmark = MARKS
 
 
 def logged_in_page(browser, live_server):

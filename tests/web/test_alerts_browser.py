@@ -8,7 +8,6 @@ import re
 import pytest
 
 from .test_browser import CHROMIUM, expect, new_page, shot
-from .test_browser import browser as browser
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,50 +14,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser import ARGS, CHROMIUM, MARKS, expect  # noqa: F401 (shared with the other browser tests)
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-# Transactional (the live server runs in another thread and must see committed rows);
-# no serialized_rollback, which re-inserts content types a flush has already recreated
+# No serialized_rollback, which re-inserts content types a flush has already recreated
 # when the whole suite runs. Each test makes what it needs instead (see ``site``).
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def expect(locator):
-    """Playwright's auto-waiting assertions. They run in Playwright's own script world,
-    so the site's Content-Security-Policy (no eval) does not stop them, as it stops
-    page.wait_for_function."""
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
-    # the test itself are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+pytestmark = MARKS
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .test_browser import CHROMIUM, browser, expect, new_page, shot, site  # noqa: F401
+from .test_browser import CHROMIUM, expect, new_page, shot, site  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

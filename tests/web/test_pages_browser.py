@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from .test_browser import ARGS, CHROMIUM, expect, new_page, shot
-from .test_browser import browser as browser
 from .test_pages import pdf_document
 
 pytestmark = [
