@@ -12,7 +12,8 @@ import urllib.request
 import pytest
 
 from .conftest import REPO
-from .integration.conftest import clean_env, free_port, manage, wait_until
+from .integration.conftest import clean_env, manage, wait_until
+from .processes import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO
+from ..processes import free_port, worker_argv
 
 FAST = {
     "DATASCORES_LEASE_SECONDS": "4",
@@ -33,12 +34,6 @@ FAST = {
     "DATASCORES_LOG_LEVEL": "INFO",
 }
 FINAL = ("done", "failed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(predicate, timeout: float, what: str, every: float = 0.3):
@@ -116,27 +111,7 @@ class Home:
 
     def worker(self, concurrency: int = 2, name: str = "w") -> subprocess.Popen:
         """A bare Celery worker (no supervisor), so a test can kill its main process."""
-        return self.spawn(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "datascores",
-                "worker",
-                "-Q",
-                "extract,ocr,index",
-                "--concurrency",
-                str(concurrency),
-                "--loglevel",
-                "INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"{name}-{self.path.name}@%h",
-            ],
-            "worker.log",
-        )
+        return self.spawn(worker_argv(concurrency, f"{name}-{self.path.name}@%h"), "worker.log")
 
     def beat(self) -> subprocess.Popen:
         return self.spawn(

@@ -24,12 +24,6 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment a fresh process of ours would have, pointed at `home`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}

@@ -12,7 +12,8 @@ import pytest
 
 from ..conftest import REPO
 from ..documents import fixtures
-from .conftest import clean_env, free_port, manage, wait_until
+from ..processes import free_port, worker_argv
+from .conftest import clean_env, manage, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -44,22 +45,7 @@ def test_celery_worker_over_redis_processes_ingest(tmp_path, inbox, redis_url):
     env = clean_env(home, CELERY_BROKER_URL=redis_url)
     assert manage(env, "migrate", "-v0").returncode == 0
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "datascores",
-            "worker",
-            "-Q",
-            "extract,ocr,index",
-            "--concurrency",
-            "2",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        worker_argv(2),
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

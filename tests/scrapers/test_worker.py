@@ -14,7 +14,8 @@ import pytest
 import requests
 
 from tests.fetch.conftest import LocalServer, Reply
-from tests.integration.conftest import REPO, clean_env, free_port, manage, reachable, wait_until
+from tests.integration.conftest import REPO, clean_env, manage, reachable, wait_until
+from tests.processes import free_port
 
 pytestmark = pytest.mark.integration
 REDIS_URL = "redis://127.0.0.1:6379/14"  # not the integration tests' database
