@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
 import sys
 
 
@@ -19,3 +21,17 @@ def worker_argv(concurrency: int = 2, name: str | None = None) -> list[str]:
     argv += ["-Q", "extract,ocr,index", "--concurrency", str(concurrency)]
     argv += ["--loglevel", "INFO", "--without-gossip", "--without-mingle"]
     return argv + (["-n", name] if name else [])
+
+
+def stop(proc: subprocess.Popen | None, timeout: float = 30) -> str:
+    """SIGTERM, then SIGKILL after `timeout`; what the process printed, if it was piped."""
+    if proc is None:
+        return ""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.stdout.read() if proc.stdout else ""

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Home, alive, children_of, free_port, stop, wait_until
+from ..processes import free_port, stop
+from .conftest import Home, alive, children_of, wait_until
 from .test_workers import inputs
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.slow]

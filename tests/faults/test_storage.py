@@ -20,7 +20,8 @@ from datascores.documents.models import Blob, Document, Status
 from datascores.documents.pipeline import ingest_bytes, inline_processing, recover
 
 from ..documents import fixtures
-from .conftest import Home, sha, stop, wait_until
+from ..processes import stop
+from .conftest import Home, sha, wait_until
 from .test_workers import ingest_queued, inputs
 
 pytestmark = [pytest.mark.faults]

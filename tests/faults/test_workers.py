@@ -11,7 +11,8 @@ import pytest
 from datascores.documents.leases import Owner
 
 from ..documents import fixtures
-from .conftest import Home, alive, children_of, sha, stop, wait_until
+from ..processes import stop
+from .conftest import Home, alive, children_of, sha, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.integration, pytest.mark.slow]
 

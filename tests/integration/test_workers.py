@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import urllib.request
@@ -12,7 +11,7 @@ import pytest
 
 from ..conftest import REPO
 from ..documents import fixtures
-from ..processes import free_port, worker_argv
+from ..processes import free_port, stop, worker_argv
 from .conftest import clean_env, manage, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -28,16 +27,6 @@ def inbox(tmp_path):
     (d / "broken.pdf").write_bytes(fixtures.text_pdf()[:700])
     (d / "reply.eml").write_bytes(fixtures.eml_file(attachment=fixtures.docx_file()))
     return d
-
-
-def _stop(proc: subprocess.Popen) -> str:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    return proc.stdout.read() if proc.stdout else ""
 
 
 def test_celery_worker_over_redis_processes_ingest(tmp_path, inbox, redis_url):
@@ -75,7 +64,7 @@ def test_celery_worker_over_redis_processes_ingest(tmp_path, inbox, redis_url):
         # The worker survived the bomb and the broken file.
         assert worker.poll() is None
     finally:
-        log = _stop(worker)
+        log = stop(worker)
     # The work went through the worker, not the ingest process.
     assert "datascores.documents.tasks.process_document" in log
     assert "datascores.documents.tasks.ocr_document" in log
@@ -122,5 +111,5 @@ def test_datascores_serve_runs_the_embedded_worker(tmp_path, inbox):
         worker_log = (home / "worker.log").read_text()
         assert "process_document" in worker_log
     finally:
-        _stop(server)
+        stop(server)
     assert not (home / "worker.pid").exists()

@@ -5,7 +5,6 @@ moves until the run finishes."""
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -15,21 +14,11 @@ import requests
 
 from tests.fetch.conftest import LocalServer, Reply
 from tests.integration.conftest import REPO, clean_env, manage, reachable, wait_until
-from tests.processes import free_port
+from tests.processes import free_port, stop
 
 pytestmark = pytest.mark.integration
 REDIS_URL = "redis://127.0.0.1:6379/14"  # not the integration tests' database
 PAGES = 30
-
-
-def stop(proc: subprocess.Popen) -> str:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    return proc.stdout.read() if proc.stdout else ""
 
 
 @pytest.fixture
