@@ -33,15 +33,17 @@ MAX_PER_DOCUMENT = 20
 SENTENCE_CHARS = 400
 
 # A name's words: capitalised (Kent, McAfee), odd case (iTrent), acronyms, digits.
-_WORD = r"(?:[A-Z][\w'’&.-]*|[a-z]+[A-Z][\w'’.-]*|\d[\w.-]*)"
-# Spaces only: no name spans lines or table cells.
-_JOIN = r"(?: +(?:and|of|for|&|upon|le|-|of the|for the|and the) +| +)"
+_WORD = r"(?:[A-Z][\w'’&.-]*\+?|[a-z]+[A-Z][\w'’.-]*\+?|\d[\w.-]*)"
+# Spaces only, at most two: no name spans lines or table cells (three spaces, a tab or a bar).
+_JOIN = r"(?: {1,2}(?:and|of|for|&|upon|le|-|of the|for the|and the) {1,2}| {1,2})"
 _NAME = rf"{_WORD}(?:{_JOIN}{_WORD}){{0,11}}"
 
 _COMPANY_SUFFIX = (
     r"(?:Ltd\.?|Limited|plc|PLC|Plc|LLP|Inc\.?|LLC|Corporation|Corp\.?|GmbH|B\.V\.|N\.V\.|S\.A\.)"
 )
-_COMPANY_RE = re.compile(rf"(?<![\w'’])({_NAME}) *,? +{_COMPANY_SUFFIX}(?![\w])")
+_COMPANY_RE = re.compile(
+    rf"(?<![\w'’])({_NAME}(?: \((?:UK|Europe|International)\))?) *,? +{_COMPANY_SUFFIX}(?![\w])"
+)
 _COMPANY_CUES = (
     r"supplied by",
     r"provided by",
@@ -53,16 +55,29 @@ _COMPANY_CUES = (
     r"procured from",
     r"hosted by",
     r"built by",
-    r"supplier(?: is| was|,)?",
-    r"vendor(?: is| was|,)?",
-    r"provider(?: is| was|,)?",
+    r"(?:supplier|vendor|provider|manufacturer|developer)(?: is| was| name)?(?: *[:,–-])?",
+    r"(?:share|shares|shared|sharing)(?: data| information)? with",
     r"agreement with",
     r"partnership with",
+    r"partnered with",
+    r"(?:now )?owned by",
+    r"acquired by",
+    r"now part of",
+    r"(?:a )?(?:subsidiary|division|product) of",
+    r"formerly(?: known as)?",
+    r"previously(?: known as)?",
+    r"trading as",
+    r"(?:carried out|undertaken|delivered|run|operated|maintained|managed|administered|"
+    r"performed|designed|produced|commissioned)(?: [a-z]+){0,3} by",
+    r"(?:commissioned|sourced|obtained|leased|rented) from",
+    r"(?:contractor|partner|reseller)(?: is| was|,)",
 )
 # "Synectics Solutions", "Dr Foster Intelligence": words companies end their names with.
 _COMPANY_ENDS = (
-    "Solutions|Technologies|Analytics|Software|Consulting|Consultancy|Partners|Associates|"
-    "Intelligence|Labs|Networks|Informatics|Systems"
+    "Solutions|Technologies|Technology|Analytics|Software|Consulting|Consultancy|Partners|"
+    "Associates|Intelligence|Labs|Networks|Informatics|Systems|Group|Healthcare|Computing|"
+    "Digital|Medical|International|Global|Holdings|Innovations|Insights|UK|"
+    "Association|Institute|Foundation|Society|Federation|Alliance"
 )
 _COMPANY_END_RE = re.compile(rf"(?<![\w'’])({_NAME} +(?:{_COMPANY_ENDS}))(?![\w'’-])")
 _CUE_RE = re.compile(rf"\b(?i:{'|'.join(_COMPANY_CUES)}) +(?:the +)?(?:company +|firm +)?({_NAME})")
@@ -70,28 +85,84 @@ _SYSTEM_WORDS = (
     "system|systems|software|database|platform|tool|toolkit|solution|application|app|"
     "module|portal|product|package|suite|dashboard|model|engine|analytics|hub|record|"
     "gazetteer|service desk|case management|index|extract|dataset|data set|register|"
-    "scorecard|matrix|checker|calculator|profiler"
+    "scorecard|matrix|checker|calculator|profiler|tracker|predictor|directory|gateway|viewer"
 )
 # "the X system", "X software", "X electronic patient record": up to two lower-case words
 # between the name and the word that says it is a product. A capitalised "System" is part
 # of the name ("Welsh Patient Administration System").
-_SYSTEM_RE = re.compile(rf"(?<![\w'’])({_NAME}) +(?:[a-z][a-z-]+ +){{0,2}}(?i:({_SYSTEM_WORDS}))\b")
-_THE_SYSTEM_RE = re.compile(
-    rf"\b(?:the|a|an|our|its|their) +({_NAME}) +(?:[a-z][a-z-]+ +){{0,2}}(?i:({_SYSTEM_WORDS}))\b"
-)
-# "uses TrakCare, supplied by InterSystems": the thing supplied is a product.
+# The product word is capitalised only right after the name ("funded the Predictor tool":
+# not "Authority ... Predictor").
+_PRODUCT_TAIL = rf"(?: +(?:[a-z][a-z-]+ +){{1,3}}({_SYSTEM_WORDS})| +(?i:({_SYSTEM_WORDS})))\b"
+_SYSTEM_RE = re.compile(rf"(?<![\w'’])({_NAME}){_PRODUCT_TAIL}")
+_THE_SYSTEM_RE = re.compile(rf"\b(?:the|a|an|our|its|their) +({_NAME}){_PRODUCT_TAIL}")
+# "uses TrakCare, supplied by InterSystems", "PPM+, which was developed in-house": the
+# thing supplied is a product.
 _SUPPLIED_RE = re.compile(
-    rf"(?<![\w'’])({_NAME}) *,? +(?:is +|was +|are +|were +)?"
-    r"(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold) +by\b"
+    rf"(?<![\w'’])({_NAME}) *,? +(?:(?:which|that) +)?(?:is +|was +|are +|were +|has been +)?"
+    r"(?:(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold|designed|owned) +by\b|"
+    r"(?i:developed|built|designed) +(?:in[- ]house|internally)\b)"
 )
+# "Nexus, a data collection service supplied by Wonde", "Aristotle is a business
+# intelligence platform": a product described; "Quantexa, a data analytics company".
+_APPOSITIVE_RE = re.compile(
+    rf"(?<![\w'’])({_NAME})(?: *,| +(?:is|was)) +(?:a|an|the|our|its|their) +"
+    r"(?:[\w-]+ +){0,4}?"
+    rf"(?:(?P<org>company|firm|supplier|provider|vendor|consultancy|start-?up|business)|"
+    rf"(?i:{_SYSTEM_WORDS}|service))\b"
+)
+# "The system is Abritas", "our patient record is PPM+", "known as DAL": a product named.
+_NAMED_RE = re.compile(
+    rf"(?:\b(?i:{_SYSTEM_WORDS}) +(?:is|was|are|will be|has been) +(?:called +|known as +|named +)?"
+    rf"|\b(?:known as|called|named|branded as|entitled) +)(?:the +)?({_NAME})"
+)
+# "iTrent from MHR", "qXR from Qure.ai": a product from its maker.
+_X_FROM_Y = re.compile(rf"(?<![\w'’])({_NAME}) +from +(?:the +)?({_NAME})")
+# "Agresso (Unit4 Business World)", "the Firmstep platform (Granicus)",
+# "Community Risk Management Information System (CRMIS)": a name in brackets after a name.
+_BRACKET_RE = re.compile(
+    rf"(?<![\w'’])({_NAME})( +(?:[a-z][a-z-]+ +){{0,3}}?(?i:{_SYSTEM_WORDS}))? +\(({_NAME})\)"
+)
+# "Liquidlogic's Early Help Module": a known vendor's product.
+_POSSESSIVE_RE = re.compile(rf"['’]s +({_NAME})")
+# "SystmOne", "iTrent", "ContrOCC": a word with a capital inside names a product or firm.
+_CAMEL_RE = re.compile(r"(?<![\w'’.-])((?:[A-Z][a-z]+|[a-z]{1,3})[A-Z][\w]*\+?)(?![\w'’-])")
+# "a system called “Beacon”", "the 'Family Context' tool": a name in quotation marks.
+_QUOTED_RE = re.compile(rf"[\"“‘']({_NAME})[\"”’'](?![\w])")
+_PRODUCT_NEAR = re.compile(
+    rf"\b(?:{_SYSTEM_WORDS}|supplied|provided|supplier|vendor|licen[cs]es?|licensed|"
+    r"procured|purchased|uses|used|using|deployed|implemented|subscription)\b",
+    re.I,
+)
+# "• Abritas – housing register and lettings system", "Finance: Agresso (Unit4)": a list
+# of products, one a line, with what each is for.
+_LISTED_RE = re.compile(
+    r"^[ \t]*([•·*▪◦-]|\d{1,2}[.)])?[ \t]*([A-Z][\w'’&/ -]{0,40}?)[ \t]*(?::|–|—| - )[ \t]*"
+    r"([^\n]{0,160})",
+    re.M,
+)
+_PRODUCT_WORD = re.compile(rf"\b(?i:{_SYSTEM_WORDS})\b")
+# Labels that say the value is a product: "Finance system: Agresso", "Housing: Orchard".
+_FUNCTION_LABEL = re.compile(
+    rf"\b(?i:{_SYSTEM_WORDS}|supplier|vendor|provider|finance|payroll|hr|human resources|"
+    r"housing|revenues?|benefits|council tax|planning|building control|licensing|crm|erp|gis|"
+    r"social care|children's services|adults'? services|education|schools|admissions|"
+    r"case management|intelligence|analysis|reporting|mapping|fraud|payments|parking|"
+    r"libraries|waste|highways|environmental health|customer contact|telephony|youth justice|"
+    r"early help|policing|crime recording|command and control|custody|forensics)\b"
+)
+_LISTED_VALUE = re.compile(rf"({_NAME})[ \t]*(?:$|[,;(]| - | – |\.\s| supplied| provided| from)")
+_AND_SPLIT = re.compile(r" {1,2}(?:and|&) {1,2}")
 # "uses Abritas for allocations", "has deployed Athena": a product used or bought.
 _USES_RE = re.compile(
-    r"\b(?:uses|use|used|using|licenses|licences|subscribes to|bought|purchased|procured|"
-    r"implemented|deployed|adopted|introduced|piloted|operates|installed|replaced) +"
+    r"\b(?:uses|use|used|using|utilises|utilise|employs|licenses|licences|"
+    r"subscribes? to|subscribed to|(?:licen[cs]es?|subscriptions?|contracts?) for|"
+    r"bought|purchased|procured|implemented|deployed|adopted|introduced|piloted|trialled|"
+    r"trialed|operates|installed|replaced|(?:switched|moved|migrated|upgraded) to|"
+    r"rolled out|relies on) +"
     rf"(?:the +)?({_NAME})"
 )
 # "the cost calculator from iESE": who a product comes from.
-_FROM_RE = re.compile(rf"\b(?i:{_SYSTEM_WORDS}) +from +({_NAME})")
+_FROM_RE = re.compile(rf"\b(?i:{_SYSTEM_WORDS}|service|services|licences?) +from +({_NAME})")
 # "hosted on Microsoft Azure", "built on Microsoft Power BI": a platform.
 _ON_RE = re.compile(rf"\b(?:hosted|runs?|running|built|based|held) (?:on|in) +({_NAME})")
 # "Connect (the force records management system supplied by NEC)"
@@ -130,6 +201,7 @@ _BODY_HEADS = (
     "Unit",
     "Group",
     "Centre",
+    "University",
 )
 
 
@@ -137,6 +209,17 @@ _BODY_HEADS = (
 # that says public service ("Kent Fire and Rescue Service", "NHS Shared Business Services").
 def _split(text: str) -> list[str]:
     return text.split()
+
+
+CAMEL_WORDS = frozenset(
+    _split(
+        """
+    iPhone iPhones iPad iPads iPod LinkedIn YouTube WhatsApp PhD PhDs eBay PayPal FaceTime
+    JavaScript McDonald McDonalds MacDonald McKenzie McLaren eMail eLearning eForm eForms
+    OneDrive PowerPoint SharePoint
+    """
+    )
+)
 
 
 _WEAK_HEADS = frozenset(
@@ -159,6 +242,7 @@ _PUBLIC_WORDS = frozenset(
     Pensions Employment Veterans Armed Forces Defence Parole Legal Aid Valuation Registers
     Scotland Wales Ireland England Northern Metropolitan District Shared Business Support
     Commissioning Ambulance Mental Primary Community Hospital Hospitals Authority Agency
+    Crime Organised Violence Reduction Justice Safety
     """
     )
 )
@@ -178,6 +262,7 @@ _STRONG_HEADS = frozenset(
         "Commission",
         "Inspectorate",
         "Ombudsman",
+        "University",
     }
 )
 _INTERNAL_HEADS = frozenset({"Department", "Directorate", "Unit", "Office"})
@@ -185,7 +270,8 @@ _BODY_RE = re.compile(rf"(?<![\w'’])({_NAME})(?![\w])")
 _BODY_HEAD_SET = frozenset(h.split()[-1] for h in _BODY_HEADS)
 _LIST_SPLIT = re.compile(
     r"\b(?:Council|Councils|Trust|Board|Service|Services|Authority|Agency|Police|PCT|CCG|"
-    r"ICB|Group|Commissioner|Commission|Constabulary|Executive|Office)(\s*(?:,|and|&)\s+)"
+    r"ICB|Group|Commissioner|Commission|Constabulary|Executive|Office|System|Systems)"
+    r"(\s*(?:,|and|&|and the)\s+)(?!Crime\b)"
 )
 
 
@@ -239,7 +325,7 @@ GENERIC = frozenset(
     statutory contract contracts procurement tender framework agreement agreements
     accessible standard standards gdpr dpa foi foia eir ico
     dataset datasets extract extracts register registers scorecard matrix checker
-    calculator profiler
+    calculator profiler directory gateway viewer
     stratification assessment assessments prediction predictive scoring score scores matching
     sharing profiling reporting segmentation extraction secure process processes audit
     verification personnel baseline multi-agency multi agency hub hubs algorithmic
@@ -247,6 +333,11 @@ GENERIC = frozenset(
     deployment pilot project programme programmes practice practices patient patients
     admission admissions response responses reply training handbook guide guidance overview
     summary introduction background appendices contents note notes work workstream
+    supplier suppliers vendor vendors provider providers contractor contractors purpose
+    cost costs price licence licences license licenses value expiry renewal description
+    function name names date dates type category steering working advisory reference user
+    users focus task stakeholder stakeholders operations oversight delivery project
+    x-ray x-rays comparison control cohort sample treatment
     """
     )
 )
@@ -283,7 +374,7 @@ LEADING_NOISE = frozenset(
     though because unless until whether whilst again still only just not
     new current existing former previous several most many using use uses used via
     is are was were has have had does do did can will would should may must be been
-    h re fw fwd
+    h re fw fwd foi foia eir ref reference subject
     """
     )
 )
@@ -324,11 +415,74 @@ class DocumentCandidates:
 
 
 def _sentences(text: str) -> Iterable[_Sentence]:
+    """Sentences, and each line of a table on its own."""
     pos = 0
-    for m in _SENTENCE_SPLIT.finditer(text):
-        yield _Sentence(pos, text[pos : m.start()])
-        pos = m.end()
-    yield _Sentence(pos, text[pos:])
+    for m in [*_SENTENCE_SPLIT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        part = text[pos:end]
+        if "\n" in part and _ROW_LINE.search(part):
+            at = pos
+            for line in part.split("\n"):
+                yield _Sentence(at, line)
+                at += len(line) + 1
+        else:
+            yield _Sentence(pos, part)
+        if m:
+            pos = m.end()
+
+
+# A line of a table: cells apart by a tab, a bar or three spaces.
+_ROW_LINE = re.compile(r"\S(?:\t+| ?\| ?| {3,})\S")
+_CELL_SEP = re.compile(r"\s*(?:\t|\||\s{3,})\s*")
+_HEADERS = {
+    COMPANY: re.compile(
+        r"(?i)(?:supplier|vendor|provider|company|manufacturer|contractor|developer)s?"
+        r"(?: name)?"
+    ),
+    SYSTEM: re.compile(
+        r"(?i)(?:system|product|software|application|solution|platform|tool|package)s?"
+        r"(?: name| used)?"
+    ),
+}
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """A table line's cells with their offsets (empty cells kept, so columns line up)."""
+    out, pos = [], 0
+    for m in [*_CELL_SEP.finditer(line), None]:
+        end = m.start() if m else len(line)
+        out.append((pos, line[pos:end]))
+        if m:
+            pos = m.end()
+    if out and not out[0][1].strip() and line.lstrip().startswith("|"):
+        out = out[1:]
+    return out
+
+
+def table_cells(text: str) -> Iterable[tuple[str, int, str, str]]:
+    """Cells under a "Supplier" or "System"/"Product" header: (kind, offset, cell, line)."""
+    columns: dict[int, str] = {}
+    at = 0
+    for line in text.split("\n"):
+        cells = _cells(line) if _ROW_LINE.search(line) else []
+        if len(cells) < 2:
+            if line.strip():
+                columns = {}  # prose ends the table; blank lines do not
+        else:
+            heads = {
+                i: kind
+                for i, (_o, cell) in enumerate(cells)
+                for kind, rx in _HEADERS.items()
+                if rx.fullmatch(cell.strip())
+            }
+            if heads:
+                columns = heads
+            else:
+                for i, kind in columns.items():
+                    if i < len(cells) and cells[i][1].strip():
+                        off, cell = cells[i]
+                        yield kind, at + off, cell.strip(), line
+        at += len(line) + 1
 
 
 def key(name: str) -> str:
@@ -408,6 +562,8 @@ def _titled(cand: Candidate, words: list[str]) -> bool:
     for its remit ("Department for Communities")."""
     if cand.kind == AUTHORITY:
         return bool(_FOR_OF_BODY.match(cand.name))
+    if cand.cue == "defined":
+        return True
     return (
         cand.cue == "system"
         and len(words) >= 3
@@ -416,12 +572,17 @@ def _titled(cand: Candidate, words: list[str]) -> bool:
     )
 
 
+_NEEDS_MID_CAPS = frozenset(
+    {"system", "cue", "supplied", "uses", "described", "named", "from", "bracket", "marked"}
+)
+
+
 def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
     """A capitalised word that only starts a sentence is an ordinary word ("Bespoke
     software"), unless the document also writes it capitalised mid-sentence."""
     first = words[0]
     ordinary = first not in mid_caps and not _odd_case(first)
-    if len(words) == 1 and cand.cue in ("system", "cue", "supplied", "uses"):
+    if len(words) == 1 and cand.cue in _NEEDS_MID_CAPS:
         return not ordinary
     if cand.kind == SYSTEM and cand.cue == "system" and (first.casefold() in GENERIC or ordinary):
         rest = cand.name[len(first) :].strip()
@@ -433,7 +594,7 @@ def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
 
 
 def _at_sentence_start(sentence: _Sentence, pos: int) -> bool:
-    before = sentence.text[: pos - sentence.start]
+    before = re.split(r"\t|\||\s{3,}", sentence.text[: pos - sentence.start])[-1]
     return not before.strip(" \t\n\"'“‘([•*-0123456789.)")
 
 
@@ -470,7 +631,34 @@ class Discoverer:
                 for cand in self._sentence(number, sentence, vendor_spans.get(number, [])):
                     if self._keep(cand, spans, mid_caps, sentence):
                         found.append(cand)
+            found.extend(self._table(number, text, spans, mid_caps))
+            found.extend(self._list(number, text, spans, mid_caps))
         return self._rank(found, limit)
+
+    def _list(self, page: int, text: str, spans, mid_caps: set[str]) -> list[Candidate]:
+        """Products listed one a line."""
+        out = []
+        for name, at, line in self.listed(text):
+            if _BOILERPLATE.search(line):
+                continue
+            snippet = " ".join(line.split())[:SENTENCE_CHARS]
+            cand = Candidate(SYSTEM, name, page, at, at + len(name), snippet, "listed", 2.0)
+            if self._keep(cand, spans, mid_caps, _Sentence(at, name)):
+                out.append(cand)
+        return out
+
+    def _table(self, page: int, text: str, spans, mid_caps: set[str]) -> list[Candidate]:
+        """Cells of a table under a "Supplier", "System" or "Product" header."""
+        out = []
+        for kind, at, cell, line in table_cells(text):
+            if not re.match(r"[A-Z]|[a-z]+[A-Z]", cell) or len(_words(cell)) > 6:
+                continue
+            snippet = " ".join(line.split())[:SENTENCE_CHARS]
+            cand = Candidate(kind, cell, page, at, at + len(cell), snippet, "table", 2.0)
+            line_start = at - line.find(cell)
+            if self._keep(cand, spans, mid_caps, _Sentence(line_start, line)):
+                out.append(cand)
+        return out
 
     # --- per sentence ---------------------------------------------------------------
 
@@ -486,8 +674,24 @@ class Discoverer:
 
         yield from self._organisations(text, base, make)
         yield from self._products(text, base, make)
+        yield from self._described(text, base, make)
+        yield from self._pairs(text, base, make)
         yield from self._bodies(text, base, make)
         yield from self._acronyms(text, base, make, vendor_spans)
+        yield from self._marked(text, make)
+
+    @staticmethod
+    def _marked(text, make) -> Iterable[Candidate]:
+        """Names marked by their spelling near product words: CamelCase, quotation marks."""
+        for rx in (_CAMEL_RE, _QUOTED_RE):
+            for m in rx.finditer(text):
+                name = m.group(1)
+                n = len(_words(name))
+                if name in CAMEL_WORDS or n > 5 or (n == 1 and not _odd_case(name)):
+                    continue  # a quoted word is often just a word
+                lo, hi = max(0, m.start() - ACRONYM_WINDOW), m.end() + ACRONYM_WINDOW
+                if _PRODUCT_NEAR.search(text, lo, min(len(text), hi)):
+                    yield make(SYSTEM, m, 1, "marked", 2.0)
 
     def _organisations(self, text, base, make) -> Iterable[Candidate]:
         for m in _COMPANY_RE.finditer(text):
@@ -496,33 +700,49 @@ class Discoverer:
                 COMPANY, m, 1, "suffix", 3.0, name=f"{m.group(1)} {suffix}", end=base + m.end()
             )
         for m in _COMPANY_END_RE.finditer(text):
-            before = _words(m.group(1))[-2].casefold()
-            if before not in GENERIC:  # not "Business Intelligence", "Data Solutions"
+            words = _words(m.group(1))
+            # not "Business Intelligence", "Data Solutions"; "Mercury Data Partners" is a name
+            lead = (
+                len(words) >= 3
+                and words[0].casefold() not in GENERIC
+                and not words[0].isupper()
+                and len(words) == len(m.group(1).split())  # no "of", "and"
+            )
+            if words[-2].casefold() not in GENERIC or (lead and not self._body_head(m.group(1))):
                 yield make(COMPANY, m, 1, "cue", 1.5)
         for m in _CUE_RE.finditer(text):
-            kind = AUTHORITY if self._body_head(m.group(1)) else COMPANY
-            yield make(kind, m, 1, "cue", 2.0)
+            name = self._cut_purpose(m.group(1))
+            kind = AUTHORITY if self._body_head(name) else COMPANY
+            # "owned by The Access Group": a capital "The" mid-sentence starts a name
+            cue = "defined" if re.match(r"The [A-Z]\S* [A-Z]", name) else "cue"
+            yield make(kind, m, 1, cue, 2.0, name=name, end=base + m.start(1) + len(name))
 
     def _products(self, text, base, make) -> Iterable[Candidate]:
         for m in _SUPPLIED_RE.finditer(text):
             name = m.group(1)
             if not self._body_head(name) and not re.search(rf"{_COMPANY_SUFFIX}$", name):
                 yield make(SYSTEM, m, 1, "supplied", 2.0)
-        yield from self._product_cues(text, make)
+        yield from self._product_cues(text, base, make)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
             for m in rx.finditer(text):
-                word = m.group(2)
-                if word[0].isupper() and m.start(2) == m.end(1) + 1:
-                    name = f"{m.group(1)} {word}"  # "Welsh Patient Administration System"
-                    yield make(SYSTEM, m, 1, "system", 2.0, name=name, end=base + m.end(2))
+                g = 2 if m.group(2) else 3
+                word, name = m.group(g), m.group(1)
+                # "a contract with Sopra Steria for the STORM system": the product
+                cut = name.rfind(" for the ") + 9 if " for the " in name else 0
+                start, name = base + m.start(1) + cut, name[cut:]
+                if word[0].isupper():
+                    name = f"{name} {word}"  # "Welsh Patient Administration System"
+                    yield make(SYSTEM, m, 1, "system", 2.0, name, start, base + m.end(g))
                 else:
-                    yield make(SYSTEM, m, 1, "system", 2.0)
+                    yield make(SYSTEM, m, 1, "system", 2.0, name, start)
 
-    def _product_cues(self, text, make) -> Iterable[Candidate]:
+    def _product_cues(self, text, base, make) -> Iterable[Candidate]:
         """A product named by what is done with it: used, hosted on, from a supplier."""
         for m in _USES_RE.finditer(text):
-            if not self._body_head(m.group(1)):
-                yield make(SYSTEM, m, 1, "uses", 1.5)
+            for part, at in _parts(m.group(1)):  # "licences for Cellebrite UFED and Magnet AXIOM"
+                if not self._body_head(part):
+                    s = base + m.start(1) + at
+                    yield make(SYSTEM, m, 1, "uses", 1.5, part, s, s + len(part))
         for m in _FROM_RE.finditer(text):
             if not self._body_head(m.group(1)):
                 yield make(COMPANY, m, 1, "cue", 2.0)
@@ -531,6 +751,55 @@ class Discoverer:
                 yield make(SYSTEM, m, 1, "system", 2.0)
         for m in _PAREN_RE.finditer(text):
             yield make(SYSTEM, m, 1, "supplied", 2.0)
+
+    def _described(self, text, base, make) -> Iterable[Candidate]:
+        """A product or company described ("X, a ... tool", "the system is X")."""
+        for m in _APPOSITIVE_RE.finditer(text):
+            if not self._body_head(m.group(1)):
+                kind = COMPANY if m.group("org") else SYSTEM
+                yield make(kind, m, 1, "described", 2.0)
+        for m in _NAMED_RE.finditer(text):
+            kind = AUTHORITY if self._body_head(m.group(1)) else SYSTEM
+            yield make(kind, m, 1, "named", 2.0)
+
+    def _pairs(self, text, base, make) -> Iterable[Candidate]:
+        """Two names side by side: "X from Y", "X (Y)", "Vendor's X"."""
+        for m in _X_FROM_Y.finditer(text):
+            product, maker = m.group(1), self._cut_purpose(m.group(2))
+            if self._body_head(product) or self._body_head(maker):
+                continue
+            if any(_odd_case(w) for w in _words(product)):
+                yield make(SYSTEM, m, 1, "from", 1.5)
+            if _distinctive(product):
+                yield make(COMPANY, m, 2, "cue", 1.5, maker, None, base + m.start(2) + len(maker))
+        for m in _BRACKET_RE.finditer(text):
+            yield from self._bracketed(m, base, make)
+        for m in _POSSESSIVE_RE.finditer(text):
+            if any(e == base + m.start() for _s, e in self._vendors):
+                yield make(SYSTEM, m, 1, "system", 2.0)
+
+    def _bracketed(self, m: re.Match, base: int, make) -> Iterable[Candidate]:
+        """ "Full Name System (FNS)": the full name is a name; "Agresso (Unit4 Business
+        World)": another name for the product; "the X platform (Vendor)": its maker."""
+        outer, phrase, inner = m.group(1), m.group(2), m.group(3)
+        if _initials(outer, inner):
+            if inner not in COMMON_ACRONYMS and _ENDS_WITH_PRODUCT_WORD.search(outer):
+                yield make(SYSTEM, m, 1, "defined", 2.0)
+            return
+        if self._body_head(inner) or self._body_head(outer):
+            return
+        if phrase:
+            yield make(COMPANY, m, 3, "cue", 1.5)
+        elif re.search(r"[a-z][A-Z]|[A-Za-z]\d", inner):  # "Agresso (Unit4 Business World)"
+            yield make(SYSTEM, m, 3, "bracket", 1.5)
+
+    @classmethod
+    def _cut_purpose(cls, name: str) -> str:
+        """ "Sopra Steria for the STORM system": the organisation, not what it is for."""
+        cut = re.search(r" {1,2}for(?: the)? ", name)
+        if cut and not cls._body_head(name[: cut.start()]):
+            return name[: cut.start()]
+        return name
 
     def _bodies(self, text, base, make) -> Iterable[Candidate]:
         for m in _BODY_RE.finditer(text):
@@ -541,6 +810,33 @@ class Discoverer:
                     start = base + m.start(1) + at
                     name = part[: head[1]]
                     yield make(AUTHORITY, m, 1, "body", 2.0, name, start, start + len(name))
+                    # "Single Fraud Investigation Service of the Department for Work and
+                    # Pensions": the part is a body too
+                    of = re.search(r" (?:of|for) (?:the )?[A-Z]", name)
+                    if of and self._body_head(name[: of.start()]):
+                        name = name[: of.start()]
+                        yield make(AUTHORITY, m, 1, "body", 2.0, name, start, start + len(name))
+
+    def listed(self, text: str) -> Iterable[tuple[str, int, str]]:
+        """Products in a list, one a line: "Abritas – lettings system" (the name, when
+        what follows says it is a product) or "Finance: Agresso" (the value, when the
+        label is a function)."""
+        for m in _LISTED_RE.finditer(text):
+            bullet, label, rest = m.group(1), m.group(2), m.group(3)
+            if self._body_head(label):
+                continue
+            if (
+                bullet
+                and re.fullmatch(_NAME, label)
+                and _distinctive(label)
+                and _PRODUCT_WORD.search(rest)
+            ):
+                yield label, m.start(2), m.group(0)
+            elif not _distinctive(label) and _FUNCTION_LABEL.search(label):
+                v = _LISTED_VALUE.match(rest)
+                name = v.group(1) if v else ""
+                if re.match(r"[A-Za-z]", name) and _distinctive(name) and not self._body_head(name):
+                    yield name, m.start(3), m.group(0)
 
     @staticmethod
     def _acronyms(text, base, make, vendor_spans) -> Iterable[Candidate]:
@@ -572,7 +868,7 @@ class Discoverer:
                 # "Department for Communities", "Mayor's Office for Policing and Crime"
                 best = (word, len(name.rstrip(" .,")))
                 continue
-            if word in _INTERNAL_HEADS and m.start() > 0:
+            if word in _INTERNAL_HEADS and m.start() > 0 and not (long_name and public):
                 continue  # "Chief Executive's Department": a part of a body, not a body
             if word == "Group" and "Commissioning" not in words:
                 continue
@@ -580,6 +876,13 @@ class Discoverer:
         return best
 
     def _keep(self, cand: Candidate, spans, mid_caps: set[str], sentence: _Sentence) -> bool:
+        for s, e in self._vendors:  # "Experian's Ormsby product": the product
+            if (
+                cand.kind == SYSTEM
+                and s == cand.start
+                and re.match(r"['’]s \S", cand.name[e - s :])
+            ):
+                cand.name, cand.start = cand.name[e - s + 3 :], e + 3
         words = _tidy(cand, sentence)
         if words is None or not _shape_ok(cand, words):
             return False
@@ -603,8 +906,10 @@ class Discoverer:
                 if s >= cand.start and e <= cand.end:
                     a, b = s - cand.start, e - cand.start
                     rest = rest[:a] + " " * (b - a) + rest[b:]
+            rest = re.sub(r"['’]s\b", "  ", rest)  # "Liquidlogic's Early Help Module"
             left = _words(rest)
-            vendor_product = (_titled(cand, words) and len(left) >= 3) or (
+            titled = _titled(cand, words) and (len(left) >= 3 or cand.cue == "defined")
+            vendor_product = titled or (
                 cand.kind == SYSTEM
                 and cand.cue == "system"
                 and left
@@ -679,3 +984,20 @@ def _odd_case(word: str) -> bool:
 
 def _strip_suffix(name: str) -> str:
     return re.sub(rf"\s*,?\s+{_COMPANY_SUFFIX}$", "", name).strip()
+
+
+def _parts(name: str) -> list[tuple[str, int]]:
+    """A run of names joined by "and": each with its offset."""
+    out, pos = [], 0
+    for m in _AND_SPLIT.finditer(name):
+        out.append((name[pos : m.start()], pos))
+        pos = m.end()
+    out.append((name[pos:], pos))
+    return out
+
+
+def _initials(name: str, short: str) -> bool:
+    """ "CRMIS" for "Community Risk Management Information System"."""
+    letters = "".join(w[0] for w in _words(name) if w[0].isupper())
+    short = short.rstrip("s") if short.endswith("s") and len(short) > 2 else short
+    return len(short) >= 2 and short.isupper() and short == letters.upper()

@@ -41,6 +41,14 @@ import ahocorasick
 AUTHORITY = "authority"
 COMPANY = "company"
 SYSTEM = "system"
+
+# Words right before a company's name that say it is one: "supplied by", "contract with".
+_SUPPLIER_BEFORE = re.compile(
+    r"(?:(?:supplied|provided|developed|licensed|licenced|hosted|built|sold|owned|acquired|"
+    r"maintained|delivered) by|(?:contract|contracts|agreement|partnership) with|"
+    r"(?:purchased|procured|licensed|licenced|bought) from|(?:supplier|vendor|provider)"
+    r"(?: is| was|:|,)?) +(?:the +)?$"
+)
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 SNIPPET_CHARS = 80
@@ -460,7 +468,15 @@ class Tagger:
         end: int,
         accepted: list[tuple[int, int, Hashable, str]],
     ) -> int | None:
-        """Distance to the nearest context evidence within the rule's window, or None."""
+        """Distance to the nearest context evidence within the rule's window, or None. A
+        capitalised company name right after "supplied by", "contract with", "supplier:"
+        ("supplied by Northgate") is its own evidence."""
+        if (
+            self.entities[rule.entity].kind == COMPANY
+            and norm.cased[start : start + 1].isupper()
+            and _SUPPLIER_BEFORE.search(norm.lower, max(0, start - 40), start)
+        ):
+            return 0
         lo = max(0, start - rule.window)
         hi = min(len(norm.lower), end + rule.window)
         spans = [

@@ -138,3 +138,77 @@ def test_acronym_near_a_known_vendor_is_proposed(discover):
     got = discover("Experian provides the council with QRISK and the HRPT analysis.")
     names = {n for _k, n in got}
     assert "QRISK" in names or "HRPT" in names, got
+
+
+# --- the shapes real responses name products and suppliers in -----------------------------
+
+
+def test_a_table_under_supplier_and_system_headers_gives_its_cells(discover):
+    got = discover(
+        "The systems used by the service are listed below.\n\n"
+        "System | Supplier | Purpose\n"
+        "Quorvex | Tallow Digital | Case recording\n"
+        "Brindle | Harcastle Software | Finance\n\n"
+        "Supplier          Product          Annual cost\n"
+        "Ormsby Data       Lattice          £4,000\n"
+    )
+    names = {n for _k, n in got}
+    assert {"Quorvex", "Brindle", "Lattice"} <= names, got
+    assert ("company", "Tallow Digital") in got and ("company", "Ormsby Data") in got
+    assert not names & {"Case recording", "Finance", "Purpose", "Supplier"}, got
+
+
+def test_products_listed_one_a_line(discover):
+    got = discover(
+        "Systems in use:\n"
+        "• Quorvex – housing register and lettings system\n"
+        "• Brindle – payments portal\n\n"
+        "Finance system: Lattice (Ormsby)\n"
+        "Question 1: Please see the attached spreadsheet.\n"
+    )
+    names = {n for _k, n in got}
+    assert {"Quorvex", "Brindle", "Lattice"} <= names, got
+    assert "Question 1" not in names
+
+
+def test_a_product_named_by_its_maker_description_or_former_name(discover):
+    got = discover(
+        "Payroll runs on Quorvex from Tallowmere. The Council licenses Brindle, a "
+        "document management application developed by Harcastle. Our patient record "
+        "is Lattice, which was developed in-house. The scheduling tool is Ormsby. "
+        "Contact centre software is provided by Pellway (formerly Dunmore Telecom), now "
+        "owned by The Kestrel Group."
+    )
+    names = {n for _k, n in got}
+    for want in (
+        "Quorvex",
+        "Tallowmere",
+        "Brindle",
+        "Harcastle",
+        "Lattice",
+        "Ormsby",
+        "Pellway",
+        "Dunmore Telecom",
+        "Kestrel Group",
+    ):
+        assert want in names, (want, got)
+
+
+def test_names_marked_by_their_spelling_or_brackets(discover):
+    got = discover(
+        "Referrals are triaged in QuorvexCase before the database is updated. Cases are "
+        "held in the Brindle Referral Management System (BRMS). A matching tool called 'Lattice "
+        "Link' was procured. Data is sent to Experian's Ormsby product."
+    )
+    names = {n for _k, n in got}
+    assert {"QuorvexCase", "Brindle Referral Management System", "Lattice Link"} <= names, got
+    assert "Ormsby" in names, got
+
+
+def test_ordinary_words_in_lists_and_brackets_are_not_names(discover):
+    got = discover(
+        "Precision: the share of tags that were right, per system.\n"
+        "Data Controller (Leaving Care) details are held in the database.\n"
+        'We do not hold a "Policy" on this software.\n'
+    )
+    assert got == set(), got

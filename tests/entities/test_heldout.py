@@ -20,6 +20,7 @@ DATA3 = Path(__file__).parent / "data" / "heldout3.json"
 DATA4 = Path(__file__).parent / "data" / "heldout4.json"
 DATA5 = Path(__file__).parent / "data" / "heldout5.json"
 DATA6 = Path(__file__).parent / "data" / "heldout6.json"
+DATA7 = Path(__file__).parent / "data" / "heldout7.json"
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 
@@ -102,32 +103,20 @@ def test_heldout_tagging_and_discovery(tagger, path):
 
 
 @pytest.mark.parametrize(
-    "path",
-    [
-        DATA4,
-        DATA5,
-        pytest.param(
-            DATA6,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="company recall 0.75 on set 6: 'supplied by Northgate' is not taken for "
-                "NEC Software Solutions (the bare former name counts only with context)",
-            ),
-        ),
-    ],
-    ids=["heldout4", "heldout5", "heldout6"],
+    "path", [DATA4, DATA5, DATA6, DATA7], ids=["heldout4", "heldout5", "heldout6", "heldout7"]
 )
 def test_heldout_measured_after_the_rules_were_final(tagger, path):
-    """Sets 4 and 5 were each written after the rules of their day and measured once
-    (set 4 was later seen by rules added before set 5). Tags and the number of candidates
-    meet the goals; discovery recall (0.69 and 0.68 at first: names with no suffix, cue or
-    head word) does not, and is reported rather than asserted at 0.8."""
+    """Sets 4 to 7 were each written after the rules of their day and measured once
+    (discovery recall 0.69, 0.68, 0.67 and 0.47 at first: names with no suffix, cue or
+    head word; set 6's company recall 0.75 and set 7's company precision 0.86 were short
+    too). Rules and vocabulary added since have seen them, so they now check that nothing
+    regresses; the first measurements are in each file's comment and docs/register.md."""
     m = measure(tagger, path)
     print(json.dumps(m, indent=1))
     for kind, (p, r) in m["tags"].items():
         assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
     assert m["candidates_per_document"] <= 15
-    assert m["discovery_recall"] >= 0.6  # first measured 0.69 and 0.68, 4 December 2026
+    assert m["discovery_recall"] >= 0.8, m["misses"]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -125,6 +125,14 @@ def test_mosaic_follows_the_vendor_named_elsewhere_in_the_document(tagger):
     assert "Mosaic (Experian)" in got and "Mosaic (Servelec)" not in got
 
 
+def test_a_former_vendor_name_counts_right_after_a_supplier_cue(tagger):
+    got = found(tagger, "We use the Sentinel assessment module, supplied by Northgate, for triage.")
+    assert "NEC Software Solutions" in got
+    assert "NEC Software Solutions" not in found(tagger, "The Northgate shopping centre opened.")
+    assert "Tribal Group" in found(tagger, "We hold a contract with Tribal for the upgrade.")
+    assert "Tribal Group" not in found(tagger, "The exhibition of tribal art closed in May.")
+
+
 def test_i2_needs_ibm_or_analysts_notebook_nearby(tagger):
     assert "i2 Analyst's Notebook" in found(tagger, "IBM i2 charts were drawn by analysts.")
     assert "i2 Analyst's Notebook" not in found(tagger, "See section 4(i2) of the form.")
