@@ -167,6 +167,18 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="datascores")
 ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
 ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+# The cost budget (search/backends/budget.py): seconds one page of results, a count or
+# an API call may take, and one whole export; how many expensive queries (fuzzy words,
+# short prefixes, partial matches) run at once on this machine, how long one waits for
+# a free slot (0: refused at once with 429, so no web worker is held waiting), and the
+# folder of the slots' lock files (default: beside the embedded index).
+SEARCH_SECONDS = env.float("DATASCORES_SEARCH_SECONDS", default=2.0)
+SEARCH_EXPORT_SECONDS = env.float("DATASCORES_SEARCH_EXPORT_SECONDS", default=120.0)
+SEARCH_EXPENSIVE_SLOTS = env.int("DATASCORES_SEARCH_EXPENSIVE_SLOTS", default=1)
+SEARCH_SLOT_WAIT = env.float("DATASCORES_SEARCH_SLOT_WAIT", default=0.0)
+SEARCH_SLOTS_DIR = Path(
+    env.str("DATASCORES_SEARCH_SLOTS_DIR", default=str(SEARCH_INDEX_DIR / "slots"))
+)
 
 # --- fetcher ---------------------------------------------------------------------------
 FETCHER_USER_AGENT = env.str(

@@ -64,6 +64,45 @@ def test_importing_the_settings_creates_no_folder_starting_django_does(tmp_path)
     assert (home / "static").is_dir() and (home / "broker" / "in").is_dir()
 
 
+def _settings_probe(names: list[str], **env: str) -> list[str]:
+    """The named settings as a fresh process reads them from this environment."""
+    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "datascores.settings", **env}
+    probe = "import datascores.settings as s; print(*[getattr(s, n) for n in %r], sep='|')"
+    run = subprocess.run(
+        [sys.executable, "-c", probe % names], cwd=REPO, env=full, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.strip().split("|")
+
+
+SEARCH_BUDGET = [
+    "SEARCH_SECONDS",
+    "SEARCH_EXPORT_SECONDS",
+    "SEARCH_EXPENSIVE_SLOTS",
+    "SEARCH_SLOT_WAIT",
+    "SEARCH_SLOTS_DIR",
+]
+
+
+def test_search_budget_has_its_defaults_beside_the_index(tmp_path):
+    """Two seconds a page, two minutes an export, one expensive query at a time, no wait."""
+    values = _settings_probe(SEARCH_BUDGET, DATASCORES_HOME=str(tmp_path))
+    assert values == ["2.0", "120.0", "1", "0.0", str(tmp_path / "index" / "slots")]
+
+
+def test_search_budget_is_set_from_the_environment(tmp_path):
+    values = _settings_probe(
+        SEARCH_BUDGET,
+        DATASCORES_HOME=str(tmp_path),
+        DATASCORES_SEARCH_SECONDS="5",
+        DATASCORES_SEARCH_EXPORT_SECONDS="600",
+        DATASCORES_SEARCH_EXPENSIVE_SLOTS="3",
+        DATASCORES_SEARCH_SLOT_WAIT="0.5",
+        DATASCORES_SEARCH_SLOTS_DIR=str(tmp_path / "locks"),
+    )
+    assert values == ["5.0", "600.0", "3", "0.5", str(tmp_path / "locks")]
+
+
 def _manage_check(tmp_path, **env):
     full = {**os.environ, "DATASCORES_HOME": str(tmp_path), **env}
     full.pop("DJANGO_SETTINGS_MODULE", None)

@@ -6,6 +6,8 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from search.backends.base import (
     DEFAULT_FACET_SIZE,
     DEFAULT_SNIPPETS,
@@ -18,8 +20,6 @@ from search.backends.base import (
     search_with_fallback,
 )
 from search.backends.budget import (
-    EXPORT_SECONDS,
-    SEARCH_SECONDS,
     Deadline,
     SearchBusy,
     SearchCut,
@@ -89,30 +89,19 @@ def request_for(
         facets=facets,
         facet_size=facet_size,
         after=after,
-        deadline=Deadline(
-            _setting("SEARCH_SECONDS", SEARCH_SECONDS) if seconds is None else seconds
-        ),
+        deadline=Deadline(settings.SEARCH_SECONDS if seconds is None else seconds),
     )
     if any(request.filters.get(f) for f in NAME_FACETS):
         request = resolve_names(backend(), request)  # "Hackney" -> its official name
     return request
 
 
-def _setting(name: str, default):
-    from django.conf import settings
-
-    return getattr(settings, name, default)
-
-
 def slots() -> Slots:
     """The machine's slots for expensive queries (fuzzy words, prefixes)."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    directory = _setting("SEARCH_SLOTS_DIR", None) or Path(settings.SEARCH_INDEX_DIR) / "slots"
     return Slots(
-        directory, _setting("SEARCH_EXPENSIVE_SLOTS", 1), wait=_setting("SEARCH_SLOT_WAIT", 0.0)
+        settings.SEARCH_SLOTS_DIR,
+        settings.SEARCH_EXPENSIVE_SLOTS,
+        wait=settings.SEARCH_SLOT_WAIT,
     )
 
 
@@ -159,7 +148,7 @@ def scan(state: SearchState, *, snippets: int = 1, ordered: bool = False) -> Ite
         size=0,
         snippets=snippets,
         facets=False,
-        seconds=_setting("SEARCH_EXPORT_SECONDS", EXPORT_SECONDS),
+        seconds=settings.SEARCH_EXPORT_SECONDS,
     )
     if is_expensive(req.parsed):
         return _held(req, ordered)

@@ -12,11 +12,14 @@ cannot slow everyone else's:
 * **Deadline** (``Deadline``): a request carries one; backends check it between
   stages (facet counts, hits, snippets, scan batches) and cut what is left, saying so
   in a note, or stop a scan with ``SearchCut``. The clock is injectable, so tests never
-  wait on a wall clock.
+  wait on a wall clock. The site's deadlines are the settings ``SEARCH_SECONDS`` and
+  ``SEARCH_EXPORT_SECONDS``.
 * **Slots** (``Slots``): queries with fuzzy words or one- or two-letter prefixes run
   at most ``slots`` at a time across every process on the machine (one ``flock``ed
   file per slot); a query that finds none free within ``wait`` seconds (the site: at
-  once, so a waiting request never holds a worker) is refused with ``SearchBusy``.
+  once, so a waiting request never holds a worker) is refused with ``SearchBusy``. The
+  site's are the settings ``SEARCH_EXPENSIVE_SLOTS``, ``SEARCH_SLOT_WAIT`` and
+  ``SEARCH_SLOTS_DIR``.
 """
 
 from __future__ import annotations
@@ -33,8 +36,6 @@ from search.query import Fuzzy, ParsedQuery, Prefix, QueryError, leaves, words
 
 MAX_QUERY_COST = 10  # expanding terms per query: fuzzy~1 and long prefixes 1, fuzzy~2 2
 MAX_EXPANDED_TERMS = 2_000  # indexed words all of one query's prefixes may expand to
-SEARCH_SECONDS = 2.0  # a page of results, a count, the API
-EXPORT_SECONDS = 120.0  # a whole export (it streams; each batch is checked)
 
 
 class QueryTooCostly(QueryError):
