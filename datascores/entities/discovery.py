@@ -711,11 +711,13 @@ class Discoverer:
             if words[-2].casefold() not in GENERIC or (lead and not self._body_head(m.group(1))):
                 yield make(COMPANY, m, 1, "cue", 1.5)
         for m in _CUE_RE.finditer(text):
-            name = self._cut_purpose(m.group(1))
-            kind = AUTHORITY if self._body_head(name) else COMPANY
-            # "owned by The Access Group": a capital "The" mid-sentence starts a name
-            cue = "defined" if re.match(r"The [A-Z]\S* [A-Z]", name) else "cue"
-            yield make(kind, m, 1, cue, 2.0, name=name, end=base + m.start(1) + len(name))
+            # "shared with X ICB and Y Healthcare": each
+            for part, at in _split_list(self._cut_purpose(m.group(1))):
+                kind = AUTHORITY if self._body_head(part) else COMPANY
+                # "owned by The Access Group": a capital "The" mid-sentence starts a name
+                cue = "defined" if re.match(r"The [A-Z]\S* [A-Z]", part) else "cue"
+                s = base + m.start(1) + at
+                yield make(kind, m, 1, cue, 2.0, part, s, s + len(part))
 
     def _products(self, text, base, make) -> Iterable[Candidate]:
         for m in _SUPPLIED_RE.finditer(text):
@@ -964,6 +966,8 @@ class Discoverer:
             inside = any(k != o and re.search(rf"\b{re.escape(k)}\b", o) for o in keys)
             if inside and c.kind != COMPANY:
                 continue
+            if c.kind == COMPANY and any(o != k and key(_strip_suffix(o)) == k for o in keys):
+                continue  # "Harcastle Analytics" beside "Harcastle Analytics Ltd"
             kept.append(c)
         return kept[:limit]
 

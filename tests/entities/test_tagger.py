@@ -133,6 +133,35 @@ def test_a_former_vendor_name_counts_right_after_a_supplier_cue(tagger):
     assert "Tribal Group" not in found(tagger, "The exhibition of tribal art closed in May.")
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Planning applications are processed in Uniform.", "Uniform"),
+        ("Incidents are logged in STORM, our command and control system.", "STORM"),
+        ("Social workers record assessments in Eclipse.", "Eclipse"),
+        ("Payroll is run in iTrent from MHR.", "iTrent"),
+        ("The data warehouse is hosted in Azure by Microsoft.", "Microsoft Azure"),
+        ("The housing register is held in Abritas.", "Abritas"),
+    ],
+)
+def test_common_public_sector_products_are_known_in_context(tagger, text, name):
+    assert name in found(tagger, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff must follow the uniform policy.",
+        "Storm damage closed two schools.",
+        "A solar eclipse was visible from the park.",
+        "The azure sky was clear. Delius wrote music. Our vision is a fairer city.",
+        "Advanced training was given. Each workday starts at nine.",
+    ],
+)
+def test_product_names_that_are_ordinary_words_need_context(tagger, text):
+    assert found(tagger, text) == set()
+
+
 def test_i2_needs_ibm_or_analysts_notebook_nearby(tagger):
     assert "i2 Analyst's Notebook" in found(tagger, "IBM i2 charts were drawn by analysts.")
     assert "i2 Analyst's Notebook" not in found(tagger, "See section 4(i2) of the form.")
