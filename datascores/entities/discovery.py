@@ -70,7 +70,10 @@ _COMPANY_CUES = (
     r"(?:carried out|undertaken|delivered|run|operated|maintained|managed|administered|"
     r"performed|designed|produced|commissioned)(?: [a-z]+){0,3} by",
     r"(?:commissioned|sourced|obtained|leased|rented) from",
-    r"(?:contractor|partner|reseller)(?: is| was|,)",
+    r"(?:contractor|partner|reseller)(?: is| was)?(?: *[:,–-])",
+    r"(?:awarded|let|granted)(?: [a-z]+){0,3} to",
+    r"(?:won|secured) by",
+    r"(?:appointed|engaged|instructed|retained)",
 )
 # "Synectics Solutions", "Dr Foster Intelligence": words companies end their names with.
 _COMPANY_ENDS = (
@@ -158,8 +161,19 @@ _USES_RE = re.compile(
     r"subscribes? to|subscribed to|(?:licen[cs]es?|subscriptions?|contracts?) for|"
     r"bought|purchased|procured|implemented|deployed|adopted|introduced|piloted|trialled|"
     r"trialed|operates|installed|replaced|(?:switched|moved|migrated|upgraded) to|"
-    r"rolled out|relies on) +"
+    r"rolled out|relies on|subscriptions? to|access to) +"
     rf"(?:the +)?({_NAME})"
+)
+# "Brindle is used to triage referrals", "Brindle has been in use since 2019".
+_USED_RE = re.compile(
+    rf"(?<![\w'’])({_NAME}) +(?:is|are|was|were|has been|have been|will be) +"
+    r"(?:used|in use|utilised|deployed|implemented|licensed|procured|hosted)\b"
+)
+# "Quorvex provides the system", "Harcastle supplies our payroll software": a supplier.
+_SUPPLIES_RE = re.compile(
+    rf"(?<![\w'’])({_NAME}) +(?:provides|provided|supplies|supplied|hosts|hosted|maintains|"
+    r"maintained|develops|developed|delivers|delivered|supports|supported|licenses|licensed)"
+    r" +(?:the|our|a|an|this|these|its|their|all)\b"
 )
 # "the cost calculator from iESE": who a product comes from.
 _FROM_RE = re.compile(rf"\b(?i:{_SYSTEM_WORDS}|service|services|licences?) +from +({_NAME})")
@@ -434,14 +448,15 @@ def _sentences(text: str) -> Iterable[_Sentence]:
 # A line of a table: cells apart by a tab, a bar or three spaces.
 _ROW_LINE = re.compile(r"\S(?:\t+| ?\| ?| {3,})\S")
 _CELL_SEP = re.compile(r"\s*(?:\t|\||\s{3,})\s*")
+_ORG_HEAD = r"(?:supplier|vendor|provider|company|manufacturer|contractor|developer|organisation)s?"
+_PRODUCT_HEAD = r"(?:system|product|software|application|solution|platform|tool|package)s?"
 _HEADERS = {
     COMPANY: re.compile(
-        r"(?i)(?:supplier|vendor|provider|company|manufacturer|contractor|developer)s?"
-        r"(?: name)?"
+        rf"(?i)(?:name of (?:the )?{_ORG_HEAD}|{_ORG_HEAD}(?: ?/ ?{_ORG_HEAD})?(?: name)?)"
     ),
     SYSTEM: re.compile(
-        r"(?i)(?:system|product|software|application|solution|platform|tool|package)s?"
-        r"(?: name| used)?"
+        rf"(?i)(?:name of (?:the )?{_PRODUCT_HEAD}|{_PRODUCT_HEAD}(?: ?/ ?{_PRODUCT_HEAD})?"
+        r"(?: name| used| in use)?)"
     ),
 }
 
@@ -731,6 +746,10 @@ class Discoverer:
                 word, name = m.group(g), m.group(1)
                 # "a contract with Sopra Steria for the STORM system": the product
                 cut = name.rfind(" for the ") + 9 if " for the " in name else 0
+                owner = re.match(r"(.+?)['’]s (?=\S)", name[cut:])
+                if owner:  # "Quorvex's Brindle platform": the maker and the product
+                    yield make(COMPANY, m, 1, "cue", 1.5, owner.group(1), base + m.start(1) + cut)
+                    cut += owner.end()
                 start, name = base + m.start(1) + cut, name[cut:]
                 if word[0].isupper():
                     name = f"{name} {word}"  # "Welsh Patient Administration System"
@@ -763,6 +782,11 @@ class Discoverer:
         for m in _NAMED_RE.finditer(text):
             kind = AUTHORITY if self._body_head(m.group(1)) else SYSTEM
             yield make(kind, m, 1, "named", 2.0)
+        # a supplier is the subject of its sentence, so it may start one
+        for rx, kind, cue in ((_USED_RE, SYSTEM, "uses"), (_SUPPLIES_RE, COMPANY, "supplies")):
+            for m in rx.finditer(text):  # "X is used to ...", "X provides the ..."
+                if not self._body_head(m.group(1)):
+                    yield make(kind, m, 1, cue, 1.5)
 
     def _pairs(self, text, base, make) -> Iterable[Candidate]:
         """Two names side by side: "X from Y", "X (Y)", "Vendor's X"."""
@@ -878,13 +902,9 @@ class Discoverer:
         return best
 
     def _keep(self, cand: Candidate, spans, mid_caps: set[str], sentence: _Sentence) -> bool:
-        for s, e in self._vendors:  # "Experian's Ormsby product": the product
-            if (
-                cand.kind == SYSTEM
-                and s == cand.start
-                and re.match(r"['’]s \S", cand.name[e - s :])
-            ):
-                cand.name, cand.start = cand.name[e - s + 3 :], e + 3
+        owner = re.match(r".+['’]s (?=\S)", cand.name) if cand.kind == SYSTEM else None
+        if owner:  # "Experian's Ormsby product", "Quorvex's Lattice": the product
+            cand.name, cand.start = cand.name[owner.end() :], cand.start + owner.end()
         words = _tidy(cand, sentence)
         if words is None or not _shape_ok(cand, words):
             return False

@@ -212,3 +212,25 @@ def test_ordinary_words_in_lists_and_brackets_are_not_names(discover):
         'We do not hold a "Policy" on this software.\n'
     )
     assert got == set(), got
+
+
+def test_suppliers_named_by_what_they_do_and_products_by_their_use(discover):
+    got = discover(
+        "The contract was awarded to Pellway Consulting in 2021. Harcastle provides the "
+        "hosting. In the hub, Brindle is used to triage referrals. The Council appointed "
+        "Ormsby Data to review it. We hold licences for Quorvex's Lattice platform.\n\n"
+        "Name of Supplier | Software/System | Cost\n"
+        "Tallowmere | Kestrel | £3,000\n"
+    )
+    names = {n for _k, n in got}
+    for want in (
+        "Pellway Consulting",
+        "Harcastle",
+        "Brindle",
+        "Ormsby Data",
+        "Quorvex",
+        "Lattice",
+        "Tallowmere",
+        "Kestrel",
+    ):
+        assert want in names, (want, got)
