@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Order, Query
+from tantivy import Occur, Order, Query
 
 from datascores.processes import pid_alive
 from search.backends import compile_tantivy as ct
@@ -612,18 +612,18 @@ def _meta(searcher: tantivy.Searcher, address) -> dict[str, Any]:
 
 
 def _page_texts(searcher: tantivy.Searcher, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """Page texts of these documents, by id (one query)."""
+    """Page texts of these documents, by id (one query).
+
+    One term query per id: a term-set query on the id field reads the field for every
+    document in the index (0.5 ms at 100k documents), twenty term lookups 0.04 ms."""
     if not ids:
         return {}
-    found = searcher.search(
-        _ids_query(ids, ct.PAGES_SCHEMA),
-        len(ids),
-        count=False,
-        order_by_field="id",
-        order=Order.Asc,
-    ).hits
+    query = Query.boolean_query(
+        [(Occur.Should, Query.term_query(ct.PAGES_SCHEMA, "id", int(i))) for i in set(ids)]
+    )
+    addresses = [a for _, a in searcher.search(query, len(ids), count=False).hits]
     out = {}
-    for doc_id, address in found:
+    for doc_id, address in zip(searcher.fast_field_values("id", addresses), addresses, strict=True):
         pages = json.loads(searcher.doc(address).get_first("pages"))
         out[doc_id] = [(int(n), t) for n, t in pages]
     return out
