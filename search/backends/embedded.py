@@ -19,8 +19,9 @@ never older than its entry.
 Several Celery worker processes and the web server share the folder. Writers take
 ``write.lock`` (waiting up to ``lock_timeout``), open a short-lived tantivy writer on
 the live generation, commit, and let go, so two processes never fight over tantivy's
-own writer lock. Readers resolve ``current`` on every search and reload, so they see
-other processes' commits and swaps at once. ``rebuild`` builds a new generation
+own writer lock, then renew the ``commit`` token. Readers resolve ``current`` and read
+the token on every search, and reload when it has changed, so they see other
+processes' commits and swaps at once. ``rebuild`` builds a new generation
 without the lock (the live one keeps answering and taking writes), then renames it
 into place and swaps the symlink under the lock; a failed build is deleted. The
 generation replaced by a swap is kept until the next rebuild, so a reader that has
@@ -131,6 +132,7 @@ class EmbeddedBackend(SearchBackend):
         self._mutex = threading.Lock()
         self._generation: str | None = None
         self._indexes: _Pair | None = None
+        self._loaded: dict[str, tuple] = {}  # index -> (generation, commit) it last read
         self._facet_cache = _LRU(FACET_CACHE_SIZE)
         self._cached_expander: ct.Expander | None = None
         self._expander_key: tuple | None = None
@@ -156,21 +158,30 @@ class EmbeddedBackend(SearchBackend):
             if name != self._generation or self._indexes is None:
                 self._indexes = _open(self.root / name)
                 self._generation = name
+                self._loaded = {}
             return self._indexes
+
+    def _reload(self, which: str, index: tantivy.Index) -> None:
+        """Pick up commits made by other processes: reload the reader when the commit
+        token has changed since it last did (every writer renews the token after its
+        commit), not on every search."""
+        key = (self._generation, self._commit_token())
+        if self._loaded.get(which) != key:
+            with _unreadable_as_unavailable(self.root):
+                index.reload()
+            self._loaded[which] = key
 
     def _searchers(self):
         """(documents searcher, page texts searcher getter) on the live generation,
-        freshly reloaded; the page texts are reloaded only when asked for."""
+        with every commit so far; the page texts are reloaded only when asked for."""
         indexes = self._open_indexes()
         if indexes is None:
             return None
         docs, pages = indexes
-        with _unreadable_as_unavailable(self.root):
-            docs.reload()  # picks up commits made by other processes
+        self._reload("docs", docs)
 
         def page_searcher() -> tantivy.Searcher:
-            with _unreadable_as_unavailable(self.root):
-                pages.reload()
+            self._reload("pages", pages)
             return pages.searcher()
 
         return docs.searcher(), page_searcher
