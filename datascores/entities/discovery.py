@@ -68,7 +68,7 @@ _COMPANY_CUES = (
     r"previously(?: known as)?",
     r"trading as",
     r"(?:carried out|undertaken|delivered|run|operated|maintained|managed|administered|"
-    r"performed|designed|produced|commissioned)(?: [a-z]+){0,3} by",
+    r"performed|designed|produced|commissioned|developed|built|written)(?: [a-z-]+){0,3} by",
     r"(?:commissioned|sourced|obtained|leased|rented) from",
     r"(?:contractor|partner|reseller)(?: is| was)?(?: *[:,–-])",
     r"(?:awarded|let|granted)(?: [a-z]+){0,3} to",
@@ -388,7 +388,7 @@ LEADING_NOISE = frozenset(
     though because unless until whether whilst again still only just not
     new current existing former previous several most many using use uses used via
     is are was were has have had does do did can will would should may must be been
-    h re fw fwd foi foia eir ref reference subject
+    h re fw fwd foi foia eir ref reference subject minutes agenda details copy copies
     """
     )
 )
@@ -855,7 +855,7 @@ class Discoverer:
                 bullet
                 and re.fullmatch(_NAME, label)
                 and _distinctive(label)
-                and _PRODUCT_WORD.search(rest)
+                and (_PRODUCT_WORD.search(rest) or _SOFTWARE_INTRO.search(_intro(text, m.start())))
             ):
                 yield label, m.start(2), m.group(0)
             elif not _distinctive(label) and _FUNCTION_LABEL.search(label):
@@ -902,6 +902,8 @@ class Discoverer:
         return best
 
     def _keep(self, cand: Candidate, spans, mid_caps: set[str], sentence: _Sentence) -> bool:
+        if cand.kind == AUTHORITY:
+            self._cut_known_tail(cand, spans)
         owner = re.match(r".+['’]s (?=\S)", cand.name) if cand.kind == SYSTEM else None
         if owner:  # "Experian's Ormsby product", "Quorvex's Lattice": the product
             cand.name, cand.start = cand.name[owner.end() :], cand.start + owner.end()
@@ -944,6 +946,18 @@ class Discoverer:
                 return False
         known = self.is_known(cand.name)
         return not (known or (cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name))))
+
+    @staticmethod
+    def _cut_known_tail(cand: Candidate, spans) -> None:
+        """ "University of Lincoln and Lincolnshire Police": a known body after "and" is
+        not part of the new one."""
+        for s, e in spans:
+            if cand.start < s < cand.end <= e + 1:
+                head = cand.name[: s - cand.start]
+                if re.search(r" (?:and|&|,) $", head):
+                    cand.name = re.sub(r",? (?:and|&|,) $", "", head)
+                    cand.end = cand.start + len(cand.name)
+                    return
 
     def _known_tail(self, words: list[str]) -> bool:
         return any(self.is_known(" ".join(words[i:])) for i in range(1, len(words) - 1))
@@ -1008,6 +1022,27 @@ def _odd_case(word: str) -> bool:
 
 def _strip_suffix(name: str) -> str:
     return re.sub(rf"\s*,?\s+{_COMPANY_SUFFIX}$", "", name).strip()
+
+
+# "Software:", "The systems we use are:": a list of products follows.
+_SOFTWARE_INTRO = re.compile(
+    r"(?i)\b(?:software|systems?|products?|applications?|suppliers?|tools?|platforms?|"
+    r"packages?|solutions?)\b[^\n]*:\s*$"
+)
+_BULLET_LINE = re.compile(r"[ \t]*(?:[•·*▪◦-]|\d{1,2}[.)])[ \t]")
+
+
+def _intro(text: str, pos: int) -> str:
+    """The line that introduces the list the line at pos belongs to (the sentence or
+    line before its first item), or ""."""
+    start = text.rfind("\n", 0, pos) + 1
+    while start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        line = text[prev : start - 1]
+        if not _BULLET_LINE.match(line):
+            return line.split(". ")[-1]
+        start = prev
+    return ""
 
 
 def _parts(name: str) -> list[tuple[str, int]]:

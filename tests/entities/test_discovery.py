@@ -234,3 +234,15 @@ def test_suppliers_named_by_what_they_do_and_products_by_their_use(discover):
         "Kestrel",
     ):
         assert want in names, (want, got)
+
+
+def test_items_of_a_software_list_and_a_body_before_a_known_one(discover):
+    got = discover(
+        "The service uses the following software:\n"
+        "• Quorvex Collective – trade waste\n"
+        "• Brindle Rounds – collection rounds\n\n"
+        "The pilot was run with the University of Fenshire and Lincolnshire Police."
+    )
+    names = {n for _k, n in got}
+    assert {"Quorvex Collective", "Brindle Rounds"} <= names, got
+    assert ("authority", "University of Fenshire") in got, got

@@ -142,6 +142,8 @@ def test_a_former_vendor_name_counts_right_after_a_supplier_cue(tagger):
         ("Payroll is run in iTrent from MHR.", "iTrent"),
         ("The data warehouse is hosted in Azure by Microsoft.", "Microsoft Azure"),
         ("The housing register is held in Abritas.", "Abritas"),
+        ("The Trust's mental health record was Rio until 2021.", "RiO"),
+        ("The assistant is built on Microsoft Copilot Studio.", "Microsoft"),
     ],
 )
 def test_common_public_sector_products_are_known_in_context(tagger, text, name):
