@@ -88,7 +88,8 @@ def search(request: HttpRequest) -> HttpResponse:
         result = None
     if result is not None:
         pager = engine.Pager(state.page, state.size, result.total)
-        hits = [_hit_view(h, state) for h in result.hits]
+        link_qs = urlencode(state.params())
+        hits = [_hit_view(h, state, link_qs) for h in result.hits]
         for hit in hits:
             hit["html"] = render_hit(hit)
         ctx.update(
@@ -127,16 +128,18 @@ def _query_status(exc: Exception) -> int:
     return 400
 
 
-def _hit_view(hit, state: SearchState) -> dict:
-    """What one result shows: everything is plain data; snippets are re-sanitised."""
+def _hit_view(hit, state: SearchState, qs: str | None = None) -> dict:
+    """What one result shows: everything is plain data; snippets are re-sanitised.
+    ``qs`` is the state's query string (worked out once for a page of hits)."""
     from .highlight import safe_snippet
 
     f = hit.fields or {}
     # The document link carries the search state, so the document page can mark the
     # query's hits and offer "back to results"; its canonical URL stays /documents/<id>.
-    link_params = state.params()
     doc_url = _document_url(hit.id)
-    qs = urlencode(link_params)
+    if qs is None:
+        qs = urlencode(state.params())
+    page_qs = doc_url + "?" + (qs + "&" if qs else "") + "p="
     src = f.get("source_type") or ""
     status = f.get("foi_status") or ""
     return {
@@ -162,7 +165,7 @@ def _hit_view(hit, state: SearchState) -> dict:
             {
                 "page": s.page,
                 "html": safe_snippet(s.html),
-                "url": doc_url + "?" + urlencode([*link_params, ("p", s.page)]) + f"#page-{s.page}",
+                "url": f"{page_qs}{s.page}#page-{s.page}",
             }
             for s in hit.snippets
         ],
