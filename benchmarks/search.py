@@ -411,7 +411,7 @@ def forget(backend) -> None:
     """Drop the embedded backend's cached facet counts (cold measurements)."""
     cache = getattr(backend, "_facet_cache", None)
     if cache is not None:
-        cache._data.clear()
+        cache.clear()
 
 
 def build_index(backend, corpus: Corpus, n_docs: int, workdir: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 
@@ -12,6 +12,7 @@ from search.backends.base import (
     DEFAULT_FACET_SIZE,
     DEFAULT_SNIPPETS,
     FACET_BY_PARAM,
+    LRU,
     MAX_WINDOW,
     Hit,
     SearchRequest,
@@ -112,13 +113,30 @@ def _slot(request: SearchRequest):
     return slots().hold() if is_expensive(request.parsed) else contextlib.nullcontext()
 
 
+RESULT_CACHE_SIZE = 128  # answers kept per process, by request and index state
+_results = LRU(RESULT_CACHE_SIZE)
+
+
 def search(state: SearchState, **kwargs) -> SearchResult:
     """One page of results; when no document (or almost none) has every word of a plain
     query, the documents with most of them (``result.relaxed``, with a note). Within
-    the request's deadline; an expensive query waits for a slot."""
+    the request's deadline; an expensive query waits for a slot.
+
+    Answers are kept per (request, index state): the same search again, until the
+    next commit or rebuild, costs no engine work (an answer cut by its deadline is
+    not kept)."""
     request = request_for(state, **kwargs)
-    with _slot(request):
-        return search_with_fallback(backend(), request)
+    engine = backend()
+    index_state = engine.state()
+    key = None if index_state is None else (index_state, request.key())
+    cached = _results.get(key) if key is not None else None
+    if cached is None:
+        with _slot(request):
+            cached = search_with_fallback(engine, request)
+        if key is None or (request.deadline is not None and request.deadline.expired()):
+            return cached
+        _results.put(key, cached)
+    return replace(cached, notes=list(cached.notes))  # callers may add notes
 
 
 def facet_only(

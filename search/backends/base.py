@@ -6,10 +6,12 @@ tests run without a database and either engine can be swapped in.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,6 +251,23 @@ class SearchRequest:
     def offset(self) -> int:
         return (self.page - 1) * self.size
 
+    def key(self) -> tuple:
+        """Everything that decides the answer, hashable (for caches; not the deadline)."""
+        return (
+            self.parsed.node,
+            tuple(self.parsed.notes),
+            tuple(sorted((f, tuple(v)) for f, v in self.filters.items())),
+            self.date_from,
+            self.date_to,
+            self.sort,
+            self.page,
+            self.size,
+            self.snippets,
+            self.facets,
+            self.facet_size,
+            None if self.after is None else tuple(self.after),
+        )
+
     @property
     def parsed(self) -> ParsedQuery:
         assert isinstance(self.query, ParsedQuery)
@@ -389,6 +408,12 @@ class SearchBackend(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources held by this backend object."""
 
+    def state(self) -> Hashable | None:
+        """A token that changes whenever what a search returns may change (a commit, a
+        rebuild), so results can be cached per token; None when the backend cannot
+        tell cheaply (its results are then never cached)."""
+        return None
+
     def suggest_word(self, word: str) -> str | None:
         """A close, more common indexed word for a rare one (for "did you mean")."""
         from search.backends.suggest import suggest_from_vocabulary
@@ -404,6 +429,36 @@ class SearchBackend(ABC):
         """Every value of a facet in the index and its document count."""
         result = self.search(SearchRequest("", size=0, facet_size=100_000))
         return {v.value: v.count for v in result.facets.get(facet, [])}
+
+
+class LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: collections.OrderedDict = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        """The value, or None."""
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        """Store, dropping the least recently used entries past ``size``."""
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._data.clear()
 
 
 # Below this many documents with all the words, a search shows those with most of them.

@@ -30,7 +30,6 @@ just resolved the old link can still open it.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import errno
 import fcntl
@@ -54,6 +53,7 @@ from datascores.processes import pid_alive
 from search.backends import compile_tantivy as ct
 from search.backends.base import (
     FACETS,
+    LRU,
     FacetValue,
     Hit,
     IndexDoc,
@@ -79,29 +79,6 @@ RELEVANCE_SCAN_BATCH = 20_000  # hits per relevance-ordered scan search (export)
 
 
 FACET_CACHE_SIZE = 256  # (query, filters, index state) -> total and facet counts
-
-
-class _LRU:
-    """A small thread-safe least-recently-used map."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._data: collections.OrderedDict = collections.OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
 
 
 _CUT_FACETS = "Some facet counts were left out: the search ran out of time."
@@ -133,7 +110,7 @@ class EmbeddedBackend(SearchBackend):
         self._generation: str | None = None
         self._indexes: _Pair | None = None
         self._loaded: dict[str, tuple] = {}  # index -> (generation, commit) it last read
-        self._facet_cache = _LRU(FACET_CACHE_SIZE)
+        self._facet_cache = LRU(FACET_CACHE_SIZE)
         self._cached_expander: ct.Expander | None = None
         self._expander_key: tuple | None = None
 
@@ -498,6 +475,11 @@ class EmbeddedBackend(SearchBackend):
             "segments": searcher.num_segments,
             "generation": self._generation,
         }
+
+    def state(self) -> tuple[str, str | None, str]:
+        """(index folder, live generation, commit token): a rebuild swaps the
+        generation, every write renews the token."""
+        return (str(self.root), self._current_name(), self._commit_token())
 
     def close(self) -> None:
         with self._mutex:

@@ -401,3 +401,21 @@ def test_hidden_facet_values_are_not_rendered_until_asked_for(client):
     assert more.get_text() == "4 more" and "expand=council" in more["href"]
     soup = page(client, "/search" + more["href"].split("#")[0])
     assert len(facet_counts(soup, "council")) == 12
+
+
+def test_a_repeated_search_shows_what_was_indexed_or_removed_since(client):
+    """Answers are kept per index state: the same URL again is the same page until a
+    document is added or removed, then it shows the change at once."""
+    from search.indexer import delete_documents
+
+    from .conftest import make_document, tag_and_index
+
+    first = make_document("Mosaic contract", ["The council bought Mosaic segmentation."])
+    tag_and_index(first)
+    assert result_ids(page(client, "/search?q=mosaic")) == [first.id]
+    assert result_ids(page(client, "/search?q=mosaic")) == [first.id]  # kept
+    second = make_document("Mosaic renewal", ["Mosaic was renewed for three years."])
+    tag_and_index(second)
+    assert set(result_ids(page(client, "/search?q=mosaic"))) == {first.id, second.id}
+    delete_documents([first.id])
+    assert result_ids(page(client, "/search?q=mosaic")) == [second.id]
