@@ -74,6 +74,7 @@ _COMPANY_CUES = (
     r"(?:awarded|let|granted)(?: [a-z]+){0,3} to",
     r"(?:won|secured) by",
     r"(?:appointed|engaged|instructed|retained)",
+    r"commissioned(?= +(?:the +)?[A-Z][^.]{0,60}? to\b)",
 )
 # "Synectics Solutions", "Dr Foster Intelligence": words companies end their names with.
 _COMPANY_ENDS = (
@@ -102,7 +103,9 @@ _THE_SYSTEM_RE = re.compile(rf"\b(?:the|a|an|our|its|their) +({_NAME}){_PRODUCT_
 # thing supplied is a product.
 _SUPPLIED_RE = re.compile(
     rf"(?<![\w'’])({_NAME}) *,? +(?:(?:which|that) +)?(?:is +|was +|are +|were +|has been +)?"
-    r"(?:(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold|designed|owned) +by\b|"
+    r"(?:(?:now|currently|also|still|originally|initially) +)?"
+    r"(?:(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold|designed|owned|"
+    r"supported|maintained) +by\b|"
     r"(?i:developed|built|designed) +(?:in[- ]house|internally)\b)"
 )
 # "Nexus, a data collection service supplied by Wonde", "Aristotle is a business
@@ -172,11 +175,31 @@ _USED_RE = re.compile(
 # "Quorvex provides the system", "Harcastle supplies our payroll software": a supplier.
 _SUPPLIES_RE = re.compile(
     rf"(?<![\w'’])({_NAME}) +(?:provides|provided|supplies|supplied|hosts|hosted|maintains|"
+    r"produces|produced|runs|operates|manages|"
     r"maintained|develops|developed|delivers|delivered|supports|supported|licenses|licensed)"
     r" +(?:the|our|a|an|this|these|its|their|all)\b"
 )
 # "the cost calculator from iESE": who a product comes from.
-_FROM_RE = re.compile(rf"\b(?i:{_SYSTEM_WORDS}|service|services|licences?) +from +({_NAME})")
+_FROM_RE = re.compile(
+    rf"\b(?i:{_SYSTEM_WORDS}|service|services|licen[cs]es?|devices?|equipment|sensors?|cameras?|"
+    r"hardware|technology|monitoring|subscriptions?|kiosks?|carephones?|handsets?|consultancy|"
+    rf"support|training|data) +from +({_NAME})"
+)
+# "records are held in Patientrack", "orders are placed through ICE": where records live.
+_HELD_IN_RE = re.compile(
+    r"\b(?:recorded|held|stored|logged|processed|managed|captured|entered|input|placed|"
+    r"handled|accessed|viewed|kept|monitored|tracked|scheduled|planned|administered|"
+    r"calculated|generated|produced|analysed|mapped|delivered|provided|offered|arranged|"
+    r"submitted|made|raised|booked|issued)(?: [a-z]+){0,2} (?:in|on|within|through|via|using) +"
+    rf"(?:the +)?({_NAME})"
+)
+# "... Cellebrite UFED and Magnet AXIOM", "the Tell Us Once service and GOV.UK One Login".
+_AND_NEXT = re.compile(rf"(?: [a-z]+){{0,2}},? and (?:the +)?({_NAME})")
+# "products: A, B, C and D", "the following tools: A and B".
+_INLINE_LIST_RE = re.compile(
+    rf"\b(?i:{_SYSTEM_WORDS}|products|tools|systems|software|suppliers|packages|applications)"
+    r"[^.:\n]{0,40}: +([^.\n]{3,300})"
+)
 # "hosted on Microsoft Azure", "built on Microsoft Power BI": a platform.
 _ON_RE = re.compile(rf"\b(?:hosted|runs?|running|built|based|held) (?:on|in) +({_NAME})")
 # "Connect (the force records management system supplied by NEC)"
@@ -351,7 +374,8 @@ GENERIC = frozenset(
     cost costs price licence licences license licenses value expiry renewal description
     function name names date dates type category steering working advisory reference user
     users focus task stakeholder stakeholders operations oversight delivery project
-    x-ray x-rays comparison control cohort sample treatment
+    x-ray x-rays comparison control cohort sample treatment london
+    daily weekly monthly quarterly annually yearly
     """
     )
 )
@@ -375,12 +399,16 @@ COMMON_ACRONYMS = frozenset(
     )
 )
 
+HONORIFICS = frozenset(
+    _split("Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Cllr Councillor")
+)
+
 # Sentence-initial words and determiners never start a name.
 LEADING_NOISE = frozenset(
     w.casefold()
     for w in _split(
         """
-    the a an this that these those our your their its his her my we i it there here
+    the a an this that these those our your their its his her we i it there here
     each every all any some no both either neither other another such which what whose
     please dear re subject from to cc attached enclosed following further additionally
     also however therefore currently previously recently now then since as at by for in of
@@ -552,6 +580,8 @@ def _shape_ok(cand: Candidate, words: list[str]) -> bool:
         return False  # a heading in capitals ("PREDICTIVE ANALYTICS")
     if len(words) == 1 and (name in COMMON_ACRONYMS or name.casefold() in GENERIC):
         return False  # "GP system", "SYSTEMS"
+    if cand.kind != AUTHORITY and words[0] in HONORIFICS:
+        return False  # "a letter from Mr Patel": a person
     if cand.cue == "acronym":
         # "MI", "S43", "TC952": abbreviations and form codes
         return sum(ch.isalpha() for ch in name) >= 3 and sum(ch.isdigit() for ch in name) <= 1
@@ -691,6 +721,7 @@ class Discoverer:
         yield from self._products(text, base, make)
         yield from self._described(text, base, make)
         yield from self._pairs(text, base, make)
+        yield from self._recorded(text, base, make)
         yield from self._bodies(text, base, make)
         yield from self._acronyms(text, base, make, vendor_spans)
         yield from self._marked(text, make)
@@ -773,6 +804,24 @@ class Discoverer:
         for m in _PAREN_RE.finditer(text):
             yield make(SYSTEM, m, 1, "supplied", 2.0)
 
+    def _recorded(self, text, base, make) -> Iterable[Candidate]:
+        """Where records are held ("held in X"), what is named after "and" beside a product,
+        and products listed after "products:"."""
+        for rx in (_HELD_IN_RE, _USES_RE):
+            for m in rx.finditer(text):
+                if rx is _HELD_IN_RE and not self._body_head(m.group(1)):
+                    yield make(SYSTEM, m, 1, "uses", 1.5)
+                nxt = _AND_NEXT.match(text, m.end(1))
+                if nxt and not self._body_head(nxt.group(1)):
+                    yield make(SYSTEM, nxt, 1, "uses", 1.5)
+        for m in _INLINE_LIST_RE.finditer(text):
+            items = m.group(1)
+            for item in re.finditer(rf"(?:^|, +|,? +and +)({_NAME})(?=,|$| and )", items):
+                for part, at in _parts(item.group(1)):
+                    if not self._body_head(part):
+                        s = base + m.start(1) + item.start(1) + at
+                        yield make(SYSTEM, m, 1, "listed", 2.0, part, s, s + len(part))
+
     def _described(self, text, base, make) -> Iterable[Candidate]:
         """A product or company described ("X, a ... tool", "the system is X")."""
         for m in _APPOSITIVE_RE.finditer(text):
@@ -814,8 +863,8 @@ class Discoverer:
             return
         if self._body_head(inner) or self._body_head(outer):
             return
-        if phrase:
-            yield make(COMPANY, m, 3, "cue", 1.5)
+        if phrase or (re.fullmatch(r"[A-Z]{2,}|\S*[a-z][A-Z]\S*", outer) and not inner.isupper()):
+            yield make(COMPANY, m, 3, "cue", 1.5)  # "ICE (Sunquest)"
         elif re.search(r"[a-z][A-Z]|[A-Za-z]\d", inner):  # "Agresso (Unit4 Business World)"
             yield make(SYSTEM, m, 3, "bracket", 1.5)
 

@@ -246,3 +246,38 @@ def test_items_of_a_software_list_and_a_body_before_a_known_one(discover):
     names = {n for _k, n in got}
     assert {"Quorvex Collective", "Brindle Rounds"} <= names, got
     assert ("authority", "University of Fenshire") in got, got
+
+
+def test_products_where_records_are_held_and_in_inline_lists(discover):
+    got = discover(
+        "Nursing observations are recorded in Quorvex. Orders are placed through BRIX "
+        "(Harcastle). Referrals are managed in the Tallow Referral service and Brindle. "
+        "The force uses the following products: Kestrel Mobile, Ormsby Extract and "
+        "Pellway Detective. Telecare is provided through Lattice Choices, with sensors "
+        "from Dunmore. The platform, which is now supplied by Fenwick Digital, is known "
+        "as the My Care Hub. The Council commissioned Marrow Finance to evaluate it."
+    )
+    names = {n for _k, n in got}
+    for want in (
+        "Quorvex",
+        "BRIX",
+        "Harcastle",
+        "Brindle",
+        "Kestrel Mobile",
+        "Ormsby Extract",
+        "Pellway Detective",
+        "Lattice Choices",
+        "Dunmore",
+        "Fenwick Digital",
+        "My Care Hub",
+        "Marrow Finance",
+    ):
+        assert want in names, (want, got)
+
+
+def test_people_and_places_are_not_suppliers(discover):
+    got = discover(
+        "We received data from Mr Patel and a letter from Dr Jones. Staff from London "
+        "attended. Records are held in March each year."
+    )
+    assert got == set(), got
