@@ -71,6 +71,11 @@ def osa_distance(a: str, b: str, limit: int) -> int:
     """Edit distance where swapping two neighbours costs one; stops above ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    # Each edit removes at most one letter of ``a`` and adds at most one of ``b``, so
+    # letters one word has and the other lacks each cost an edit (a cheap bound first).
+    sa, sb = set(a), set(b)
+    if len(sa - sb) > limit or len(sb - sa) > limit:
+        return limit + 1
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -119,7 +124,9 @@ class Highlighter:
         # (first word, anchored pattern, per-word fallbacks for a sloppy phrase)
         self.phrases: list[tuple[str, re.Pattern, list[str]]] = []
         self.prefixes: list[str] = []
-        self.fuzzy: list[tuple[str, int, re.Pattern]] = []
+        # (word, distance, candidate pattern, memo of the words checked: one edit
+        # distance per distinct word of every page this highlighter reads)
+        self.fuzzy: list[tuple[str, int, re.Pattern, dict[str, bool]]] = []
         for leaf in text_leaves(node):
             self._add(leaf)
         # Every word with one of these stems starts with one of these prefixes.
@@ -142,7 +149,7 @@ class Highlighter:
         elif isinstance(leaf, Fuzzy):
             w, d = ws[0], leaf.distance
             lo, hi = max(1, len(w) - d), len(w) + d
-            self.fuzzy.append((w, d, re.compile(rf"{_START}{_W}{{{lo},{hi}}}{_END}")))
+            self.fuzzy.append((w, d, re.compile(rf"{_START}{_W}{{{lo},{hi}}}{_END}"), {}))
         elif len(ws) == 1:
             self.literals.add(ws[0])
         else:  # a phrase, a word with punctuation (e-mail) or a phrase prefix
@@ -163,8 +170,8 @@ class Highlighter:
                 out.append((i, _WORD_REST.match(folded, i + len(p)).end()))
         for first, pattern, loose in self.phrases:
             out.extend(_phrase_spans(folded, first, pattern, loose))
-        for word, distance, candidates in self.fuzzy:
-            out.extend(_fuzzy_spans(folded, word, distance, candidates))
+        for word, distance, candidates, memo in self.fuzzy:
+            out.extend(_fuzzy_spans(folded, word, distance, candidates, memo))
         return out
 
     def _stemmed_spans(self, folded: str) -> list[tuple[int, int]]:
@@ -211,10 +218,12 @@ def _phrase_spans(folded: str, first: str, pattern, loose: list[str]) -> list[tu
     return found
 
 
-def _fuzzy_spans(folded: str, word: str, distance: int, candidates) -> list[tuple[int, int]]:
-    """Words within ``distance`` edits of ``word`` (each distinct word checked once)."""
+def _fuzzy_spans(
+    folded: str, word: str, distance: int, candidates, memo: dict[str, bool]
+) -> list[tuple[int, int]]:
+    """Words within ``distance`` edits of ``word`` (each distinct word checked once
+    for all the pages that share ``memo``)."""
     out = []
-    memo: dict[str, bool] = {}
     for m in candidates.finditer(folded):
         w = m.group()
         if w not in memo:
