@@ -14,8 +14,9 @@ from search.backends.embedded import IndexBusy
     max_retries=5,
 )
 def index_documents(doc_ids: list[int]) -> list[int]:
-    """Index (or remove) these documents; returns [indexed, removed]."""
-    return list(indexer.index_documents(doc_ids))
+    """Index (or remove) these documents and any others waiting, unless another task
+    took them already; returns [indexed, removed]."""
+    return list(indexer.index_waiting(doc_ids))
 
 
 @shared_task(

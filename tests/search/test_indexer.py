@@ -186,6 +186,56 @@ def test_a_dirty_document_is_picked_up_by_the_sweep():
     assert clean.pk not in ids("beta")
 
 
+def test_an_index_task_takes_every_document_waiting_and_later_ones_find_nothing():
+    """Index tasks are sent a second late so that one commit serves many documents: the
+    first one due indexes everything waiting, the rest have nothing left to do."""
+    waiting = [make_document([f"theta {i}"]) for i in range(3)]
+    processing = make_document(["theta busy"], status=Status.PROCESSING)
+    assert tasks.index_documents.delay([waiting[0].pk]).get() == [3, 0]
+    assert ids("theta") == {d.pk for d in waiting}
+    assert tasks.index_documents.delay([waiting[1].pk]).get() == [0, 0]
+    assert not Document.objects.filter(pk__in=[d.pk for d in waiting], index_dirty=True).exists()
+    processing.refresh_from_db()
+    assert processing.index_dirty  # not final yet: left for its own task or the sweep
+
+
+@pytest.fixture
+def broker(settings, monkeypatch):
+    """Tasks go to a broker as in production (none runs them): what was sent to it."""
+    from datascores.celery import app
+
+    eager = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    sent: list = []
+    monkeypatch.setattr("celery.app.task.Task.apply_async", lambda *a, **k: sent.append(a))
+    yield sent
+    app.conf.task_always_eager = eager
+
+
+def test_documents_processed_without_a_worker_are_all_searchable_when_the_run_ends(broker):
+    from datascores.documents.pipeline import ingest_bytes, inline_processing
+
+    with inline_processing():
+        docs = [
+            ingest_bytes(f"Report {i} on the iotacist scoring tool.".encode(), filename=f"{i}.txt",
+                         location=f"/in/{i}.txt").document
+            for i in range(5)
+        ]  # fmt: skip
+    assert ids("iotacist") == {d.pk for d in docs}
+    assert not Document.objects.filter(index_dirty=True).exists()
+    assert broker == []  # nothing was left on a queue that no worker reads
+
+
+def test_a_run_stopped_by_an_error_still_indexes_what_it_processed(broker):
+    from datascores.documents.pipeline import ingest_bytes, inline_processing
+
+    with pytest.raises(RuntimeError), inline_processing():
+        doc = ingest_bytes(b"The kappacist model.", filename="k.txt", location="/in/k.txt")
+        raise RuntimeError("the run stopped")
+    assert ids("kappacist") == {doc.document.pk}
+
+
 def test_a_new_source_marks_the_document_dirty():
     doc = make_document(["gamma"], dirty=False)
     indexer.index_documents([doc.pk])
