@@ -259,6 +259,11 @@ def test_govuk_publication_dates_and_canonical():
 def test_govuk_title_is_the_document_title_not_the_logo_svg_title():
     title = "Algorithmic transparency record: risk-based verification of housing benefit claims"
     assert read("govuk_publication.html", GOVUK + PUBLICATION).title == f"{title} - GOV.UK"
+    # The govuk-frontend header's logo has the same <svg><title>.
+    listing = read("govuk_frontend_listing.html", COUNCIL + "/reports?committee=cabinet")
+    assert listing.title == (
+        "Cabinet reports: page 1 of 2 – Find council reports – Borsetshire County Council"
+    )
 
 
 def test_govuk_html_extractor_title_is_the_document_title():
@@ -296,6 +301,37 @@ def test_govuk_search_next_page_keeps_the_keywords():
     url = GOVUK + "/search/all?keywords=algorithm&order=relevance"
     info = pages.read_page(markup("govuk_search_page1.html"), url, with_text=False)
     assert GOVUK + "/search/all?keywords=algorithm&order=relevance&page=2" in info.main_links
+
+
+# --- GOV.UK Frontend: a council service built on the govuk-frontend page template ----------
+def test_govuk_frontend_template_listing_text_links_and_next_page():
+    url = COUNCIL + "/reports?committee=cabinet"
+    info = read("govuk_frontend_listing.html", url)
+    text = info.main_text
+    assert text.startswith("Cabinet reports\nReports considered by Cabinet, newest first.")
+    assert "Automated decision-making in adult social care (PDF, 1.2 MB)" in text
+    chrome = (
+        "Cookies on Find council reports",  # govuk-cookie-banner
+        "analytics cookies",
+        "Skip to main content",
+        "Find council reports",  # service navigation
+        "Committees",
+        "This is a new service",  # phase banner (beforeContent, outside main)
+        "Beta",
+        "Back",  # back link
+        "Home",  # breadcrumbs
+        "Next page",  # pagination (a nav inside main)
+        "Open Government Licence",
+    )
+    assert_clean(text, chrome)
+    main = set(info.main_links)
+    assert {
+        COUNCIL + "/reports/2024/cabinet-2024-06-18-automated-decision-making.pdf",
+        COUNCIL + "/reports/2024/cabinet-2024-05-21-data-sharing-agreement.docx",
+    } <= main
+    assert COUNCIL + "/reports?committee=cabinet&page=2" in main  # rel="next"
+    assert COUNCIL + "/committees" not in main  # service navigation and breadcrumbs
+    assert COUNCIL + "/committees/cabinet" not in main  # back link (outside main)
 
 
 # --- URL normalisation on the query strings these sites use -------------------------------
