@@ -1,5 +1,6 @@
-"""The JSON API: /api/search (same parameters as /search, cursor pagination) and
-/api/documents/<id>. Documented in docs/api.md.
+"""The JSON API: /api/ (what it offers), /api/search (same parameters as /search,
+cursor pagination) and /api/documents/<id>; the register's /api/entities are in
+web/entities.py. Documented in docs/api.md.
 
 A cursor holds the sort values of the last hit returned (the backend's search-after
 key), so following ``next`` pages through every match, past the 10,000 results that
@@ -182,6 +183,29 @@ def api_index(request: HttpRequest) -> HttpResponse:
                     "method": "GET",
                     "description": "The whole result set as CSV, in the chosen sort "
                     "(same parameters as search).",
+                },
+                {
+                    "url": base + reverse("api_search_feed"),
+                    "method": "GET",
+                    "description": "An Atom feed of a search's newest matches "
+                    "(same parameters as search).",
+                },
+                {
+                    "url": base + reverse("api_entities"),
+                    "method": "GET",
+                    "description": "The register: public bodies, companies and systems "
+                    "whose name or alias contains q, most documents first.",
+                    "parameters": {
+                        "q": "words of a name or alias (empty: those documents name)",
+                        "type": "bodies | companies | systems",
+                    },
+                },
+                {
+                    "url": base + "/api/entities/{type}/{slug}",
+                    "method": "GET",
+                    "description": "One public body, company or system (type: bodies, "
+                    "companies or systems): facts, aliases, links with evidence, "
+                    "timeline, map points, related entities, recent documents.",
                 },
             ],
         }

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from datascores.entities.models import (
     Alias,
@@ -417,10 +418,18 @@ def _csv_safe(value: str) -> str:
     return value
 
 
-def api_entity(request, segment: str, slug: str):
-    entity = get_entity(segment, slug)
+@require_safe
+def api_entity(request, segment: str, slug: str) -> HttpResponse:
+    """One entity as JSON: facts, aliases, links with evidence, timeline, map, related."""
+    from .api import json_response
+
+    try:
+        entity = get_entity(segment, slug)
+    except Http404:
+        kind = TYPE_LABEL[SEGMENT[segment]].lower() if segment in SEGMENT else "entity"
+        return json_response({"error": f"No {kind} at “{segment}/{slug}”."}, status=404)
     d = entity_data(entity)
-    return JsonResponse(
+    return json_response(
         {
             **d["ref"],
             "facts": d["facts"],
@@ -432,8 +441,7 @@ def api_entity(request, segment: str, slug: str):
             "documents": {"total": d["document_total"], "recent": d["documents"]},
             "search_url": d["search_url"],
             "csv_url": d["csv_url"],
-        },
-        json_dumps_params={"ensure_ascii": False},
+        }
     )
 
 
@@ -491,16 +499,25 @@ def entities_index(request):
     )
 
 
-def api_entities(request):
+@require_safe
+def api_entities(request) -> HttpResponse:
+    """Entities whose name or alias contains ``q`` (of one ``type``), as JSON."""
+    from .api import json_response
+
+    value = request.GET.get("type", "")
+    if value and not _type_param(request):
+        allowed = ", ".join([*SEGMENT, *SEGMENT.values()])
+        return json_response(
+            {"error": f"type: “{value}” is not allowed; use one of {allowed}."}, status=400
+        )
     q = request.GET.get("q", "")
     rows, total = find_entities(q, _type_param(request))
-    return JsonResponse(
+    return json_response(
         {
             "query": q,
             "total": total,
             "results": [{**_ref(e), "documents": e.documents} for e in rows],
-        },
-        json_dumps_params={"ensure_ascii": False},
+        }
     )
 
 

@@ -91,6 +91,8 @@ def test_api_index_lists_the_endpoints(client, indexed):
     assert any(u.endswith("/api/search") for u in urls)
     assert any(u.endswith("/api/documents/{id}") for u in urls)
     assert any(u.endswith("/search.csv") for u in urls)
+    assert any(u.endswith("/api/entities") for u in urls)
+    assert any(u.endswith("/api/entities/{type}/{slug}") for u in urls)
     search = data["endpoints"][0]["parameters"]
     assert {"q", "sort", "size", "cursor", "council", "company", "system"} <= set(search)
 

@@ -134,3 +134,18 @@ def test_names_elsewhere_link_to_their_pages(client, corpus):
     assert lookup in search  # facet values
     insights = client.get("/insights").content.decode()
     assert "/entities/go?type=council&amp;name=Bristol%20City%20Council" in insights  # rows
+
+
+def test_entities_api_says_which_parameter_is_wrong_and_answers_json(client, corpus):
+    r = client.get("/api/entities?q=x&type=vendors")
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error.startswith("type:") and "companies" in error and "bodies" in error
+    assert client.get("/api/entities?type=companies").status_code == 200
+    missing = client.get("/api/entities/companies/no-such-company")
+    assert missing.status_code == 404 and "no-such-company" in missing.json()["error"]
+    for url in ("/api/entities?q=experian", "/api/entities/companies/experian"):
+        get, head = client.get(url), client.head(url)
+        assert head.status_code == get.status_code == 200, url
+        assert get["Access-Control-Allow-Origin"] == "*"  # public data, as /api/search
+    assert client.post("/api/entities?q=experian").status_code == 405
