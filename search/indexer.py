@@ -170,9 +170,10 @@ def mark_dirty(document_ids: Iterable[int], *, only_done: bool = False) -> int:
 
 
 def claim_dirty(document_ids: Iterable[int], *, more: int = CHUNK) -> list[int]:
-    """Clear the dirty flag of those of these documents that still have it, and of up to
-    ``more`` other dirty documents in a final state; returns their ids (to index now).
-    Rows another transaction holds are skipped: that one marks them dirty again."""
+    """Clear the dirty flag of those of these documents that still have it and, when
+    there are some, of up to ``more`` other dirty documents in a final state; returns
+    their ids (to index now). None left: another task took them, with the others
+    waiting then. Rows another transaction holds are skipped: it marks them again."""
     ids = sorted({int(i) for i in document_ids})
     with transaction.atomic():
         claimed = set(
@@ -180,7 +181,7 @@ def claim_dirty(document_ids: Iterable[int], *, more: int = CHUNK) -> list[int]:
             .filter(pk__in=ids, index_dirty=True)
             .values_list("pk", flat=True)
         )
-        if more > 0:
+        if claimed and more > 0:
             others = (
                 dirty_documents()
                 .select_for_update(skip_locked=True)

@@ -193,7 +193,11 @@ def test_an_index_task_takes_every_document_waiting_and_later_ones_find_nothing(
     processing = make_document(["theta busy"], status=Status.PROCESSING)
     assert tasks.index_documents.delay([waiting[0].pk]).get() == [3, 0]
     assert ids("theta") == {d.pk for d in waiting}
+    later = make_document(["theta later"])
     assert tasks.index_documents.delay([waiting[1].pk]).get() == [0, 0]
+    later.refresh_from_db()
+    assert later.index_dirty  # waits for its own task, which takes whatever waits then
+    assert tasks.index_documents.delay([later.pk]).get() == [1, 0]
     assert not Document.objects.filter(pk__in=[d.pk for d in waiting], index_dirty=True).exists()
     processing.refresh_from_db()
     assert processing.index_dirty  # not final yet: left for its own task or the sweep
