@@ -75,6 +75,7 @@ _COMPANY_CUES = (
     r"(?:won|secured) by",
     r"(?:appointed|engaged|instructed|retained)",
     r"commissioned(?= +(?:the +)?[A-Z][^.]{0,60}? to\b)",
+    r"(?:company|firm|contractor|consultancy|agency|developer|manufacturer)(?= +[A-Z])",
 )
 # "Synectics Solutions", "Dr Foster Intelligence": words companies end their names with.
 _COMPANY_ENDS = (
@@ -118,7 +119,8 @@ _APPOSITIVE_RE = re.compile(
 )
 # "The system is Abritas", "our patient record is PPM+", "known as DAL": a product named.
 _NAMED_RE = re.compile(
-    rf"(?:\b(?i:{_SYSTEM_WORDS}) +(?:is|was|are|will be|has been) +(?:called +|known as +|named +)?"
+    rf"(?:\b(?i:{_SYSTEM_WORDS}|environment|provider|supplier|contractor|vendor) +"
+    r"(?:is|was|are|will be|has been) +(?:called +|known as +|named +)?"
     rf"|\b(?:known as|called|named|branded as|entitled) +)(?:the +)?({_NAME})"
 )
 # "iTrent from MHR", "qXR from Qure.ai": a product from its maker.
@@ -164,8 +166,9 @@ _USES_RE = re.compile(
     r"subscribes? to|subscribed to|(?:licen[cs]es?|subscriptions?|contracts?) for|"
     r"bought|purchased|procured|implemented|deployed|adopted|introduced|piloted|trialled|"
     r"trialed|operates|installed|replaced|(?:switched|moved|migrated|upgraded) to|"
-    r"rolled out|relies on|subscriptions? to|access to) +"
-    rf"(?:the +)?({_NAME})"
+    r"rolled out|relies on|subscriptions? to|access to|developing|building|launched|"
+    r"procuring|piloting|trialling|testing|evaluating) +"
+    rf"(?:the +|a +|an +)?({_NAME})"
 )
 # "Brindle is used to triage referrals", "Brindle has been in use since 2019".
 _USED_RE = re.compile(
@@ -183,18 +186,27 @@ _SUPPLIES_RE = re.compile(
 _FROM_RE = re.compile(
     rf"\b(?i:{_SYSTEM_WORDS}|service|services|licen[cs]es?|devices?|equipment|sensors?|cameras?|"
     r"hardware|technology|monitoring|subscriptions?|kiosks?|carephones?|handsets?|consultancy|"
-    rf"support|training|data) +from +({_NAME})"
+    rf"support|training|data|algorithms?|methodology|scores?|tests?) +from +({_NAME})"
 )
 # "records are held in Patientrack", "orders are placed through ICE": where records live.
 _HELD_IN_RE = re.compile(
     r"\b(?:recorded|held|stored|logged|processed|managed|captured|entered|input|placed|"
     r"handled|accessed|viewed|kept|monitored|tracked|scheduled|planned|administered|"
     r"calculated|generated|produced|analysed|mapped|delivered|provided|offered|arranged|"
-    r"submitted|made|raised|booked|issued)(?: [a-z]+){0,2} (?:in|on|within|through|via|using) +"
+    r"submitted|made|raised|booked|issued|sent|shared|uploaded|record|store|hold|"
+    r"manage|process|log|view|access|enter|upload|send|book)(?: [a-z]+){0,4} "
+    r"(?:in|on|within|through|via|using) +"
     rf"(?:the +)?({_NAME})"
 )
 # "... Cellebrite UFED and Magnet AXIOM", "the Tell Us Once service and GOV.UK One Login".
-_AND_NEXT = re.compile(rf"(?: [a-z]+){{0,2}},? and (?:the +)?({_NAME})")
+_AND_NEXT = re.compile(rf"(?: [a-z]+){{0,2}},? and (?:by +|from +|with +)?(?:the +)?({_NAME})")
+# "tools such as Securus and Impero", "suppliers including Veolia, Kier and Mitie".
+_SUCH_AS_RE = re.compile(
+    rf"\b(?i:(?P<org>suppliers|providers|companies|vendors|firms|contractors|partners)|"
+    rf"{_SYSTEM_WORDS}|tools|products|systems|platforms|apps|packages)"
+    r"(?: [a-z]+){0,2},? (?:such as|including|like|e\.g\.,?) +"
+    rf"((?:the +)?{_NAME}(?:(?:, +|,? +(?:and|or) +)(?:the +)?{_NAME})*)"
+)
 # "products: A, B, C and D", "the following tools: A and B".
 _INLINE_LIST_RE = re.compile(
     rf"\b(?i:{_SYSTEM_WORDS}|products|tools|systems|software|suppliers|packages|applications)"
@@ -502,12 +514,35 @@ def _cells(line: str) -> list[tuple[int, str]]:
     return out
 
 
+def _csv_cells(line: str) -> list[tuple[int, str]]:
+    """A comma-separated line's cells with their offsets."""
+    out, pos = [], 0
+    for part in line.split(","):
+        out.append((pos, part))
+        pos += len(part) + 1
+    return out
+
+
+def _row(line: str, csv: bool) -> list[tuple[int, str]]:
+    if csv:
+        return _csv_cells(line) if line.count(",") >= 1 else []
+    return _cells(line) if _ROW_LINE.search(line) else []
+
+
+def _is_header(cells: list[tuple[int, str]]) -> bool:
+    return any(rx.fullmatch(c.strip()) for _o, c in cells for rx in _HEADERS.values())
+
+
 def table_cells(text: str) -> Iterable[tuple[str, int, str, str]]:
-    """Cells under a "Supplier" or "System"/"Product" header: (kind, offset, cell, line)."""
+    """Cells under a "Supplier" or "System"/"Product" header: (kind, offset, cell, line).
+    Cells are apart by a tab, a bar or three spaces, or by commas in a CSV extract."""
     columns: dict[int, str] = {}
+    csv = False
     at = 0
     for line in text.split("\n"):
-        cells = _cells(line) if _ROW_LINE.search(line) else []
+        if not columns:
+            csv = line.count(",") >= 2 and _is_header(_csv_cells(line))
+        cells = _row(line, csv)
         if len(cells) < 2:
             if line.strip():
                 columns = {}  # prose ends the table; blank lines do not
@@ -740,6 +775,14 @@ class Discoverer:
                     yield make(SYSTEM, m, 1, "marked", 2.0)
 
     def _organisations(self, text, base, make) -> Iterable[Candidate]:
+        for cand in self._organisation_names(text, base, make):
+            yield cand
+            # "Maximus UK and Ingeus", "supplied by Videalert and by Siemens Mobility"
+            nxt = _AND_NEXT.match(text, cand.end - base) if cand.kind == COMPANY else None
+            if nxt and not self._body_head(nxt.group(1)):
+                yield make(COMPANY, nxt, 1, "cue", 1.5)
+
+    def _organisation_names(self, text, base, make) -> Iterable[Candidate]:
         for m in _COMPANY_RE.finditer(text):
             suffix = text[m.end(1) : m.end()].strip(" ,")
             yield make(
@@ -815,12 +858,20 @@ class Discoverer:
                 if nxt and not self._body_head(nxt.group(1)):
                     yield make(SYSTEM, nxt, 1, "uses", 1.5)
         for m in _INLINE_LIST_RE.finditer(text):
-            items = m.group(1)
-            for item in re.finditer(rf"(?:^|, +|,? +and +)({_NAME})(?=,|$| and )", items):
-                for part, at in _parts(item.group(1)):
-                    if not self._body_head(part):
-                        s = base + m.start(1) + item.start(1) + at
-                        yield make(SYSTEM, m, 1, "listed", 2.0, part, s, s + len(part))
+            yield from self._items(m, base, make, SYSTEM)
+        for m in _SUCH_AS_RE.finditer(text):  # "tools such as Securus and Impero"
+            yield from self._items(m, base, make, COMPANY if m.group("org") else SYSTEM, 2)
+
+    def _items(self, m: re.Match, base: int, make, kind: str, group: int = 1):
+        """Each name of a list "A, B and C" (a match's group)."""
+        items = m.group(group)
+        for item in re.finditer(
+            rf"(?:^|, +|,? +(?:and|or) +)(?:the +)?({_NAME})(?=,|$| and | or )", items
+        ):
+            for part, at in _parts(item.group(1)):
+                if not self._body_head(part):
+                    s = base + m.start(group) + item.start(1) + at
+                    yield make(kind, m, group, "listed", 2.0, part, s, s + len(part))
 
     def _described(self, text, base, make) -> Iterable[Candidate]:
         """A product or company described ("X, a ... tool", "the system is X")."""
@@ -993,6 +1044,9 @@ class Discoverer:
                 _strip_suffix(rest) if cand.kind == COMPANY else rest
             ):
                 return False
+        parts = [p for p, _at in _parts(cand.name)]
+        if len(parts) > 1 and all(self.is_known(p) for p in parts):
+            return False  # "Oxfordshire and Buckinghamshire": known places
         known = self.is_known(cand.name)
         return not (known or (cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name))))
 

@@ -281,3 +281,29 @@ def test_people_and_places_are_not_suppliers(discover):
         "attended. Records are held in March each year."
     )
     assert got == set(), got
+
+
+def test_csv_extracts_such_as_lists_and_firms_named_together(discover):
+    got = discover(
+        "Please see the summary below.\n\n"
+        "Supplier,Service,Contract end\n"
+        "Harcastle,Waste collection,2027\n"
+        "Pellway,Highways maintenance,2025\n\n"
+        "Schools buy monitoring tools such as Quorvex and Brindle directly. In the North "
+        "these are Ormsby Solutions and Tallowmere. Cameras are supplied by Kestrel and by "
+        "Dunmore Mobility. Data is shared with Oxfordshire and Buckinghamshire."
+    )
+    names = {n for _k, n in got}
+    for want in (
+        "Harcastle",
+        "Pellway",
+        "Quorvex",
+        "Brindle",
+        "Ormsby Solutions",
+        "Tallowmere",
+        "Kestrel",
+        "Dunmore Mobility",
+    ):
+        assert want in names, (want, got)
+    assert "Oxfordshire and Buckinghamshire" not in names
+    assert "Waste collection" not in names

@@ -143,6 +143,8 @@ def test_a_former_vendor_name_counts_right_after_a_supplier_cue(tagger):
         ("The data warehouse is hosted in Azure by Microsoft.", "Microsoft Azure"),
         ("The housing register is held in Abritas.", "Abritas"),
         ("The Trust's mental health record was Rio until 2021.", "RiO"),
+        ("Highway defects are logged in Confirm by inspectors.", "Confirm"),
+        ("Penalty notices are issued by Jacobs, the enforcement agency.", "Jacobs Enforcement"),
         ("The assistant is built on Microsoft Copilot Studio.", "Microsoft"),
     ],
 )
@@ -158,6 +160,8 @@ def test_common_public_sector_products_are_known_in_context(tagger, text, name):
         "A solar eclipse was visible from the park.",
         "The azure sky was clear. Delius wrote music. Our vision is a fairer city.",
         "Advanced training was given. Each workday starts at nine.",
+        "There is a nuance in the foundations. Please tell us once you have moved.",
+        "Please confirm your address. Kier Starmer spoke. Write it on the blackboard.",
     ],
 )
 def test_product_names_that_are_ordinary_words_need_context(tagger, text):
