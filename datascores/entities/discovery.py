@@ -68,7 +68,9 @@ _COMPANY_CUES = (
     r"previously(?: known as)?",
     r"trading as",
     r"(?:carried out|undertaken|delivered|run|operated|maintained|managed|administered|"
-    r"performed|designed|produced|commissioned|developed|built|written)(?: [a-z-]+){0,3} by",
+    r"performed|designed|produced|commissioned|developed|built|written|installed|fitted|"
+    r"configured|integrated|upgraded)(?: [a-z-]+){0,3} by",
+    r"(?:exchange|exchanges|exchanged|exchanging)(?: data| information)? with",
     r"(?:commissioned|sourced|obtained|leased|rented) from",
     r"(?:contractor|partner|reseller)(?: is| was)?(?: *[:,–-])",
     r"(?:awarded|let|granted)(?: [a-z]+){0,3} to",
@@ -82,7 +84,7 @@ _COMPANY_ENDS = (
     "Solutions|Technologies|Technology|Analytics|Software|Consulting|Consultancy|Partners|"
     "Associates|Intelligence|Labs|Networks|Informatics|Systems|Group|Healthcare|Computing|"
     "Digital|Medical|International|Global|Holdings|Innovations|Insights|UK|"
-    "Association|Institute|Foundation|Society|Federation|Alliance"
+    "Association|Institute|Foundation|Society|Federation|Alliance|Homes"
 )
 _COMPANY_END_RE = re.compile(rf"(?<![\w'’])({_NAME} +(?:{_COMPANY_ENDS}))(?![\w'’-])")
 _CUE_RE = re.compile(rf"\b(?i:{'|'.join(_COMPANY_CUES)}) +(?:the +)?(?:company +|firm +)?({_NAME})")
@@ -194,12 +196,14 @@ _HELD_IN_RE = re.compile(
     r"handled|accessed|viewed|kept|monitored|tracked|scheduled|planned|administered|"
     r"calculated|generated|produced|analysed|mapped|delivered|provided|offered|arranged|"
     r"submitted|made|raised|booked|issued|sent|shared|uploaded|record|store|hold|"
-    r"manage|process|log|view|access|enter|upload|send|book)(?: [a-z]+){0,4} "
-    r"(?:in|on|within|through|via|using) +"
-    rf"(?:the +)?({_NAME})"
+    r"manage|process|log|view|access|enter|upload|send|book|done|conducted|receives|received)"
+    r"(?: [a-z]+){0,4} (?:in|on|within|through|via|using) +"
+    rf"(?:the +|its +|our +|their +)?({_NAME})"
 )
 # "... Cellebrite UFED and Magnet AXIOM", "the Tell Us Once service and GOV.UK One Login".
-_AND_NEXT = re.compile(rf"(?: [a-z]+){{0,2}},? and (?:by +|from +|with +)?(?:the +)?({_NAME})")
+_AND_NEXT = re.compile(
+    rf"(?: [a-z]+){{0,2}},? (?:and|or) (?:by +|from +|with +)?(?:the +)?({_NAME})"
+)
 # "tools such as Securus and Impero", "suppliers including Veolia, Kier and Mitie".
 _SUCH_AS_RE = re.compile(
     rf"\b(?i:(?P<org>suppliers|providers|companies|vendors|firms|contractors|partners)|"
@@ -674,7 +678,8 @@ def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
 
 
 def _at_sentence_start(sentence: _Sentence, pos: int) -> bool:
-    before = re.split(r"\t|\||\s{3,}", sentence.text[: pos - sentence.start])[-1]
+    # a table cell or a new line starts anew
+    before = re.split(r"\t|\||\s{3,}|\n", sentence.text[: pos - sentence.start])[-1]
     return not before.strip(" \t\n\"'“‘([•*-0123456789.)")
 
 
@@ -1004,7 +1009,7 @@ class Discoverer:
     def _keep(self, cand: Candidate, spans, mid_caps: set[str], sentence: _Sentence) -> bool:
         if cand.kind == AUTHORITY:
             self._cut_known_tail(cand, spans)
-        owner = re.match(r".+['’]s (?=\S)", cand.name) if cand.kind == SYSTEM else None
+        owner = re.match(r".+(?:['’]s|s['’]) (?=\S)", cand.name) if cand.kind == SYSTEM else None
         if owner:  # "Experian's Ormsby product", "Quorvex's Lattice": the product
             cand.name, cand.start = cand.name[owner.end() :], cand.start + owner.end()
         words = _tidy(cand, sentence)

@@ -307,3 +307,14 @@ def test_csv_extracts_such_as_lists_and_firms_named_together(discover):
         assert want in names, (want, got)
     assert "Oxfordshire and Buckinghamshire" not in names
     assert "Waste collection" not in names
+
+
+def test_installers_housing_companies_and_alternatives(discover):
+    got = discover(
+        "Cameras were installed by Pellway Vision. Tenancies are managed by Fenshire Homes. "
+        "Most nurseries use Quorvex or Brindle. Reports are received through its Kestrel "
+        "Disclosure Service."
+    )
+    names = {n for _k, n in got}
+    for want in ("Pellway Vision", "Fenshire Homes", "Quorvex", "Brindle", "Kestrel Disclosure"):
+        assert any(want in n for n in names), (want, got)

@@ -144,6 +144,8 @@ def test_a_former_vendor_name_counts_right_after_a_supplier_cue(tagger):
         ("The housing register is held in Abritas.", "Abritas"),
         ("The Trust's mental health record was Rio until 2021.", "RiO"),
         ("Highway defects are logged in Confirm by inspectors.", "Confirm"),
+        ("The force records crime and custody in NICHE.", "Niche RMS"),
+        ("HMRC uses Connect, its risk analysis tool, to select tax cases.", "HMRC Connect"),
         ("Penalty notices are issued by Jacobs, the enforcement agency.", "Jacobs Enforcement"),
         ("The assistant is built on Microsoft Copilot Studio.", "Microsoft"),
     ],
@@ -162,6 +164,7 @@ def test_common_public_sector_products_are_known_in_context(tagger, text, name):
         "Advanced training was given. Each workday starts at nine.",
         "There is a nuance in the foundations. Please tell us once you have moved.",
         "Please confirm your address. Kier Starmer spoke. Write it on the blackboard.",
+        "It is a niche market. Connect with us online.",
     ],
 )
 def test_product_names_that_are_ordinary_words_need_context(tagger, text):
