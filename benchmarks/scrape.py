@@ -3,13 +3,15 @@
     python benchmarks/scrape.py [--pages 1000] [--big 10000] [--skip-big] [--skip-worker]
                                 [--json FILE]
 
-1. First run of a PAGES-page site, end to end: fetch, parse, store, and process every page
-   in this process (extraction in its isolated child, tagging, indexing): pages/s and
-   peak memory of the run's process.
+1. First run of a PAGES-page site, end to end without a worker, as `manage.py scrape`
+   runs then: fetch, parse, store, and process every page in this process
+   (`inline_processing`: extraction, tagging, batched indexing): pages/s, peak memory of
+   the run's process, and that every page is searchable when the run ends.
 2. The same site again, nothing changed: share of requests that were conditional, share
    answered 304, and the speed-up over the first run.
-1b. The same first run with a Celery worker (2 processes, Redis broker) beside the scrape:
-   pages/s until every page is processed and indexed.
+1b. The same first run with a Celery worker (2 processes, Redis broker) beside the scrape,
+   as the product runs with a worker: pages/s until every page is processed and
+   searchable, and the CPU seconds of the scrape's process and of the worker.
 3. A BIG-page site, scrape only (documents queued for workers, none running): pages/s
    and the run's resident memory sampled through the run, to show it stays flat.
 
@@ -115,7 +117,7 @@ def child(args) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "datascores.settings"
     os.environ["DATASCORES_FETCHER_ALLOWED_NETWORKS"] = "127.0.0.1/32"
     os.environ["DATASCORES_FETCHER_MIN_INTERVAL"] = "0"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1" if args.process else "0"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
     sys.path.insert(0, str(REPO))
     import django
 
@@ -148,20 +150,28 @@ def child(args) -> None:
 
     threading.Thread(target=sample, daemon=True).start()
     job, _ = start_scrape(source, send=False)
-    job = run_job(job.pk, fetcher=get_fetcher())
-    scraped = time.monotonic() - started
-    if args.worker:  # end to end: until the worker has processed and indexed every page
-        from datascores.documents.models import Document
+    if args.process:  # as `manage.py scrape` runs without a worker: processing here too
+        from datascores.documents.pipeline import inline_processing
 
+        with inline_processing():
+            job = run_job(job.pk, fetcher=get_fetcher())
+    else:
+        job = run_job(job.pk, fetcher=get_fetcher())
+    scraped = time.monotonic() - started
+    from datascores.documents.models import Document
+    from search.backends import get_backend
+
+    if args.worker:  # end to end: until the worker has processed and indexed every page
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
             waiting = Document.objects.exclude(status__in=["done", "failed"]).count()
             dirty = Document.objects.filter(index_dirty=True).count()
-            if not waiting and not dirty:
+            if not waiting and not dirty and get_backend().count() >= job.counts["new"]:
                 break
-            time.sleep(0.5)
+            time.sleep(0.2)
     elapsed = time.monotonic() - started
     done.set()
+    searchable = get_backend().count() if (args.process or args.worker) else None
     print(
         json.dumps(
             {
@@ -169,6 +179,8 @@ def child(args) -> None:
                 "seconds": elapsed,
                 "scrape_seconds": scraped,
                 "counts": {k: v for k, v in job.counts.items() if ":" not in k},
+                "documents_done": Document.objects.filter(status="done").count(),
+                "searchable": searchable,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "rss_mb": [(round(t, 1), round(r / 2**20)) for t, r in samples],
                 "errors": job.errors[:5],
@@ -197,15 +209,28 @@ def run_child(home: Path, port: int, pages: int, *, process: bool, worker: bool 
              "--without-gossip", "--without-mingle"],
             cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
+    before = _cpu_of_children()
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=REPO, env=env)
+        scrape_cpu = _cpu_of_children() - before
     finally:
         if celery is not None:
             celery.terminate()
             celery.wait(timeout=60)
     if out.returncode != 0:
         raise SystemExit(f"run failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    # CPU seconds of the run's process (with its extraction children) and of the worker
+    # (main process and pool), start-up included.
+    figures["cpu_seconds"] = {"scrape": round(scrape_cpu, 1)}
+    if celery is not None:
+        figures["cpu_seconds"]["worker"] = round(_cpu_of_children() - before - scrape_cpu, 1)
+    return figures
+
+
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def site_stats(port: int, path: str = "/__stats") -> dict:
@@ -260,7 +285,9 @@ def main() -> None:
     fetched = first["counts"]["fetched"]
     rate = fetched / first["seconds"]
     print(f"   {first['status']}: {fetched} pages in {first['seconds']:.1f} s = {rate:.1f} pages/s;"
-          f" peak memory {first['peak_rss_mb']:.0f} MB")  # fmt: skip
+          f" peak memory {first['peak_rss_mb']:.0f} MB; {first['searchable']} of "
+          f"{first['documents_done']} done documents searchable at the end; "
+          f"CPU {first['cpu_seconds']} s")  # fmt: skip
     site = again["site"]
     print("2. Same site again, nothing changed")
     print(f"   {again['status']}: {again['counts']} in {again['seconds']:.1f} s; "
@@ -277,7 +304,9 @@ def main() -> None:
         scrape_rate = fetched / run["scrape_seconds"]
         print(f"   {run['status']}: {fetched} pages in {run['seconds']:.1f} s = "
               f"{fetched / run['seconds']:.1f} pages/s (the scrape itself took "
-              f"{run['scrape_seconds']:.1f} s = {scrape_rate:.1f} pages/s)")  # fmt: skip
+              f"{run['scrape_seconds']:.1f} s = {scrape_rate:.1f} pages/s); "
+              f"{run['searchable']} of {run['documents_done']} done searchable; "
+              f"CPU {run['cpu_seconds']} s")  # fmt: skip
     if not args.skip_big:
         print(f"3. {args.big}-page site, scrape only (documents queued, no worker)")
         big = scenario(args.big, process=False, again=False)
