@@ -43,7 +43,7 @@ def has_page_images(doc: Document) -> bool:
 
 
 def cache_dir() -> Path:
-    return Path(getattr(settings, "PAGE_CACHE_DIR", settings.HOME / "cache" / "pages"))
+    return Path(settings.PAGE_CACHE_DIR)
 
 
 def cache_path(sha256: str, number: int, width: int) -> Path:
@@ -170,7 +170,7 @@ def ensure_rendered(doc: Document, number: int, width: int) -> Path:
         from .tasks import render_page
 
         render_page.delay(doc.pk, number, width)
-        deadline = time.monotonic() + getattr(settings, "PAGE_RENDER_WAIT", 5.0)
+        deadline = time.monotonic() + settings.PAGE_RENDER_WAIT
         while time.monotonic() < deadline:
             if target.exists():
                 return target
