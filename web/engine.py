@@ -135,6 +135,7 @@ def search(state: SearchState, **kwargs) -> SearchResult:
             cached = search_with_fallback(engine, request)
         if key is None or (request.deadline is not None and request.deadline.expired()):
             return cached
+        cached.cache_key = key
         _results.put(key, cached)
     return replace(cached, notes=list(cached.notes))  # callers may add notes
 

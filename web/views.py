@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from datascores.documents.models import Document, Status
-from search.backends.base import FACET_BY_PARAM, GONE, SORTS
+from search.backends.base import FACET_BY_PARAM, GONE, LRU, SORTS
 
 from . import engine
 from .documents import document_context
@@ -88,16 +88,11 @@ def search(request: HttpRequest) -> HttpResponse:
         result = None
     if result is not None:
         pager = engine.Pager(state.page, state.size, result.total)
-        link_qs = urlencode(state.params())
-        hits = [_hit_view(h, state, link_qs) for h in result.hits]
-        for hit in hits:
-            hit["html"] = render_hit(hit)
+        hits, facets_html = _rendered(result, state, tuple(request.GET.getlist("expand")))
         ctx.update(
             result=result,
             hits=hits,
-            facets_html=render_facets(
-                _facet_views(result, state, tuple(request.GET.getlist("expand")))
-            ),
+            facets_html=facets_html,
             pager=pager,
             page_links=_page_links(state, pager),
             first_index=pager.first_index,
@@ -116,6 +111,23 @@ def search(request: HttpRequest) -> HttpResponse:
     ctx["api_url"] = reverse("api_search") + ("?" + qs if qs else "")
     ctx["insights_url"] = reverse("insights") + ("?" + qs if qs else "")
     return render(request, "site/search.html", ctx, status=status)
+
+
+_RENDERED = LRU(engine.RESULT_CACHE_SIZE)
+
+
+def _rendered(result, state: SearchState, expand: tuple[str, ...]) -> tuple[list[dict], SafeString]:
+    """The hits' and the facets' HTML; kept with the answer they are made from when the
+    engine keeps it (the same search again renders nothing)."""
+    key = (result.cache_key, state.query_string(), expand) if result.cache_key else None
+    found = _RENDERED.get(key) if key is not None else None
+    if found is None:
+        link_qs = urlencode(state.params())
+        hits = [{"html": render_hit(_hit_view(h, state, link_qs))} for h in result.hits]
+        found = (hits, render_facets(_facet_views(result, state, expand)))
+        if key is not None:
+            _RENDERED.put(key, found)
+    return found
 
 
 def _query_status(exc: Exception) -> int:

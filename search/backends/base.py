@@ -318,6 +318,9 @@ class SearchResult:
     relaxed: bool = False
     # "Did you mean": the query with rare words replaced by close, common ones.
     suggestion: str | None = None
+    # Set by a cache that keeps this answer: what it is kept under (request, index
+    # state), so what is made from it can be kept under the same key.
+    cache_key: tuple | None = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         """The public JSON shape (CLI --json and the API)."""
