@@ -21,6 +21,7 @@ Appeal and copyright boilerplate is skipped.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,26 @@ from dataclasses import dataclass, field
 AUTHORITY = "authority"
 COMPANY = "company"
 SYSTEM = "system"
+
+
+@functools.lru_cache(maxsize=4)
+def _lower(text: str) -> str:
+    return text.lower()
+
+
+class _Gated:
+    """A pattern tried only on text that contains one of its key words (a substring test
+    is far cheaper than scanning every position with a long alternation)."""
+
+    def __init__(self, pattern: re.Pattern, *keys: str):
+        self.pattern, self.keys = pattern, keys
+
+    def finditer(self, text: str) -> Iterable[re.Match]:
+        low = _lower(text)
+        if any(k in low for k in self.keys):
+            return self.pattern.finditer(text)
+        return iter(())
+
 
 MAX_PER_DOCUMENT = 20
 SENTENCE_CHARS = 400
@@ -320,6 +341,62 @@ _STRONG_HEADS = frozenset(
 )
 _INTERNAL_HEADS = frozenset({"Department", "Directorate", "Unit", "Office"})
 _BODY_RE = re.compile(rf"(?<![\w'’])({_NAME})(?![\w])")
+
+# Each pattern below needs one of its key words (lower case): text without any is skipped.
+_COMPANY_RE = _Gated(
+    _COMPANY_RE, "ltd", "limited", "plc", "llp", "inc", "llc", "corp", "gmbh", "b.v", "n.v", "s.a"
+)
+_COMPANY_END_RE = _Gated(
+    _COMPANY_END_RE,
+    *_split(_COMPANY_ENDS.lower().replace("|", " ")),
+)
+_CUE_RE = _Gated(
+    _CUE_RE,
+    *_split(
+        """
+    by with from supplier vendor provider manufacturer developer share owned acquired part
+    subsidiary division formerly previously trading awarded let granted won secured
+    appointed engaged instructed retained commissioned company firm contractor consultancy
+    agency partner reseller exchang
+    """
+    ),
+)
+_SUPPLIED_RE = _Gated(_SUPPLIED_RE, " by", "in-house", "in house", "internally")
+_APPOSITIVE_RE = _Gated(_APPOSITIVE_RE, ",", " is ", " was ")
+_NAMED_RE = _Gated(
+    _NAMED_RE, " is ", " was ", " are ", "will be", "has been", "known as", "called", "named",
+    "branded", "entitled",
+)  # fmt: skip
+_X_FROM_Y = _Gated(_X_FROM_Y, "from")
+_FROM_RE = _Gated(_FROM_RE, "from")
+_BRACKET_RE = _Gated(_BRACKET_RE, "(")
+_PAREN_RE = _Gated(_PAREN_RE, "(")
+_POSSESSIVE_RE = _Gated(_POSSESSIVE_RE, "'s", "’s")
+_USES_RE = _Gated(
+    _USES_RE,
+    *_split(
+        """
+    use utilis employ licen subscri contract bought purchased procured implemented deployed
+    adopted introduced piloted trial operates installed replaced switched moved migrated
+    upgraded rolled relies access developing building launched procuring piloting testing
+    evaluating
+    """
+    ),
+)
+_USED_RE = _Gated(
+    _USED_RE, "used", "in use", "utilised", "deployed", "implemented", "licensed", "procured",
+    "hosted",
+)  # fmt: skip
+_SUPPLIES_RE = _Gated(
+    _SUPPLIES_RE, "provide", "supplie", "host", "maintain", "develop", "deliver", "support",
+    "licens", "produce", "runs ", "operates", "manages",
+)  # fmt: skip
+_HELD_IN_RE = _Gated(_HELD_IN_RE, " in ", " on ", "within", "through", " via ", "using")
+_SUCH_AS_RE = _Gated(_SUCH_AS_RE, "such as", "including", " like ", "e.g")
+_INLINE_LIST_RE = _Gated(_INLINE_LIST_RE, ":")
+_ON_RE = _Gated(_ON_RE, " on ", " in ")
+_LISTED_RE = _Gated(_LISTED_RE, ":", "–", "—", " - ")
+
 _BODY_HEAD_SET = frozenset(h.split()[-1] for h in _BODY_HEADS)
 _LIST_SPLIT = re.compile(
     r"\b(?:Council|Councils|Trust|Board|Service|Services|Authority|Agency|Police|PCT|CCG|"
@@ -679,7 +756,8 @@ def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
 
 def _at_sentence_start(sentence: _Sentence, pos: int) -> bool:
     # a table cell or a new line starts anew
-    before = re.split(r"\t|\||\s{3,}|\n", sentence.text[: pos - sentence.start])[-1]
+    at = pos - sentence.start
+    before = re.split(r"\t|\||\s{3,}|\n", sentence.text[max(0, at - 200) : at])[-1]
     return not before.strip(" \t\n\"'“‘([•*-0123456789.)")
 
 
@@ -1098,17 +1176,17 @@ class Discoverer:
             )
             first.score = scores[kind] + 0.5 * (len(cands) - 1)
             best.append((first.score, first))
-        keys = {key(c.name) for _, c in best}
+        inner = _inner_keys(key(c.name) for _, c in best)
+        suffixed = {key(_strip_suffix(c.name)) for _, c in best if _strip_suffix(c.name) != c.name}
         kept = []
         for score, c in sorted(best, key=lambda x: (-x[0], x[1].page, x[1].start)):
             k = key(c.name)
             if c.cue == "acronym" and score < 2:
                 # an acronym alone needs a second sighting or a vendor nearby
                 continue
-            inside = any(k != o and re.search(rf"\b{re.escape(k)}\b", o) for o in keys)
-            if inside and c.kind != COMPANY:
+            if k in inner and c.kind != COMPANY:
                 continue
-            if c.kind == COMPANY and any(o != k and key(_strip_suffix(o)) == k for o in keys):
+            if c.kind == COMPANY and k in suffixed and _strip_suffix(c.name) == c.name:
                 continue  # "Harcastle Analytics" beside "Harcastle Analytics Ltd"
             kept.append(c)
         return kept[:limit]
@@ -1144,13 +1222,29 @@ def _intro(text: str, pos: int) -> str:
     """The line that introduces the list the line at pos belongs to (the sentence or
     line before its first item), or ""."""
     start = text.rfind("\n", 0, pos) + 1
-    while start > 0:
+    for _ in range(200):  # a list longer than that has no introduction found
+        if start <= 0:
+            break
         prev = text.rfind("\n", 0, start - 1) + 1
         line = text[prev : start - 1]
         if not _BULLET_LINE.match(line):
             return line.split(". ")[-1]
         start = prev
     return ""
+
+
+def _inner_keys(keys: Iterable[str]) -> set[str]:
+    """Every run of whole words inside a longer key (linear in the keys, where testing
+    each key against every other one was quadratic)."""
+    out: set[str] = set()
+    for k in keys:
+        words = k.split(" ")
+        n = len(words)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                if j - i < n:
+                    out.add(" ".join(words[i:j]))
+    return out
 
 
 def _parts(name: str) -> list[tuple[str, int]]:
