@@ -92,6 +92,7 @@ _COMPANY_CUES = (
     r"performed|designed|produced|commissioned|developed|built|written|installed|fitted|"
     r"configured|integrated|upgraded)(?: [a-z-]+){0,3} by",
     r"(?:exchange|exchanges|exchanged|exchanging)(?: data| information)? with",
+    r"(?:developed|built|designed|delivered|implemented) (?:with|alongside)",
     r"(?:commissioned|sourced|obtained|leased|rented) from",
     r"(?:contractor|partner|reseller)(?: is| was)?(?: *[:,–-])",
     r"(?:awarded|let|granted)(?: [a-z]+){0,3} to",
@@ -147,7 +148,12 @@ _NAMED_RE = re.compile(
     rf"|\b(?:known as|called|named|branded as|entitled) +)(?:the +)?({_NAME})"
 )
 # "iTrent from MHR", "qXR from Qure.ai": a product from its maker.
-_X_FROM_Y = re.compile(rf"(?<![\w'’])({_NAME}) +from +(?:the +)?({_NAME})")
+_X_FROM_Y = re.compile(rf"(?<![\w'’])({_NAME})(?: +\([^)\n]{{1,60}}\))? +from +(?:the +)?({_NAME})")
+# "by secure email (Egress)", "online forms (Firmstep)": a product in brackets after what it does.
+_NOUN_BRACKET_RE = re.compile(
+    rf"\b(?i:{_SYSTEM_WORDS}|email|e-mail|forms?|webchat|chatbot|telephony|messaging|payments?)"
+    rf" +\(({_NAME})\)"
+)
 # "Agresso (Unit4 Business World)", "the Firmstep platform (Granicus)",
 # "Community Risk Management Information System (CRMIS)": a name in brackets after a name.
 _BRACKET_RE = re.compile(
@@ -179,7 +185,11 @@ _FUNCTION_LABEL = re.compile(
     r"social care|children's services|adults'? services|education|schools|admissions|"
     r"case management|intelligence|analysis|reporting|mapping|fraud|payments|parking|"
     r"libraries|waste|highways|environmental health|customer contact|telephony|youth justice|"
-    r"early help|policing|crime recording|command and control|custody|forensics)\b"
+    r"early help|policing|crime recording|command and control|custody|forensics|testing|"
+    r"interviews?|checks|recruitment|applicant tracking|rostering|scheduling|monitoring|"
+    r"booking|e-?learning|webcasting|telecare|document management|records management|"
+    r"asset management|expenses|timesheets|surveys?|translation|transcription|e-?signatures?|"
+    r"identity verification|libraries|library management|e-?books)\b"
 )
 _LISTED_VALUE = re.compile(rf"({_NAME})[ \t]*(?:$|[,;(]| - | – |\.\s| supplied| provided| from)")
 _AND_SPLIT = re.compile(r" {1,2}(?:and|&) {1,2}")
@@ -217,6 +227,7 @@ _HELD_IN_RE = re.compile(
     r"handled|accessed|viewed|kept|monitored|tracked|scheduled|planned|administered|"
     r"calculated|generated|produced|analysed|mapped|delivered|provided|offered|arranged|"
     r"submitted|made|raised|booked|issued|sent|shared|uploaded|record|store|hold|"
+    r"manages|processes|logs|views|records|stores|holds|keeps|uses|carried out|undertaken|"
     r"manage|process|log|view|access|enter|upload|send|book|done|conducted|receives|received)"
     r"(?: [a-z]+){0,4} (?:in|on|within|through|via|using) +"
     rf"(?:the +|its +|our +|their +)?({_NAME})"
@@ -371,6 +382,7 @@ _X_FROM_Y = _Gated(_X_FROM_Y, "from")
 _FROM_RE = _Gated(_FROM_RE, "from")
 _BRACKET_RE = _Gated(_BRACKET_RE, "(")
 _PAREN_RE = _Gated(_PAREN_RE, "(")
+_NOUN_BRACKET_RE = _Gated(_NOUN_BRACKET_RE, "(")
 _POSSESSIVE_RE = _Gated(_POSSESSIVE_RE, "'s", "’s")
 _USES_RE = _Gated(
     _USES_RE,
@@ -974,13 +986,21 @@ class Discoverer:
     def _pairs(self, text, base, make) -> Iterable[Candidate]:
         """Two names side by side: "X from Y", "X (Y)", "Vendor's X"."""
         for m in _X_FROM_Y.finditer(text):
-            product, maker = m.group(1), self._cut_purpose(m.group(2))
+            product = m.group(1)
+            # "Flood Modeller from Jacobs and InfoWorks ICM from ...": the maker is the first
+            maker = self._cut_purpose(_parts(m.group(2))[0][0])
             if self._body_head(product) or self._body_head(maker):
                 continue
             if any(_odd_case(w) for w in _words(product)):
                 yield make(SYSTEM, m, 1, "from", 1.5)
             if _distinctive(product):
                 yield make(COMPANY, m, 2, "cue", 1.5, maker, None, base + m.start(2) + len(maker))
+            for part, at in _parts(m.group(2))[1:]:
+                s = base + m.start(2) + at
+                yield make(SYSTEM, m, 2, "from", 1.5, part, s, s + len(part))
+        for m in _NOUN_BRACKET_RE.finditer(text):
+            if not self._body_head(m.group(1)):
+                yield make(SYSTEM, m, 1, "bracket", 1.5)
         for m in _BRACKET_RE.finditer(text):
             yield from self._bracketed(m, base, make)
         for m in _POSSESSIVE_RE.finditer(text):
@@ -994,6 +1014,15 @@ class Discoverer:
         if _initials(outer, inner):
             if inner not in COMMON_ACRONYMS and _ENDS_WITH_PRODUCT_WORD.search(outer):
                 yield make(SYSTEM, m, 1, "defined", 2.0)
+            return
+        if (  # "IDB (Intelligence Database)": the full name of an acronym
+            re.fullmatch(r"[A-Z]{2,6}", outer)
+            and outer not in COMMON_ACRONYMS
+            and len(_words(inner)) >= 2
+            and inner[0] == outer[0]
+            and _ENDS_WITH_PRODUCT_WORD.search(inner)
+        ):
+            yield make(SYSTEM, m, 3, "defined", 2.0)
             return
         if self._body_head(inner) or self._body_head(outer):
             return
@@ -1041,11 +1070,14 @@ class Discoverer:
                 and (_PRODUCT_WORD.search(rest) or _SOFTWARE_INTRO.search(_intro(text, m.start())))
             ):
                 yield label, m.start(2), m.group(0)
-            elif not _distinctive(label) and _FUNCTION_LABEL.search(label):
+            elif _value_label(label):
                 v = _LISTED_VALUE.match(rest)
                 name = v.group(1) if v else ""
                 if re.match(r"[A-Za-z]", name) and _distinctive(name) and not self._body_head(name):
                     yield name, m.start(3), m.group(0)
+        for m in _BARE_BULLET_RE.finditer(text):  # "Software used:" then "- Civica OpenRevenues"
+            if _SOFTWARE_INTRO.search(_intro(text, m.start())) and not self._body_head(m.group(1)):
+                yield m.group(1), m.start(1), m.group(0)
 
     @staticmethod
     def _acronyms(text, base, make, vendor_spans) -> Iterable[Candidate]:
@@ -1088,6 +1120,9 @@ class Discoverer:
         if cand.kind == AUTHORITY:
             self._cut_known_tail(cand, spans)
         owner = re.match(r".+(?:['’]s|s['’]) (?=\S)", cand.name) if cand.kind == SYSTEM else None
+        maker = re.match(r"(.+?)['’]s (?=[A-Z])", cand.name) if cand.kind == COMPANY else None
+        if maker:  # "Playtech's BetBuddy unit": the company
+            cand.name, cand.end = maker.group(1), cand.start + len(maker.group(1))
         if owner:  # "Experian's Ormsby product", "Quorvex's Lattice": the product
             cand.name, cand.start = cand.name[owner.end() :], cand.start + owner.end()
         words = _tidy(cand, sentence)
@@ -1216,6 +1251,24 @@ _SOFTWARE_INTRO = re.compile(
     r"packages?|solutions?)\b[^\n]*:\s*$"
 )
 _BULLET_LINE = re.compile(r"[ \t]*(?:[•·*▪◦-]|\d{1,2}[.)])[ \t]")
+
+
+_BARE_BULLET_RE = re.compile(rf"^[ \t]*[•·*▪◦-][ \t]*({_NAME})(?=[ \t]*(?:$|\(| for | to ))", re.M)
+# Labels of who someone is or where to write, never of a product.
+_CONTACT_LABEL = re.compile(
+    r"(?i)^(?:name|contact|email|e-mail|tel|telephone|phone|address|from|to|sent|subject|cc|"
+    r"date|ref|reference|our ref|your ref|dear|signed|officer|author|owner|lead)\b"
+)
+
+
+def _value_label(label: str) -> bool:
+    """ "Finance system", "Psychometric testing": a label naming what a product does (all
+    generic words, or a phrase in sentence case); a person's or a letter's details are not."""
+    if _CONTACT_LABEL.match(label):
+        return False
+    return bool(_FUNCTION_LABEL.search(label)) and (
+        not _distinctive(label) or bool(re.fullmatch(r"[A-Z][a-z-]+(?: [a-z-]+){0,4}", label))
+    )
 
 
 def _intro(text: str, pos: int) -> str:

@@ -337,3 +337,33 @@ def test_discovery_stays_fast_on_long_lists_and_tables():
         found = disc.discover([(1, text)])
         assert time.process_time() - start < 2.0
         assert len(found) <= 20
+
+
+def test_function_lists_acronym_expansions_and_makers(discover):
+    got = discover(
+        "Recruitment systems\n\n"
+        "1. Applicant tracking: Quorvex\n"
+        "2. Psychometric testing: Brindle\n"
+        "Please ask for: Jane Doe\n"
+        "Write to: Customer Relations, PO Box 1\n\n"
+        "Rosters are managed in KRS (Kestrel Rostering System) from Pellway Workforce. "
+        "Reports arrive by secure email (Ormsby). The model was developed with Tallowmere. "
+        "Staff record incidents in Lattice. Some use tools from Dunmore's BetWise unit.\n\n"
+        "The service uses the following software:\n"
+        "- Fenwick Revenues\n"
+        "- Harrow Payments for card payments\n"
+    )
+    names = {n for _k, n in got}
+    for want in (
+        "Quorvex",
+        "Brindle",
+        "Kestrel Rostering System",
+        "Pellway Workforce",
+        "Ormsby",
+        "Tallowmere",
+        "Lattice",
+        "Fenwick Revenues",
+        "Harrow Payments",
+    ):
+        assert want in names, (want, got)
+    assert not names & {"Jane Doe", "Customer Relations"}, got
