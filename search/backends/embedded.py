@@ -332,18 +332,17 @@ class EmbeddedBackend(SearchBackend):
             ranked = _by_relevance(searcher, main, request)
         else:
             ranked = _by_date(searcher, main, request)
-        hits = []
-        for score, address, sort_values in ranked:
-            meta = _meta(searcher, address)
-            hits.append(
-                Hit(
-                    id=meta["id"],
-                    score=score,
-                    title=meta["title"],
-                    fields=meta["fields"],
-                    sort_values=sort_values,
-                )
+        metas = _metas(searcher, [address for _, address, _ in ranked])
+        hits = [
+            Hit(
+                id=meta["id"],
+                score=score,
+                title=meta["title"],
+                fields=meta["fields"],
+                sort_values=sort_values,
             )
+            for (score, _, sort_values), meta in zip(ranked, metas, strict=True)
+        ]
         if request.snippets > 0 and hits:
             _snippets(hits, request, page_searcher, notes)
         return SearchResult(total, hits, facets, notes)
@@ -598,6 +597,13 @@ def _ids_query(ids: list[int], schema: tantivy.Schema = ct.SCHEMA) -> Query:
     # delete_documents_by_term() turns a Python int into an i64 term, which never
     # matches the u64 id field; a term-set query built from the schema does.
     return Query.term_set_query(schema, "id", list(ids))
+
+
+def _metas(searcher: tantivy.Searcher, addresses: list) -> list[dict[str, Any]]:
+    """The stored display data of these hits, decoded as one JSON array (a page of
+    twenty took twice as long decoded one by one)."""
+    raw = ",".join(searcher.doc(a).get_first("meta").decode() for a in addresses)
+    return json.loads(f"[{raw}]")
 
 
 def _meta(searcher: tantivy.Searcher, address) -> dict[str, Any]:
