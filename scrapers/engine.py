@@ -422,7 +422,8 @@ class Scrape:
                 )
             if doc_src is None:
                 doc_src = (
-                    DocSource.objects.filter(kind=SourceKind.URL, location=location)
+                    DocSource.objects.at(location)
+                    .filter(kind=SourceKind.URL)
                     .select_related("document__blob")
                     .first()
                 )

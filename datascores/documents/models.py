@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -172,12 +174,27 @@ class SourceStatus(models.TextChoices):
     GONE = "gone", "Gone"
 
 
+def location_hash(location: str) -> str:
+    """The sha256 of a location: what the index for finding a source by its location holds
+    (a location is long text, which an index cannot always hold whole)."""
+    return hashlib.sha256(location.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SourceQuerySet(models.QuerySet):
+    def at(self, location: str) -> SourceQuerySet:
+        """Sources at this location, found through the location's hash (indexed)."""
+        return self.filter(location_hash=location_hash(location), location=location)
+
+
 class Source(models.Model):
     """Where a document's bytes came from; one document can have many."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(max_length=16, choices=SourceKind.choices)
     location = models.TextField(help_text="File path, URL, or member name inside its container.")
+    # sha256 of location, set on every save (see at()); a bulk update of locations must
+    # set it too.
+    location_hash = models.CharField(max_length=64, blank=True, editable=False)
     filename = models.CharField(max_length=500, blank=True)
     container = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.CASCADE, related_name="member_sources"
@@ -194,6 +211,8 @@ class Source(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     referrer = models.TextField(blank=True, help_text="The page that linked to this URL.")
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -201,9 +220,18 @@ class Source(models.Model):
                 fields=["document", "kind", "location"], name="unique_source_location"
             )
         ]
+        indexes = [models.Index(fields=["location_hash"], name="source_location_hash")]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.location}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, with the location's hash brought up to date."""
+        self.location_hash = location_hash(self.location)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "location" in fields:
+            kwargs["update_fields"] = {*fields, "location_hash"}
+        super().save(*args, **kwargs)
 
     @property
     def is_url(self) -> bool:
