@@ -1,22 +1,28 @@
 """Discovery: names a document gives that the vocabulary lacks.
 
-Pure (no Django). While a document is tagged, its sentences are read for the shapes in
-which FOI responses name organisations, products and public bodies:
+Pure (no Django). While a document is tagged, its sentences, lists and tables are read for
+the shapes in which FOI responses name organisations, products and public bodies
+(docs/register.md lists them all):
 
-* organisations: a capitalised name ending in Ltd, Limited, plc, LLP, Inc, LLC, or a
-  capitalised name after "supplied by", "contract with", "provided by", "developed by",
-  "purchased from", "licensed from", "vendor", "supplier";
-* products and systems: "the X system", "X software", "X database", "X platform",
-  "X tool", "X solution", "X application", "X module", and an acronym near such words or
-  near a known vendor;
-* public bodies: a capitalised name ending in Council, Trust, Board, Service(s),
-  Authority, Agency, Commissioner, Commission, Executive, Partnership, Constabulary,
-  Police, PCT, CCG, ICB, ...
+* organisations: a capitalised name ending in Ltd, Limited, plc, LLP, ... or in a word
+  firms end their names with (Solutions, Software, Group, UK, ...); a name after a supplier
+  cue ("supplied by", "contract with", "supplier:", "owned by", "formerly", "awarded to",
+  "installed by", "shares data with"); "X provides the ..."; "X from Y"; "X (Vendor)";
+* products and systems: "the X system", "X software / platform / tool / ...", "uses X",
+  "licences for X", "held in X", "X is used to", "X, a ... tool", "the system is X",
+  "known as X", "Full Name (FN)", CamelCase and quoted names near product words, "tools
+  such as A and B", "products: A, B and C", acronyms near product words or a vendor;
+* lists and tables: cells under "Supplier" / "System" / "Product" headers (tab, bar,
+  three-space or comma separated), "Finance system: Agresso", "• X – ... system", bullets
+  after "the following software:";
+* public bodies: a capitalised name ending in Council, Trust, Board, Authority, Agency,
+  Commissioner, Constabulary, Police, PCT, CCG, ICB, University, ...; Service(s),
+  Partnership, Unit, ... only with a word that says public service.
 
 A candidate must carry a distinctive word (not only generic words such as "Case
 Management System" or "Local Authority"), must not be a name the vocabulary already
-knows, and a capitalised word that only starts a sentence is not taken for a name.
-Appeal and copyright boilerplate is skipped.
+knows, and a capitalised word that only starts a sentence, line or cell is not taken for a
+name. People, appeal and copyright boilerplate are skipped.
 """
 
 from __future__ import annotations
