@@ -189,7 +189,9 @@ def test_lgd_html_extractor_gives_the_same_title_and_text():
 # --- LocalGov Drupal: a news article ------------------------------------------------------
 def test_lgd_news_article_date_title_and_body():
     info = read("lgd_news_article.html", COUNCIL + NEWS)
-    assert info.published == dt.date(2024, 3, 5)  # <time datetime="2024-03-05">
+    # <time datetime="2024-03-05"> above the h1; the related news teasers' <time>s (10
+    # February 2024, 2 November 2023) are other stories' dates.
+    assert info.published == dt.date(2024, 3, 5)
     assert info.updated is None
     assert info.title.startswith("Council publishes its algorithm register")
     assert "Council publishes its algorithm register" in info.main_text  # its own h1
