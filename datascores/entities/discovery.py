@@ -96,7 +96,7 @@ _COMPANY_CUES = (
     r"trading as",
     r"(?:carried out|undertaken|delivered|run|operated|maintained|managed|administered|"
     r"performed|designed|produced|commissioned|developed|built|written|installed|fitted|"
-    r"configured|integrated|upgraded)(?: [a-z-]+){0,3} by",
+    r"configured|integrated|upgraded|sent|taken|answered|handled|collected)(?: [a-z-]+){0,3} by",
     r"(?:exchange|exchanges|exchanged|exchanging)(?: data| information)? with",
     r"(?:developed|built|designed|delivered|implemented) (?:with|alongside)",
     r"(?:commissioned|sourced|obtained|leased|rented) from",
@@ -136,7 +136,7 @@ _SUPPLIED_RE = re.compile(
     rf"(?<![\w'’])({_NAME}) *,? +(?:(?:which|that) +)?(?:is +|was +|are +|were +|has been +)?"
     r"(?:(?:now|currently|also|still|originally|initially) +)?"
     r"(?:(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold|designed|owned|"
-    r"supported|maintained) +by\b|"
+    r"supported|maintained|run|operated|managed|administered) +by\b|"
     r"(?i:developed|built|designed) +(?:in[- ]house|internally)\b)"
 )
 # "Nexus, a data collection service supplied by Wonde", "Aristotle is a business
@@ -195,7 +195,8 @@ _FUNCTION_LABEL = re.compile(
     r"interviews?|checks|recruitment|applicant tracking|rostering|scheduling|monitoring|"
     r"booking|e-?learning|webcasting|telecare|document management|records management|"
     r"asset management|expenses|timesheets|surveys?|translation|transcription|e-?signatures?|"
-    r"identity verification|libraries|library management|e-?books)\b"
+    r"identity verification|libraries|library management|e-?books|mobilising|mobilisation|"
+    r"availability|dispatch|call handling|fleet|repairs|lettings|allocations)\b"
 )
 _LISTED_VALUE = re.compile(rf"({_NAME})[ \t]*(?:$|[,;(]| - | – |\.\s| supplied| provided| from)")
 _AND_SPLIT = re.compile(r" {1,2}(?:and|&) {1,2}")
@@ -238,9 +239,14 @@ _HELD_IN_RE = re.compile(
     r"(?: [a-z]+){0,4} (?:in|on|within|through|via|using) +"
     rf"(?:the +|its +|our +|their +)?({_NAME})"
 )
+# "violence risk is assessed with the Cell Sharing Risk Assessment": the tool used.
+_ASSESSED_WITH_RE = re.compile(
+    r"\b(?:assessed|scored|calculated|measured|predicted|identified|flagged|triaged|screened|"
+    rf"prioritised|modelled|matched|checked) (?:with|using) +(?:the +)?({_NAME})"
+)
 # "... Cellebrite UFED and Magnet AXIOM", "the Tell Us Once service and GOV.UK One Login".
 _AND_NEXT = re.compile(
-    rf"(?: [a-z]+){{0,2}},? (?:and|or) (?:by +|from +|with +)?(?:the +)?({_NAME})"
+    rf"(?: [a-z]+){{0,5}},? (?:and|or) (?:by +|from +|with +)?(?:the +)?({_NAME})"
 )
 # "tools such as Securus and Impero", "suppliers including Veolia, Kier and Mitie".
 _SUCH_AS_RE = re.compile(
@@ -409,6 +415,7 @@ _SUPPLIES_RE = _Gated(
     _SUPPLIES_RE, "provide", "supplie", "host", "maintain", "develop", "deliver", "support",
     "licens", "produce", "runs ", "operates", "manages",
 )  # fmt: skip
+_ASSESSED_WITH_RE = _Gated(_ASSESSED_WITH_RE, " with ", " using ")
 _HELD_IN_RE = _Gated(_HELD_IN_RE, " in ", " on ", "within", "through", " via ", "using")
 _SUCH_AS_RE = _Gated(_SUCH_AS_RE, "such as", "including", " like ", "e.g")
 _INLINE_LIST_RE = _Gated(_INLINE_LIST_RE, ":")
@@ -832,7 +839,7 @@ class Discoverer:
         """Cells of a table under a "Supplier", "System" or "Product" header."""
         out = []
         for kind, at, cell, line in table_cells(text):
-            if not re.match(r"[A-Z]|[a-z]+[A-Z]", cell) or len(_words(cell)) > 6:
+            if not re.match(r"[A-Z]|[a-z]+-?[A-Z]", cell) or len(_words(cell)) > 6:
                 continue
             snippet = " ".join(line.split())[:SENTENCE_CHARS]
             cand = Candidate(kind, cell, page, at, at + len(cell), snippet, "table", 2.0)
@@ -951,9 +958,9 @@ class Discoverer:
     def _recorded(self, text, base, make) -> Iterable[Candidate]:
         """Where records are held ("held in X"), what is named after "and" beside a product,
         and products listed after "products:"."""
-        for rx in (_HELD_IN_RE, _USES_RE):
+        for rx in (_HELD_IN_RE, _USES_RE, _ASSESSED_WITH_RE):
             for m in rx.finditer(text):
-                if rx is _HELD_IN_RE and not self._body_head(m.group(1)):
+                if rx is not _USES_RE and not self._body_head(m.group(1)):
                     yield make(SYSTEM, m, 1, "uses", 1.5)
                 nxt = _AND_NEXT.match(text, m.end(1))
                 if nxt and not self._body_head(nxt.group(1)):
@@ -1104,10 +1111,11 @@ class Discoverer:
         words = _words(name)
         public = any(w in _PUBLIC_WORDS for w in words)
         for m in re.finditer(r"[\w'’&-]+", name):
-            word = m.group(0)
+            word = re.sub(r"['’]s$", "", m.group(0))  # "the Scottish Funding Council's lists"
+            end = m.start() + len(word)
             if word not in _BODY_HEAD_SET:
                 continue
-            long_name = word in _LONG_NAME_HEADS and len(_words(name[: m.end()])) >= 3
+            long_name = word in _LONG_NAME_HEADS and len(_words(name[:end])) >= 3
             for_of = re.match(r" (?:for|of) ", name[m.end() :])
             if word in _WEAK_HEADS and not (public or long_name or for_of):
                 continue
@@ -1119,7 +1127,7 @@ class Discoverer:
                 continue  # "Chief Executive's Department": a part of a body, not a body
             if word == "Group" and "Commissioning" not in words:
                 continue
-            best = (word, m.end())
+            best = (word, end)
         return best
 
     def _keep(self, cand: Candidate, spans, mid_caps: set[str], sentence: _Sentence) -> bool:

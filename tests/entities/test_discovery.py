@@ -367,3 +367,26 @@ def test_function_lists_acronym_expansions_and_makers(discover):
     ):
         assert want in names, (want, got)
     assert not names & {"Jane Doe", "Customer Relations"}, got
+
+
+def test_second_products_possessive_bodies_and_services_run_by_a_body(discover):
+    got = discover(
+        "The Council uses Quorvex for social work case records and Brindle for schools. "
+        "Data comes from the Fenshire Funding Council's KX20 lists. Journeys are published "
+        "through the Lattice Open Data Service run by the Department for Transport. Risk is "
+        "assessed with the Kestrel Sharing Risk Assessment. Messages are sent to the public "
+        "by Ormsby. Reports are taken by Pellway.\n\n"
+        "Mobilising: Harrow StartLine, with the control room shared.\n"
+    )
+    names = {n for _k, n in got}
+    for want in (
+        "Quorvex",
+        "Brindle",
+        "Fenshire Funding Council",
+        "Lattice Open Data Service",
+        "Kestrel Sharing Risk Assessment",
+        "Ormsby",
+        "Pellway",
+        "Harrow StartLine",
+    ):
+        assert want in names, (want, got)

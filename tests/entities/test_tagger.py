@@ -146,6 +146,7 @@ def test_a_former_vendor_name_counts_right_after_a_supplier_cue(tagger):
         ("Highway defects are logged in Confirm by inspectors.", "Confirm"),
         ("The force records crime and custody in NICHE.", "Niche RMS"),
         ("HMRC uses Connect, its risk analysis tool, to select tax cases.", "HMRC Connect"),
+        ("Student records are held in Tribal's SITS.", "SITS:Vision"),
         ("Penalty notices are issued by Jacobs, the enforcement agency.", "Jacobs Enforcement"),
         ("The assistant is built on Microsoft Copilot Studio.", "Microsoft"),
     ],
