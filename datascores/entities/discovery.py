@@ -149,7 +149,8 @@ _APPOSITIVE_RE = re.compile(
 )
 # "The system is Abritas", "our patient record is PPM+", "known as DAL": a product named.
 _NAMED_RE = re.compile(
-    rf"(?:\b(?i:{_SYSTEM_WORDS}|environment|provider|supplier|contractor|vendor) +"
+    rf"(?:\b(?i:{_SYSTEM_WORDS}|environment|provider|supplier|contractor|vendor)"
+    r"(?: [a-z]+){0,4} +"
     r"(?:is|was|are|will be|has been) +(?:called +|known as +|named +)?"
     rf"|\b(?:known as|called|named|branded as|entitled) +)(?:the +)?({_NAME})"
 )
@@ -173,7 +174,7 @@ _CAMEL_RE = re.compile(r"(?<![\w'’.-])((?:[A-Z][a-z]+|[a-z]{1,3})[A-Z][\w]*\+?
 _QUOTED_RE = re.compile(rf"[\"“‘']({_NAME})[\"”’'](?![\w])")
 _PRODUCT_NEAR = re.compile(
     rf"\b(?:{_SYSTEM_WORDS}|supplied|provided|supplier|vendor|licen[cs]es?|licensed|"
-    r"procured|purchased|uses|used|using|deployed|implemented|subscription)\b",
+    r"procured|purchased|uses|used|using|deployed|implemented|subscription|services?)\b",
     re.I,
 )
 # "• Abritas – housing register and lettings system", "Finance: Agresso (Unit4)": a list
@@ -226,7 +227,8 @@ _SUPPLIES_RE = re.compile(
 _FROM_RE = re.compile(
     rf"\b(?i:{_SYSTEM_WORDS}|service|services|licen[cs]es?|devices?|equipment|sensors?|cameras?|"
     r"hardware|technology|monitoring|subscriptions?|kiosks?|carephones?|handsets?|consultancy|"
-    rf"support|training|data|algorithms?|methodology|scores?|tests?) +from +({_NAME})"
+    r"support|training|data|algorithms?|methodology|scores?|tests?|cards|vehicles|tablets|"
+    rf"phones|laptops|apps?) +from +({_NAME})"
 )
 # "records are held in Patientrack", "orders are placed through ICE": where records live.
 _HELD_IN_RE = re.compile(
@@ -693,7 +695,12 @@ def _trim(name: str, start: int) -> tuple[str, int]:
         if not m:
             break
         first = m.group(1)
-        drop = first.casefold() in LEADING_NOISE or first[0].isdigit() or len(first) == 1
+        drop = (
+            first.casefold() in LEADING_NOISE
+            or first[0].isdigit()
+            or len(first) == 1
+            or re.fullmatch(r"Q\d+[a-z]?", first)  # "Q1 Which company ...": a question number
+        )
         if not drop:
             break
         start += m.end()
@@ -1076,18 +1083,23 @@ class Discoverer:
             bullet, label, rest = m.group(1), m.group(2), m.group(3)
             if self._body_head(label):
                 continue
-            if (
+            if _value_label(label):  # "Mobilising: Systel StartFire"
+                v = _LISTED_VALUE.match(rest)
+                name = v.group(1) if v else ""
+                if re.match(r"[A-Za-z]", name) and _distinctive(name) and not self._body_head(name):
+                    yield name, m.start(3), m.group(0)
+            elif (
                 bullet
                 and re.fullmatch(_NAME, label)
                 and _distinctive(label)
                 and (_PRODUCT_WORD.search(rest) or _SOFTWARE_INTRO.search(_intro(text, m.start())))
             ):
                 yield label, m.start(2), m.group(0)
-            elif _value_label(label):
-                v = _LISTED_VALUE.match(rest)
-                name = v.group(1) if v else ""
-                if re.match(r"[A-Za-z]", name) and _distinctive(name) and not self._body_head(name):
-                    yield name, m.start(3), m.group(0)
+        for m in _ANSWER_RE.finditer(text):  # "Which company provides ...?" then "TeleTracking."
+            if _PRODUCT_WORD.search(m.group(1)) or re.search(
+                r"(?i)compan|supplier|provider", m.group(1)
+            ):
+                yield m.group(2), m.start(2), m.group(0)
         for m in _BARE_BULLET_RE.finditer(text):  # "Software used:" then "- Civica OpenRevenues"
             if _SOFTWARE_INTRO.search(_intro(text, m.start())) and not self._body_head(m.group(1)):
                 yield m.group(1), m.start(1), m.group(0)
@@ -1262,11 +1274,12 @@ def _strip_suffix(name: str) -> str:
 # "Software:", "The systems we use are:": a list of products follows.
 _SOFTWARE_INTRO = re.compile(
     r"(?i)\b(?:software|systems?|products?|applications?|suppliers?|tools?|platforms?|"
-    r"packages?|solutions?)\b[^\n]*:\s*$"
+    r"packages?|solutions?|(?:uses|use|used) the following|the following)\b[^\n]*:\s*$"
 )
 _BULLET_LINE = re.compile(r"[ \t]*(?:[•·*▪◦-]|\d{1,2}[.)])[ \t]")
 
 
+_ANSWER_RE = re.compile(rf"^([^\n]*\?)[ \t]*\n[ \t]*(?:A\d*[.:)]?[ \t]*)?({_NAME})\.?[ \t]*$", re.M)
 _BARE_BULLET_RE = re.compile(rf"^[ \t]*[•·*▪◦-][ \t]*({_NAME})(?=[ \t]*(?:$|\(| for | to ))", re.M)
 # Labels of who someone is or where to write, never of a product.
 _CONTACT_LABEL = re.compile(

@@ -390,3 +390,23 @@ def test_second_products_possessive_bodies_and_services_run_by_a_body(discover):
         "Harrow StartLine",
     ):
         assert want in names, (want, got)
+
+
+def test_answers_to_a_question_and_lists_of_the_following(discover):
+    got = discover(
+        "Q3 Which company provides your patient flow system?\nQuorvex.\n\n"
+        "The force uses the following for digital forensics:\n"
+        "• Brindle Premium\n"
+        "• KestrelKey (Ormsby Forensics)\n\n"
+        "Our repairs contractor for gas servicing is Pellway Maintenance."
+    )
+    names = {n for _k, n in got}
+    for want in (
+        "Quorvex",
+        "Brindle Premium",
+        "KestrelKey",
+        "Ormsby Forensics",
+        "Pellway Maintenance",
+    ):
+        assert want in names, (want, got)
+    assert not any(n.startswith("Q3") for n in names), got

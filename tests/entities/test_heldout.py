@@ -111,12 +111,12 @@ def test_heldout_tagging_and_discovery(tagger, path):
 
 @pytest.mark.parametrize(
     "path",
-    [DATA4, DATA5, DATA6, DATA7, DATA8, DATA9, DATA10, DATA11, DATA12, DATA13],
-    ids=[f"heldout{n}" for n in range(4, 14)],
+    [DATA4, DATA5, DATA6, DATA7, DATA8, DATA9, DATA10, DATA11, DATA12, DATA13, DATA14],
+    ids=[f"heldout{n}" for n in range(4, 15)],
 )
 def test_heldout_measured_after_the_rules_were_final(tagger, path):
-    """Sets 4 to 13 were each written after the rules of their day and measured once
-    (discovery recall 0.69, 0.68, 0.67, 0.47, 0.88, 0.55, 0.64, 0.83, 0.70 and 0.70 at first:
+    """Sets 4 to 14 were each written after the rules of their day and measured once
+    (discovery recall 0.69, 0.68, 0.67, 0.47, 0.88, 0.55, 0.64, 0.83, 0.70, 0.70 and 0.56:
     names with no suffix, cue or head word; set 6's company recall 0.75, set 7's company
     precision 0.86 and set 11's system recall 0.78 were short too). All have been seen by
     rules and vocabulary added since, so they check that nothing regresses; the first
@@ -127,20 +127,6 @@ def test_heldout_measured_after_the_rules_were_final(tagger, path):
         assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
     assert m["candidates_per_document"] <= 15
     assert m["discovery_recall"] >= 0.8, m["misses"]
-
-
-def test_heldout_written_after_the_last_change(tagger):
-    """Set 14 was written after the last rule and vocabulary change of session 3 and
-    measured once: tags meet the goals (company recall 0.89, system recall 0.87),
-    discovery recall 0.56 does not (a bullet list of forensic tools introduced by "for
-    digital forensics:", names with no cue such as "TeleTracking." answering a question,
-    "One West"); asserted at the level measured, not at 0.8."""
-    m = measure(tagger, DATA14)
-    print(json.dumps(m, indent=1))
-    for kind, (p, r) in m["tags"].items():
-        assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
-    assert m["candidates_per_document"] <= 15
-    assert m["discovery_recall"] >= 0.55, m["misses"]  # first measured 0.56, 4 December 2026
 
 
 if __name__ == "__main__":  # pragma: no cover
