@@ -1,7 +1,7 @@
 """Scrape figures on a local council-like site, politeness lifted (no interval, no Crawl-delay).
 
     python benchmarks/scrape.py [--pages 1000] [--big 10000] [--skip-big] [--skip-worker]
-                                [--json FILE]
+                                [--database-url postgres://USER@HOST:PORT/DB] [--json FILE]
 
 1. First run of a PAGES-page site, end to end without a worker, as `manage.py scrape`
    runs then: fetch, parse, store, and process every page in this process
@@ -15,13 +15,16 @@
 3. A BIG-page site, scrape only (documents queued for workers, none running): pages/s
    and the run's resident memory sampled through the run, to show it stays flat.
 
-Each run is a separate process in a fresh DATASCORES_HOME (SQLite); the site runs in its
-own process, so the scraper does not share its interpreter with the server.
+Each run is a separate process in a fresh DATASCORES_HOME (SQLite there, or with
+--database-url a fresh PostgreSQL database made beside DB on that server for each
+scenario and dropped after); the site runs in its own process, so the scraper does not
+share its interpreter with the server.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -32,8 +35,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parents[1]
 FANOUT = 10
@@ -189,11 +194,15 @@ def child(args) -> None:
     )
 
 
-def run_child(home: Path, port: int, pages: int, *, process: bool, worker: bool = False) -> dict:
+def run_child(
+    home: Path, port: int, pages: int, *, process: bool, worker: bool = False, database: str = ""
+) -> dict:
     cmd = [sys.executable, __file__, "--child", "--home", str(home), "--port", str(port),
            "--pages", str(pages)] + (["--process"] if process else [])  # fmt: skip
     celery = None
     env = dict(os.environ)
+    if database:
+        env["DATABASE_URL"] = database
     if worker:
         cmd.append("--worker")
         env.update(DATASCORES_HOME=str(home), CELERY_TASK_ALWAYS_EAGER="0",
@@ -240,19 +249,43 @@ def site_stats(port: int, path: str = "/__stats") -> dict:
         return json.loads(r.read()) if path == "/__stats" else {}
 
 
-def scenario(pages: int, *, process: bool, again: bool, worker: bool = False) -> dict:
+@contextlib.contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of ``server_url`` (dropped after)
+    and its URL; "" when no server was given (each run's home then holds SQLite)."""
+    if not server_url:
+        yield ""
+        return
+    import psycopg
+
+    name = f"datascores_bench_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def scenario(
+    pages: int, *, process: bool, again: bool, worker: bool = False, database: str = ""
+) -> dict:
     queue = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve, args=(pages, queue), daemon=True)
     server.start()
     port = queue.get(timeout=30)
     try:
-        with tempfile.TemporaryDirectory(prefix="datascores-bench-") as home:
-            first = run_child(Path(home), port, pages, process=process, worker=worker)
+        with (
+            tempfile.TemporaryDirectory(prefix="datascores-bench-") as home,
+            fresh_database(database) as db,
+        ):
+            first = run_child(Path(home), port, pages, process=process, worker=worker, database=db)
             first["site"] = site_stats(port)
             result = {"pages": pages, "first": first}
             if again:
                 site_stats(port, "/__reset")
-                second = run_child(Path(home), port, pages, process=process)
+                second = run_child(Path(home), port, pages, process=process, database=db)
                 second["site"] = site_stats(port)
                 result["again"] = second
             return result
@@ -272,14 +305,20 @@ def main() -> None:
     parser.add_argument("--process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-worker", action="store_true")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL server (postgres://user@host:port/db) to make each run's database on",
+    )
     args = parser.parse_args()
     if args.child:
         child(args)
         return
 
     figures = {}
+    print(f"Database: {'PostgreSQL' if args.database_url else 'SQLite'}")
     print(f"1. {args.pages}-page site, first run, end to end (fetch, store, extract, index)")
-    small = scenario(args.pages, process=True, again=True)
+    small = scenario(args.pages, process=True, again=True, database=args.database_url)
     figures["small"] = small
     first, again = small["first"], small["again"]
     fetched = first["counts"]["fetched"]
@@ -297,7 +336,9 @@ def main() -> None:
     if not args.skip_worker:
         print(f"1b. {args.pages}-page site, end to end with a Celery worker (2 processes) "
               "beside the scrape, until every page is processed and indexed")  # fmt: skip
-        both = scenario(args.pages, process=False, again=False, worker=True)
+        both = scenario(
+            args.pages, process=False, again=False, worker=True, database=args.database_url
+        )
         figures["worker"] = both
         run = both["first"]
         fetched = run["counts"]["fetched"]
@@ -309,7 +350,7 @@ def main() -> None:
               f"CPU {run['cpu_seconds']} s")  # fmt: skip
     if not args.skip_big:
         print(f"3. {args.big}-page site, scrape only (documents queued, no worker)")
-        big = scenario(args.big, process=False, again=False)
+        big = scenario(args.big, process=False, again=False, database=args.database_url)
         figures["big"] = big
         run = big["first"]
         fetched = run["counts"]["fetched"]
