@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from datascores.documents import tasks as document_tasks
@@ -60,6 +61,9 @@ SEARCH_MAX_PAGES = 20  # result pages followed per search term
 BATCH = 32
 MAX_LINKS_KEPT = 200  # a page's links kept in its metadata
 NOTABLE_SKIPS = ("robots", "refused", "too large")  # listed with their URL, not only counted
+# Hosts a site serves its attachments from: a file linked from the site's pages may come
+# from them (every GOV.UK attachment is on its assets host).
+FILE_HOSTS = {"www.gov.uk": ("assets.publishing.service.gov.uk",)}
 
 
 @dataclass
@@ -89,6 +93,12 @@ class Scrape:
         self.exclude = self.source.exclude_patterns
         self.keywords = self.source.keywords
         self.search_path = urlsplit(self.source.search_url).path if self.source.search_url else ""
+        self.known: dict[str, KnownURL] = {}  # the current batch's known URLs, by key
+        # The search URL's parameters that carry the term: a later result page keeps them.
+        self.term_params = {
+            k for k, v in parse_qsl(urlsplit(self.source.search_url).query) if "{term}" in v
+        } or None
+        self.file_hosts = {h for d in self.domains for h in FILE_HOSTS.get(d, ())}
         self.page_items = (
             FrontierItem.objects.filter(job=job, role=Role.PAGE)
             .exclude(outcome__startswith="skipped")
@@ -159,15 +169,12 @@ class Scrape:
                 )
                 if not items:
                     break
-                validators = dict(
-                    (k.key, (k.etag, k.last_modified))
-                    for k in KnownURL.objects.filter(
-                        source=self.source, key__in=[i.key for i in items if i.role == Role.PAGE]
-                    ).only("key", "etag", "last_modified")
-                )
+                self.known = {
+                    k.key: k
+                    for k in self.known_urls(key__in=[i.key for i in items if i.role == Role.PAGE])
+                }
                 futures = [
-                    pool.submit(self.fetch, item, validators.get(item.key, ("", "")))
-                    for item in items
+                    pool.submit(self.fetch, item, self.validators(item.key)) for item in items
                 ]
                 for item, future in zip(items, futures, strict=True):
                     self.handle(item, future.result())
@@ -179,6 +186,18 @@ class Scrape:
             if r.cancelled:
                 pending = FrontierItem.objects.filter(job=self.job, pending=True)
                 pending.update(pending=False, outcome="cancelled")
+
+    def known_urls(self, **lookup):
+        """What this source remembers of these URLs, with their document's metadata (the
+        links a 304 page had) read in the same query."""
+        return KnownURL.objects.filter(source=self.source, **lookup).annotate(
+            document_metadata=F("document__metadata")
+        )
+
+    def validators(self, key: str) -> tuple[str, str]:
+        """(ETag, Last-Modified) from the last time this URL answered, for a conditional GET."""
+        known = self.known.get(key)
+        return (known.etag, known.last_modified) if known else ("", "")
 
     def fetch(self, item: FrontierItem, validators: tuple[str, str]) -> Outcome:
         """Runs in a fetch thread: network only, no database."""
@@ -300,7 +319,7 @@ class Scrape:
 
     def unchanged(self, item: FrontierItem, result: FetchResult) -> None:
         now = timezone.now()
-        known = KnownURL.objects.filter(source=self.source, key=item.key).first()
+        known = self.known.get(item.key) or self.known_urls(key=item.key).first()
         if known is not None:
             known.last_seen_at = now
             known.etag = result.etag or known.etag
@@ -310,11 +329,7 @@ class Scrape:
                 self._touch_sources(known.document_id, {known.url, known.location}, now)
                 # A 304 has no body: follow the links the page had when it was stored, so
                 # a re-scrape reaches everything the first run reached (and retries it).
-                metadata = (
-                    Document.objects.filter(pk=known.document_id)
-                    .values_list("metadata", flat=True)
-                    .first()
-                )
+                metadata = known.document_metadata
                 links = ((metadata or {}).get("web") or {}).get("links") or []
                 if links:
                     self.follow(item, pages.PageInfo(links=list(links)), keep=True)
@@ -352,10 +367,12 @@ class Scrape:
         info = pages.read_page(result.content, result.url, with_text=False)
         results, more = [], []
         for link in info.main_links:
-            if urlsplit(link).path == self.search_path:
-                more.append(link)
-            else:
+            if urlsplit(link).path != self.search_path:
                 results.append(link)
+            elif pages.later_page(link, result.url, self.term_params):
+                more.append(link)
+            # Other links to the search page (earlier pages, other searches, sorting) are
+            # neither results nor more results.
         if item.depth + 1 < SEARCH_MAX_PAGES:
             self.add(more, role=Role.SEARCH, depth=item.depth + 1, referrer=item.url, check=False)
         self.add(results, role=Role.PAGE, depth=0, referrer=item.url)
@@ -592,7 +609,9 @@ class Scrape:
         ):
             return "skipped:refused", f"Not fetching {url}: {target.host} is a {reason} address."
         host = target.host.lower()
-        if not any(host == d or host.endswith("." + d) for d in self.domains):
+        if not any(host == d or host.endswith("." + d) for d in self.domains) and not (
+            files and host in self.file_hosts
+        ):
             return "skipped:off-domain", f"{host} is not one of the source's domains."
         if self.exclude and any(p.search(url) for p in self.exclude):
             return "skipped:excluded", "It matches an exclude pattern."

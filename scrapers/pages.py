@@ -10,6 +10,7 @@ keyword filter judges exactly what will be searchable. Dates come from htmldate.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,13 +38,52 @@ def normalize_url(url: str) -> str:
     # ";jsessionid=..." path parameters (Java servers) are session IDs too.
     path = re.sub(r";(jsessionid|sid|phpsessid)=[^/?#]*", "", parts.path, flags=re.I)
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not _DROP_PARAM.match(k)]
+        sorted(
+            ((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _DROP_PARAM.match(k)),
+            key=lambda kv: kv[0],
+        )
     )  # fmt: skip
-    cleaned = urlunsplit((parts.scheme, parts.netloc, path or "/", query, ""))
+    cleaned = urlunsplit((parts.scheme, parts.netloc, path or "/", "", ""))
+    # courlan normalises scheme, host, port and path; the query stays ours: its tracker
+    # pattern also drops parameters that name the page ('keywords' on GOV.UK search,
+    # 'CId' on ModernGov, 'ref', 'source', 'session', 'uid').
     with contextlib.suppress(ValueError, TypeError):
         cleaned = courlan_normalize(cleaned)
-    return cleaned.split("#", 1)[0]
+    cleaned = cleaned.split("#", 1)[0].split("?", 1)[0]
+    return f"{cleaned}?{query}" if query else cleaned
+
+
+# Query parameters that number a result page (?page=2, ?start=20) when their value is a number.
+_PAGE_PARAM = re.compile(r"^(page|p|pg|paged|pagenumber|page_number|start|offset)$", re.I)
+
+
+def later_page(link: str, current: str, keep: set[str] | None = None) -> bool:
+    """Whether `link` is a later page of the search results `current` is a page of.
+
+    Same path, the same values for the `keep` parameters (the search term's; every other
+    parameter of `current` when not given) and a larger page number (none counts as 0).
+    So a pager's "previous", "first" and current-page links (Drupal's first page is also
+    ?page=0; GOV.UK's page 2 links back to ?page=1), another search (a spelling
+    suggestion, "Reset search") and a re-sorted listing are not later pages.
+    """
+
+    def split(url: str) -> tuple[str, int | None, dict[str, list[str]]]:
+        parts = urlsplit(url)
+        number, rest = None, {}
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            if _PAGE_PARAM.match(key) and value.isdigit():
+                number = max(number or 0, int(value))
+            else:
+                rest.setdefault(key, []).append(value)
+        return parts.path, number, rest
+
+    path, number, params = split(link)
+    here_path, here_number, here_params = split(current)
+    if path != here_path or number is None or number <= (here_number or 0):
+        return False
+    names = here_params.keys() if keep is None else keep
+    return all(params.get(name) == here_params.get(name) for name in names)
 
 
 def looks_like_file(url: str) -> bool:
@@ -98,7 +138,8 @@ def read_page(content: bytes, url: str, *, with_text: bool = True) -> PageInfo:
         if "canonical" in (link.get("rel") or "").lower().split():
             info.canonical = normalize_url(urljoin(base, link.get("href").strip()))
             break
-    titles = tree.xpath("//title/text()")
+    # The document's <title>, not an inline SVG's (GOV.UK's logo has <title>GOV.UK</title>).
+    titles = tree.xpath("(//title[not(ancestor::svg)])[1]//text()")
     if titles:
         info.title = " ".join(" ".join(titles).split())[:500]
     if not info.title:
@@ -131,6 +172,12 @@ def _links(anchors, base: str) -> list[str]:
     return list(seen)
 
 
+_LISTED_TIME = (
+    "//body//li//time | //body//*[contains(@class, 'teaser') or contains(@class, 'search-result')]"
+    "//time"
+)
+
+
 def page_dates(tree, url: str) -> tuple[date | None, date | None]:
     """(published, updated) when the page states them; htmldate reads meta tags, <time>,
     structured data and the text, without guessing from the URL alone."""
@@ -139,6 +186,12 @@ def page_dates(tree, url: str) -> tuple[date | None, date | None]:
     from htmldate import find_date
 
     logging.getLogger("htmldate").setLevel(logging.ERROR)
+    # A <time> in a list item or a teaser dates a listed item (a search result, a report
+    # in a listing, a related news story), not the page: htmldate does not see those.
+    if tree.xpath(_LISTED_TIME):
+        tree = copy.deepcopy(tree)
+        for element in tree.xpath(_LISTED_TIME):
+            element.drop_tree()
     found = []
     for original in (True, False):
         try:

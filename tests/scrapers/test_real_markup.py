@@ -35,7 +35,7 @@ The files in markup/ reproduce what a site renders (not the templates themselves
 
 Unit checks read the files with `scrapers.pages.read_page` and the HTML extractor; the end
 to end checks serve them on 127.0.0.1 and run `search`, `sitemap` and `urls` sources.
-Expectations our code does not meet yet are strict xfails naming the fix.
+
 """
 
 from __future__ import annotations
@@ -252,12 +252,6 @@ def test_govuk_publication_dates_and_canonical():
     assert not info.noindex
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_page joins every <title>, including the GOV.UK logo's <svg><title>GOV.UK"
-    "</title>: the title ends 'GOV.UK GOV.UK' (fix: scrapers/pages.py read_page, take the "
-    "document title only)",
-)
 def test_govuk_title_is_the_document_title_not_the_logo_svg_title():
     title = "Algorithmic transparency record: risk-based verification of housing benefit claims"
     assert read("govuk_publication.html", GOVUK + PUBLICATION).title == f"{title} - GOV.UK"
@@ -301,25 +295,11 @@ def test_govuk_html_publication_body_dates_and_no_contents_list():
     assert info.canonical == GOVUK + HTML_ATTACHMENT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the publication's h1 and 'Updated 12 June 2024' sit in a <header "
-    "class='gem-c-inverse-header'> inside <main>; the extractor drops every <header> (fix: "
-    "datascores/documents/extract/html.py _strip_boilerplate, keep header/footer inside "
-    "main or article)",
-)
 def test_govuk_html_publication_keeps_its_own_header_inside_main():
     text = read_html_publication().main_text
     assert "Risk-based verification: algorithmic transparency record\nUpdated 12 June 2024" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the print-only 'print-metadata' block (Crown copyright, licence, 'This "
-    "publication is available at') and the 'Back to top' link are in the main text (fix: "
-    "datascores/documents/extract/html.py _BOILERPLATE_HINT, add back-to-top and "
-    "print-metadata)",
-)
 def test_govuk_html_publication_without_print_metadata_and_back_to_top():
     text = read_html_publication().main_text
     assert_clean(
@@ -340,12 +320,6 @@ def test_govuk_search_results_are_main_links_and_chrome_links_are_not():
     assert info.noindex  # what finder-frontend says on a keyword search; listings still read
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize_url lets courlan drop every query parameter matching its tracker "
-    "pattern, 'keywords' included, so GOV.UK's next page loses the search (fix: "
-    "scrapers/pages.py normalize_url, keep the query out of courlan)",
-)
 def test_govuk_search_next_page_keeps_the_keywords():
     url = GOVUK + "/search/all?keywords=algorithm&order=relevance"
     info = pages.read_page(markup("govuk_search_page1.html"), url, with_text=False)
@@ -383,13 +357,6 @@ def test_govuk_frontend_template_listing_text_links_and_next_page():
     assert COUNCIL + "/committees/cabinet" not in main  # back link (outside main)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="htmldate takes the listed reports' <time> elements as the page's dates "
-    "(published 21 May, updated 18 June 2024) though the listing states none (fix: "
-    "scrapers/pages.py page_dates, ignore <time> elements when the body has several "
-    "different ones)",
-)
 def test_a_listing_is_not_dated_by_the_items_it_lists():
     info = read("govuk_frontend_listing.html", COUNCIL + "/reports?committee=cabinet")
     assert info.published is None and info.updated is None
@@ -401,17 +368,14 @@ def test_a_listing_is_not_dated_by_the_items_it_lists():
     [
         pytest.param(
             "https://www.gov.uk/search/all?keywords=algorithm&order=relevance",
-            marks=pytest.mark.xfail(strict=True, reason="courlan drops 'keywords'"),
             id="govuk-search",
         ),
         pytest.param(
             "https://democracy.borsetshire.gov.uk/ieListMeetings.aspx?CId=138&Year=0",
-            marks=pytest.mark.xfail(strict=True, reason="courlan drops 'CId' (as 'cid')"),
             id="moderngov-committee",
         ),
         pytest.param(
             "https://www.borsetshire.gov.uk/foi/response?ref=FOI-2024-0113",
-            marks=pytest.mark.xfail(strict=True, reason="courlan drops 'ref'"),
             id="reference-number",
         ),
         pytest.param("https://www.borsetshire.gov.uk/search?page=1&s=algorithm", id="lgd-search"),
@@ -528,13 +492,6 @@ def test_lgd_site_search_follows_result_links_and_the_pager(council, fetcher):
     assert not {"/bins-and-recycling", "/council-and-democracy", "/cookies"} & set(council.paths())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_search follows every link back to the search path: Drupal's 'first' and "
-    "page-1 links (?page=0) fetch the first page again and 'Reset search' (/search) is "
-    "fetched as a result page (fix: scrapers/engine.py read_search, follow only later "
-    "pages of the same search)",
-)
 @pytest.mark.django_db(transaction=True)
 def test_lgd_site_search_fetches_each_result_page_once(council, fetcher):
     from scrapers.models import Kind
@@ -599,11 +556,6 @@ def govuk(fake_dns):  # noqa: F811  (the fixture imported above)
         server.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize_url drops 'keywords' from the search URL itself, so GOV.UK is searched "
-    "for nothing (fix: scrapers/pages.py normalize_url)",
-)
 @pytest.mark.django_db(transaction=True)
 def test_govuk_site_search_follows_results_and_next_page(govuk, fetcher):
     from datascores.jobs.models import JobStatus
@@ -632,12 +584,6 @@ def test_govuk_site_search_follows_results_and_next_page(govuk, fetcher):
     assert not any("keywords=algorithms" in p for p in govuk.paths())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GOV.UK serves every attachment from assets.publishing.service.gov.uk; a source "
-    "on www.gov.uk skips them as off-domain (fix: scrapers/engine.py Scrape.allowed, let "
-    "files linked from the site come from its known asset host)",
-)
 @pytest.mark.django_db(transaction=True)
 def test_govuk_publication_attachments_on_the_assets_host_are_kept(govuk, fetcher):
     from datascores.jobs.models import JobStatus

@@ -18,10 +18,13 @@ _DROP = {
     "nav", "header", "footer", "aside", "form", "button", "select", "input", "textarea",
     "menu", "dialog", "head",
 }  # fmt: skip
+_CONTENT = {"main", "article"}
+_SECTION_PARTS = {"header", "footer"}
 _BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog"}
 _BOILERPLATE_HINT = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|cookie[s-]?(?:banner|notice)?|"
-    r"skip-link|site-header|site-footer|masthead|sidebar|social|share)(?:$|[\s_-])",
+    r"skip-link|site-header|site-footer|masthead|sidebar|social|share|back-to-top|"
+    r"print-metadata|print-only)(?:$|[\s_-])",
     re.I,
 )
 _BLOCKS = {
@@ -74,17 +77,23 @@ def html_to_text(markup: bytes | str) -> tuple[str, str, dict]:
 
 
 def _strip_boilerplate(root) -> None:
-    """Remove scripts, navigation, headers, footers and the like, in one pass."""
+    """Remove scripts, navigation, headers, footers and the like, in one pass.
+
+    A <header> or <footer> inside <main> or an <article> is that content's own (its
+    title and date: GOV.UK's HTML publications put the h1 in one), not the site's banner.
+    """
     doomed = []
-    stack = [root]
+    stack = [(root, False)]
     while stack:
-        for child in stack.pop().contents:
+        node, inside = stack.pop()
+        for child in node.contents:
             if not isinstance(child, Tag):
                 continue
-            if child.name in _DROP or _is_boilerplate(child.attrs or {}):
+            own = inside and child.name in _SECTION_PARTS
+            if (child.name in _DROP and not own) or _is_boilerplate(child.attrs or {}):
                 doomed.append(child)
             else:
-                stack.append(child)
+                stack.append((child, inside or child.name in _CONTENT))
     for tag in doomed:
         tag.decompose()
 
