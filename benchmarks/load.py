@@ -13,7 +13,8 @@ again is cheaper than a new one; both are measured:
    each URL asked for again (kept answers), then URLs never asked for before (rare
    words, word pairs, prefixes, common words with filters and pages);
 2. 20 concurrent clients on the same mix, then on URLs never asked for before:
-   requests/s, p50/p95/p99, errors;
+   requests/s, p50/p95/p99, errors, and the server's CPU time per request (what a
+   request costs, however busy the machine's other processes kept the cores);
 3. worst case: new plain two-word searches alone, then while 8 clients send the
    costliest queries the budget admits (five two-edit fuzzy words, a new set each
    time), each as soon as the last is answered (after the 2 s Retry-After when
@@ -242,6 +243,21 @@ def worst_case(port: int, n_docs: int) -> str:
     )
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master and its workers (from /proc): on a
+    shared machine, the work a request costs, whatever else the cores were doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: parent
+            total += (int(fields[11]) + int(fields[12])) / tick  # user + system
+    return total
+
+
 def one_client(label: str, times: list[float]) -> str:
     """A table row for one client's requests (printed as it is made)."""
     row = (
@@ -276,14 +292,16 @@ def main() -> None:
 
         cycle = itertools.cycle(paths)
         for label, source in (("mix, asked for before", cycle), ("URLs never asked before", new)):
+            cpu = server_cpu(server.pid)
             times, statuses, took = concurrent(
                 port, functools.partial(next, source), args.clients, args.seconds
             )
+            cpu = (server_cpu(server.pid) - cpu) / len(times) * 1000
             rows.append(
                 f"| /search, {args.clients} clients, {label}, {took:.0f} s "
                 f"| {len(times) / took:,.0f} req/s | p50 {statistics.median(times):.0f} ms, "
                 f"p95 {percentile(times, 0.95):.0f} ms, p99 {percentile(times, 0.99):.0f} ms "
-                f"| statuses {statuses} |"
+                f"| server CPU {cpu:.1f} ms a request; statuses {statuses} |"
             )
             print(rows[-1], flush=True)
 
