@@ -150,6 +150,11 @@ def test_a_former_vendor_name_counts_right_after_a_supplier_cue(tagger):
         ("Incidents are managed in Storm, the command and control system.", "STORM"),
         ("Early help is recorded in Mosaic.", "Mosaic (Servelec)"),
         ("Scheduling is supplied by Advanced.", "OneAdvanced"),
+        ("Oyster data is shared by TfL under licence.", "Transport for London"),
+        (
+            "The guidance from NICE was followed.",
+            "National Institute for Health and Care Excellence",
+        ),
         ("Penalty notices are issued by Jacobs, the enforcement agency.", "Jacobs Enforcement"),
         ("The assistant is built on Microsoft Copilot Studio.", "Microsoft"),
     ],
@@ -169,6 +174,7 @@ def test_common_public_sector_products_are_known_in_context(tagger, text, name):
         "There is a nuance in the foundations. Please tell us once you have moved.",
         "Please confirm your address. Kier Starmer spoke. Write it on the blackboard.",
         "It is a niche market. Connect with us online.",
+        "It was a nice day and the local probation service was closed.",
     ],
 )
 def test_product_names_that_are_ordinary_words_need_context(tagger, text):
