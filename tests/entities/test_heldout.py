@@ -29,6 +29,7 @@ DATA12 = Path(__file__).parent / "data" / "heldout12.json"
 DATA13 = Path(__file__).parent / "data" / "heldout13.json"
 DATA14 = Path(__file__).parent / "data" / "heldout14.json"
 DATA15 = Path(__file__).parent / "data" / "heldout15.json"
+DATA16 = Path(__file__).parent / "data" / "heldout16.json"
 KINDS = (AUTHORITY, COMPANY, SYSTEM)
 
 
@@ -130,18 +131,20 @@ def test_heldout_measured_after_the_rules_were_final(tagger, path):
     assert m["discovery_recall"] >= 0.8, m["misses"]
 
 
-def test_heldout_written_after_the_last_change(tagger):
-    """Set 15 was written after the last rule and vocabulary change of session 3 and
-    measured once: tags 1.0 precision and recall for every kind; discovery recall 0.69
-    does not meet the goal (bodies with no head word, "Transport for London"; products
-    named with no cue, "Foetal monitoring is reviewed in K2 Guardian", "Oyster"; names
-    in capitals, "COLLECT"); asserted at the level measured, not at 0.8."""
-    m = measure(tagger, DATA15)
+@pytest.mark.parametrize(("path", "first"), [(DATA15, 0.68), (DATA16, 0.67)], ids=["15", "16"])
+def test_heldout_written_after_the_last_changes(tagger, path, first):
+    """Sets 15 and 16 were each written after the rule and vocabulary changes before them
+    and measured once (set 16 after the last): tags meet the goals; discovery recall (0.69
+    and 0.68) does not: bodies with no head word ("NHS 111 Wales", "Children's Hearings
+    Scotland"), products named with no cue ("Foetal monitoring is reviewed in K2
+    Guardian", "Oyster", "H-CLIC"), generic-word names ("Education Data Warehouse").
+    Asserted at the level measured, not at 0.8."""
+    m = measure(tagger, path)
     print(json.dumps(m, indent=1))
     for kind, (p, r) in m["tags"].items():
         assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
     assert m["candidates_per_document"] <= 15
-    assert m["discovery_recall"] >= 0.68, m["misses"]  # first measured 0.686, 4 December 2026
+    assert m["discovery_recall"] >= first, m["misses"]  # first measurements, 4 December 2026
 
 
 if __name__ == "__main__":  # pragma: no cover
