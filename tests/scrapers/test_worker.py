@@ -114,6 +114,14 @@ def test_admin_rescrape_runs_on_a_real_worker_with_moving_progress(tmp_path, pac
         # The bar moved: the run was seen part way, between its start and its end.
         assert any(st == "running" and 0 < done < total for st, done, total in seen), seen
         assert len({done for _st, done, _t in seen}) >= 3, seen
+        # The worker processes the pages and indexes them in batches: every page is found.
+        wait_until(
+            lambda: (
+                s.get(f"{base}/api/search", params={"q": "algorithms"}).json()["total"] == PAGES
+            ),
+            60,
+            "every scraped page to be searchable",
+        )
     finally:
         web_log = stop(web)
         worker_log = stop(worker)
