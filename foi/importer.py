@@ -34,6 +34,7 @@ from datascores.documents.models import (
     SourceStatus,
     SourceType,
     Status,
+    location_hash,
 )
 from datascores.documents.models import Version as DocVersion
 from datascores.entities.models import AuthorityMatch, MatchStatus, PublicBody
@@ -671,7 +672,9 @@ class Importer:
                 document=src.document_id, kind=SourceKind.FOI, location=new
             ).exists():
                 referrer = req.url if src.referrer else ""
-                Source.objects.filter(pk=src.pk).update(location=new, referrer=referrer)
+                Source.objects.filter(pk=src.pk).update(
+                    location=new, location_hash=location_hash(new), referrer=referrer
+                )
 
     # --- reporting ---------------------------------------------------------------------
 

@@ -225,6 +225,11 @@ def test_retitled_request_stays_one_request(make_importer, site):
         Source.objects.get(document=doc).location
         == f"{site.base_url}/request/live_facial_recognition"
     )
+    # ... and is found at its new address by the indexed lookup the scrapers use.
+    assert (
+        Source.objects.at(f"{site.base_url}/request/live_facial_recognition").get().document_id
+        == doc.pk
+    )
 
     # Imported again by its new address, or its old one, it is still the same request.
     make_importer().run([f"{site.base_url}/request/live_facial_recognition"])
