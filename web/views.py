@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from datascores.documents.models import Document, Status
 from search.backends.base import FACET_BY_PARAM, GONE, LRU, SORTS
+from search.backends.suggest import NAME_FACETS
 
 from . import engine
 from .documents import document_context
@@ -334,9 +335,6 @@ def _facet_views(result, state: SearchState, expand: tuple[str, ...] = ()) -> li
     return out
 
 
-_NAME_FACETS = ("council", "company", "system")  # each value has a register page
-
-
 def render_facets(facets: list[dict]) -> SafeString:
     """The filter sidebar's facets as HTML (every value escaped): rendered through the
     template language they were most of the page's rendering time."""
@@ -371,7 +369,7 @@ def _facet_item(facet: str, item: dict, *, zero_class: bool) -> str:
     checked = " checked" if item["selected"] else ""
     zero = " zero" if zero_class and item["zero"] else ""
     link = ""
-    if facet in _NAME_FACETS:
+    if facet in NAME_FACETS:  # each value has a register page
         link = (
             f' <a class="tag-page" href="{_entity_lookup_url()}?type={e(facet)}&amp;name='
             f'{e(quote(item["value"], safe="/"))}" aria-label="About {e(item["label"])}"></a>'
