@@ -551,10 +551,23 @@ def main() -> None:
         type=Path,
         help="Keep the index here and reuse it on the next run (one --docs value).",
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="Build (or keep) the index in --index-dir and stop: measure in a later run.",
+    )
     args = parser.parse_args()
+    if args.build_only and (args.index_dir is None or args.backend != "embedded"):
+        parser.error("--build-only needs --index-dir and the embedded backend")
     print(f"Machine: {machine()}\nBackend: {args.backend}")
     rows = []
     for n in args.docs:
+        if args.build_only:
+            backend, _ = open_backend("embedded", args.index_dir)
+            rows.append(build_index(backend, Corpus(seed=n), n, args.index_dir))
+            backend.close()
+            print(rows[-1], flush=True)
+            continue
         rows += run(n, args.backend, args.repeats, args.index_dir)
     print("\n| docs | measure | result | | |\n|---:|---|---|---|---|")
     print("\n".join(rows))
