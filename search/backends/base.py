@@ -13,6 +13,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from search.backends.budget import Deadline, check_cost
@@ -301,7 +302,7 @@ class Hit:
     sort_values: list | None = None  # pass as SearchRequest.after for the next page
 
 
-@dataclass
+@dataclass(slots=True)
 class FacetValue:
     value: str
     count: int
@@ -493,12 +494,19 @@ def search_with_fallback(backend: SearchBackend, request: SearchRequest) -> Sear
 
 
 def facet_order(values: dict[str, int], selected: list[str], facet: str, size: int):
-    """FacetValues sorted for display; selected values are always present."""
+    """FacetValues sorted for display (most documents first, then by value); selected
+    values are always present."""
     if facet == "year":
         items = sorted(values.items(), key=lambda kv: int(kv[0]))  # a histogram, oldest first
     else:
-        items = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
-    out = [FacetValue(k, c, k in selected) for k, c in items]
+        # By value, then by count, most first: a stable sort keeps ties in value order.
+        items = sorted(values.items(), key=itemgetter(0))
+        items.sort(key=itemgetter(1), reverse=True)
+        del items[size:]
+    if not selected:
+        return [FacetValue(k, c, False) for k, c in items]
+    chosen = set(selected)
+    out = [FacetValue(k, c, k in chosen) for k, c in items]
     present = {fv.value for fv in out}
     out.extend(FacetValue(v, values.get(v, 0), True) for v in selected if v not in present)
     return out

@@ -41,10 +41,11 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tantivy
 from tantivy import Occur, Order, Query
@@ -102,6 +103,9 @@ class EmbeddedBackend(SearchBackend):
         rebuild_threads: int | None = None,
     ):
         self.root = Path(path)
+        # Read on every search: plain strings, no path arithmetic per search.
+        self._link_path = str(self.root / "current")
+        self._token_path = str(self.root / "commit")
         self.lock_timeout = lock_timeout
         self.writer_heap = writer_heap
         self.rebuild_heap = rebuild_heap
@@ -122,12 +126,12 @@ class EmbeddedBackend(SearchBackend):
 
     def _current_name(self) -> str | None:
         try:
-            return os.readlink(self._link)
+            return os.readlink(self._link_path)
         except FileNotFoundError:
             return None
 
-    def _open_indexes(self) -> _Pair | None:
-        """The live generation's indexes, reopened when the symlink has moved."""
+    def _open_indexes(self) -> tuple[str, _Pair] | None:
+        """(name, indexes) of the live generation, reopened when the symlink has moved."""
         name = self._current_name()
         if name is None:
             return None
@@ -136,36 +140,39 @@ class EmbeddedBackend(SearchBackend):
                 self._indexes = _open(self.root / name)
                 self._generation = name
                 self._loaded = {}
-            return self._indexes
+            return name, self._indexes
 
-    def _reload(self, which: str, index: tantivy.Index) -> None:
-        """Pick up commits made by other processes: reload the reader when the commit
-        token has changed since it last did (every writer renews the token after its
-        commit), not on every search."""
-        key = (self._generation, self._commit_token())
-        if self._loaded.get(which) != key:
+    def _reload(self, which: str, index: tantivy.Index, state: tuple[str, str]) -> None:
+        """Pick up commits made by other processes: reload the reader when the index
+        state (generation, commit token) has changed since it last did (every writer
+        renews the token after its commit), not on every search. The token is read
+        before the reload, so a reader is never older than the state it is kept under."""
+        if self._loaded.get(which) != state:
             with _unreadable_as_unavailable(self.root):
                 index.reload()
-            self._loaded[which] = key
+            self._loaded[which] = state
 
-    def _searchers(self):
-        """(documents searcher, page texts searcher getter) on the live generation,
-        with every commit so far; the page texts are reloaded only when asked for."""
-        indexes = self._open_indexes()
-        if indexes is None:
+    def _searchers(self) -> _View | None:
+        """The documents searcher and a page texts searcher getter on the live
+        generation, with every commit so far, and the index state they were read in
+        (the link and the token are read once per call: a search reads them once); the
+        page texts are reloaded only when asked for."""
+        found = self._open_indexes()
+        if found is None:
             return None
-        docs, pages = indexes
-        self._reload("docs", docs)
+        name, (docs, pages) = found
+        state = (name, self._commit_token())
+        self._reload("docs", docs, state)
 
         def page_searcher() -> tantivy.Searcher:
-            self._reload("pages", pages)
+            self._reload("pages", pages, state)
             return pages.searcher()
 
-        return docs.searcher(), page_searcher
+        return _View(docs.searcher(), page_searcher, state)
 
     def _searcher(self) -> tantivy.Searcher | None:
         found = self._searchers()
-        return found[0] if found else None
+        return found.searcher if found else None
 
     @contextlib.contextmanager
     def _write_lock(self):
@@ -217,9 +224,13 @@ class EmbeddedBackend(SearchBackend):
 
     def _commit_token(self) -> str:
         try:
-            return (self.root / "commit").read_text()
+            fd = os.open(self._token_path, os.O_RDONLY)
         except FileNotFoundError:
             return ""
+        try:
+            return os.read(fd, 256).decode()  # a 32-character token, replaced atomically
+        finally:
+            os.close(fd)
 
     def _create_generation(self) -> str:
         name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -313,71 +324,49 @@ class EmbeddedBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResult:
         notes = list(request.parsed.notes)
-        searchers = self._searchers()
-        if searchers is None:
+        view = self._searchers()
+        if view is None:
             facets = _empty_facets(request) if request.facets else {}
             return SearchResult(0, [], facets, notes)
-        searcher, page_searcher = searchers
-        base, facet_filters = self._queries(request, self._expander(searcher), notes)
+        searcher = view.searcher
+        base, facet_filters = self._queries(request, self._expander(searcher, view.state), notes)
         main = ct.conjunction(base + list(facet_filters.values()))
+        total, counts, cached, key = None, None, None, None
         if request.facets:
-            total, facets = self._facets(searcher, request, base, facet_filters, notes)
-        else:
-            total, facets = searcher.search(main, 1, count=True).count, {}
+            key = self._facet_key(request, view.state)
+            cached = self._facet_cache.get(key)
+            if cached is None:
+                counts = _count_facets(searcher, request, base, facet_filters, notes)
+            else:
+                total, counts = cached
+        hits: list[Hit] = []
         if request.size == 0:
-            return SearchResult(total, [], facets, notes)
-        if request.deadline is not None:
-            request.deadline.check("counting the matches")
-        if request.sort == "relevance":
-            ranked = _by_relevance(searcher, main, request)
+            if total is None:
+                total = searcher.search(main, 1, count=True).count
         else:
-            ranked = _by_date(searcher, main, request)
-        metas = _metas(searcher, [address for _, address, _ in ranked])
-        hits = [
-            Hit(
-                id=meta["id"],
-                score=score,
-                title=meta["title"],
-                fields=meta["fields"],
-                sort_values=sort_values,
-            )
-            for (score, _, sort_values), meta in zip(ranked, metas, strict=True)
-        ]
+            if request.deadline is not None:
+                request.deadline.check("counting the matches")
+            total, hits = _page(searcher, main, request, total)
+        if request.facets and cached is None and _CUT_FACETS not in notes:
+            self._facet_cache.put(key, (total, counts))
         if request.snippets > 0 and hits:
-            _snippets(hits, request, page_searcher, notes)
+            _snippets(hits, request, view.page_searcher, notes)
+        facets = _ordered_facets(counts, request) if request.facets else {}
         return SearchResult(total, hits, facets, notes)
 
-    def _facets(self, searcher, request: SearchRequest, base, facet_filters, notes):
-        """(total, facet values): multi-select counts, each facet with a selection
-        counted without its own filter; cached per query and index state."""
-        key = self._facet_key(request)
-        cached = self._facet_cache.get(key)
-        if cached is None:
-            cached = _count_facets(searcher, request, base, facet_filters, notes)
-            if _CUT_FACETS not in notes:
-                self._facet_cache.put(key, cached)
-        total, counts = cached
-        facets = {
-            f: facet_order(counts[f], request.filters.get(f, []), f, request.facet_size)
-            for f in FACETS
-        }
-        return total, facets
-
-    def _expander(self, searcher: tantivy.Searcher) -> ct.Expander:
+    def _expander(self, searcher: tantivy.Searcher, state: tuple[str, str]) -> ct.Expander:
         """One Expander (and its memo of stem families) per index state: the term
         dictionary only changes with a commit or a new generation."""
-        key = (self._generation, self._commit_token())
         with self._mutex:
-            if self._expander_key != key or self._cached_expander is None:
+            if self._expander_key != state or self._cached_expander is None:
                 self._cached_expander = ct.Expander.from_searcher(searcher)
-                self._expander_key = key
+                self._expander_key = state
             return self._cached_expander
 
-    def _facet_key(self, request: SearchRequest) -> tuple:
+    def _facet_key(self, request: SearchRequest, state: tuple[str, str]) -> tuple:
         """What decides a request's total and facet counts, in this index's state."""
         return (
-            self._generation,
-            self._commit_token(),
+            state,
             request.parsed.node,
             tuple(sorted((f, tuple(v)) for f, v in request.filters.items())),
             request.date_from,
@@ -388,11 +377,11 @@ class EmbeddedBackend(SearchBackend):
     def scan(
         self, request: SearchRequest, *, fields: bool = False, ordered: bool = False
     ) -> Iterator[Hit]:
-        searchers = self._searchers()
-        if searchers is None:
+        view = self._searchers()
+        if view is None:
             return
-        searcher, page_searcher = searchers
-        base, facet_filters = self._queries(request, self._expander(searcher))
+        searcher, page_searcher, state = view
+        base, facet_filters = self._queries(request, self._expander(searcher, state))
         main = ct.conjunction(base + list(facet_filters.values()))
         highlighter = None
         if fields and request.snippets > 0:
@@ -429,14 +418,15 @@ class EmbeddedBackend(SearchBackend):
             del rows  # the next batch replaces this one
 
     def count(self, request: SearchRequest | None = None) -> int:
-        searcher = self._searcher()
-        if searcher is None:
+        view = self._searchers()
+        if view is None:
             return 0
+        searcher = view.searcher
         if request is None:
             return searcher.num_docs
         if request.deadline is not None:
             request.deadline.check("counting the matches")
-        base, facet_filters = self._queries(request, self._expander(searcher))
+        base, facet_filters = self._queries(request, self._expander(searcher, view.state))
         main = ct.conjunction(base + list(facet_filters.values()))
         return searcher.search(main, 1, count=True).count
 
@@ -489,6 +479,15 @@ class EmbeddedBackend(SearchBackend):
 # --- helpers -----------------------------------------------------------------------------
 
 _Pair = tuple[tantivy.Index, tantivy.Index]
+
+
+class _View(NamedTuple):
+    """What one search reads: the documents searcher, a getter of the page texts
+    searcher, and the index state (generation, commit token) they were read in."""
+
+    searcher: tantivy.Searcher
+    page_searcher: Callable[[], tantivy.Searcher]
+    state: tuple[str, str]
 
 
 @contextlib.contextmanager
@@ -656,8 +655,38 @@ def _cursor(after: list, length: int) -> list:
     return after
 
 
-def _by_relevance(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
-    """One page of (score, address, sort values), best first, in one search.
+def _page(searcher: tantivy.Searcher, main: Query, request: SearchRequest, total: int | None):
+    """(total, hits) of one page of results; the total, when not known already, is
+    counted by the same search when it runs the whole query, else by its own."""
+    count = total is None
+    relevance = request.sort == "relevance"
+    if relevance:
+        ranked, counted = _by_relevance(searcher, main, request, count=count)
+    else:
+        ranked, counted = _by_date(searcher, main, request, count=count)
+    if total is None:
+        total = counted if counted is not None else searcher.search(main, 1, count=True).count
+    metas = _metas(searcher, [address for _, address, _ in ranked])
+    # Sort values: (score, id, rank) by relevance, the date key by date; the ids come
+    # from the stored display data, read anyway.
+    return total, [
+        Hit(
+            meta["id"],
+            score,
+            meta["title"],
+            meta["fields"],
+            sort_values=[score, meta["id"], place] if relevance else [place],
+        )
+        for (score, _, place), meta in zip(ranked, metas, strict=True)
+    ]
+
+
+def _by_relevance(
+    searcher: tantivy.Searcher, query: Query, request: SearchRequest, *, count: bool = False
+):
+    """One page of (score, address, rank), best first, in one search, and with
+    ``count`` the number of matches of ``query`` (None when the page's search ran a
+    narrower query: a cursor's).
 
     Ties keep the engine's own stable order (score, then the document's place in the
     index), so no tie needs a second, wider search. A query without words scores every
@@ -673,37 +702,39 @@ def _by_relevance(searcher: tantivy.Searcher, query: Query, request: SearchReque
                 ct.SCHEMA, "id", tantivy.FieldType.Unsigned, int(after[1]) + 1, None
             )
             q, first = ct.conjunction([query, low]), int(after[2]) + 1
-        rows = searcher.search(
+        count = count and after is None
+        found = searcher.search(
             q,
             size,
-            count=False,
+            count=count,
             order_by_field="id",
             order=Order.Asc,
             offset=0 if after is not None else request.offset,
-        ).hits
-        return [(1.0, a, [1.0, i, first + n]) for n, (i, a) in enumerate(rows)]
+        )
+        ranked = [(1.0, a, first + n) for n, (_, a) in enumerate(found.hits)]
+        return ranked, found.count if count else None
     first = request.offset
     if after is not None:
         first = max(0, int(_cursor(after, 3)[2]) + 1)
-    rows = searcher.search(query, size, count=False, offset=first).hits  # score descending
-    ids = searcher.fast_field_values("id", [a for _, a in rows])
-    return [
-        (score, address, [score, doc_id, first + n])
-        for n, ((score, address), doc_id) in enumerate(zip(rows, ids, strict=True))
-    ]
+    found = searcher.search(query, size, count=count, offset=first)  # score descending
+    ranked = [(score, address, first + n) for n, (score, address) in enumerate(found.hits)]
+    return ranked, found.count if count else None
 
 
 def _count_facets(searcher, request: SearchRequest, base, facet_filters, notes):
-    """(total, {facet: {value: count}}) from one aggregation, plus one per facet with a
-    selection; those left when the deadline passes are left out, with a note."""
+    """{facet: {value: count}} from one aggregation, plus one per facet with a
+    selection; those left when the deadline passes are left out, with a note. (The
+    total is counted by the search for the hits, as tantivy counts: cheaper than a
+    value count over every match.)"""
     main = ct.conjunction(base + list(facet_filters.values()))
     free = [f for f in FACETS if f not in facet_filters]
-    aggs: dict[str, Any] = {}
-    for f in free:
-        aggs.update(_facet_aggs(f, request))
-    aggs["_total"] = {"value_count": {"field": "id"}}
-    res = searcher.aggregate(main, aggs)
-    counts = {f: _buckets(res, f) for f in free}
+    counts: dict[str, dict[str, int]] = {}
+    if free:
+        aggs: dict[str, Any] = {}
+        for f in free:
+            aggs.update(_facet_aggs(f, request))
+        res = searcher.aggregate(main, aggs)
+        counts = {f: _buckets(res, f) for f in free}
     for f in facet_filters:
         if request.deadline is not None and request.deadline.expired():
             notes.append(_CUT_FACETS)
@@ -712,7 +743,7 @@ def _count_facets(searcher, request: SearchRequest, base, facet_filters, notes):
         others = [q for g, q in facet_filters.items() if g != f]
         res_f = searcher.aggregate(ct.conjunction(base + others), _facet_aggs(f, request))
         counts[f] = _buckets(res_f, f)
-    return int(res["_total"]["value"]), counts
+    return counts
 
 
 def _snippets(hits: list[Hit], request: SearchRequest, page_searcher, notes: list[str]) -> None:
@@ -776,8 +807,11 @@ def _ordered_batches(searcher: tantivy.Searcher, query: Query, request: SearchRe
         q = ct.conjunction([query, below])
 
 
-def _by_date(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
-    """One page of (None, address, sort values) in date order (keys are unique)."""
+def _by_date(
+    searcher: tantivy.Searcher, query: Query, request: SearchRequest, *, count: bool = False
+):
+    """One page of (None, address, sort key) in date order (keys are unique), and
+    with ``count`` the number of matches of ``query`` (None after a cursor)."""
     field = "sort_new" if request.sort == "newest" else "sort_old"
     q, offset = query, request.offset
     if request.after is not None:
@@ -785,11 +819,12 @@ def _by_date(searcher: tantivy.Searcher, query: Query, request: SearchRequest):
         below = Query.range_query(
             ct.SCHEMA, field, tantivy.FieldType.Integer, None, int(key), include_upper=False
         )
-        q, offset = ct.conjunction([query, below]), 0
-    rows = searcher.search(
-        q, request.size, count=False, order_by_field=field, order=Order.Desc, offset=offset
-    ).hits
-    return [(None, address, [key]) for key, address in rows]
+        q, offset, count = ct.conjunction([query, below]), 0, False
+    found = searcher.search(
+        q, request.size, count=count, order_by_field=field, order=Order.Desc, offset=offset
+    )
+    ranked = [(None, address, key) for key, address in found.hits]
+    return ranked, found.count if count else None
 
 
 def _facet_aggs(facet: str, request: SearchRequest) -> dict[str, Any]:
@@ -808,15 +843,34 @@ def _facet_aggs(facet: str, request: SearchRequest) -> dict[str, Any]:
     return aggs
 
 
+_KEY, _DOC_COUNT = itemgetter("key"), itemgetter("doc_count")
+
+
 def _buckets(result: dict[str, Any], facet: str) -> dict[str, int]:
-    out = {}
+    """{value: count} of a facet's aggregation (and of its selected values)."""
+    out: dict[str, int] = {}
     for name in (facet, f"{facet}:selected"):
-        for b in result.get(name, {}).get("buckets", []):
-            key = b["key"]
-            if isinstance(key, float) and key.is_integer():
-                key = int(key)
-            out[str(key)] = int(b["doc_count"])
+        agg = result.get(name)
+        if not agg:
+            continue
+        buckets = agg["buckets"]
+        keys = map(_KEY, buckets)
+        if facet == "year":  # the one numeric facet: "2019", never "2019.0"
+            keys = map(_number_key, keys)
+        out.update(zip(keys, map(int, map(_DOC_COUNT, buckets)), strict=True))
     return out
+
+
+def _number_key(key) -> str:
+    if isinstance(key, float) and key.is_integer():
+        key = int(key)
+    return str(key)
+
+
+def _ordered_facets(counts: dict[str, dict[str, int]], request: SearchRequest):
+    return {
+        f: facet_order(counts[f], request.filters.get(f, []), f, request.facet_size) for f in FACETS
+    }
 
 
 def _empty_facets(request: SearchRequest) -> dict[str, list[FacetValue]]:

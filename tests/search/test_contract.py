@@ -549,6 +549,28 @@ def test_paging_by_key_visits_every_match_once_in_order(loaded, sort, query):
         assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+@pytest.mark.parametrize("query", ["", "analytics OR experian OR families"])
+def test_every_page_reports_the_whole_total(loaded, sort, query):
+    """The total is the whole query's on every page, by cursor or by number, with or
+    without facets, and when only counts are asked for."""
+    backend, _ = loaded
+    total = backend.count(SearchRequest(query))
+    first = backend.search(SearchRequest(query, sort=sort, size=3, facets=False, snippets=0))
+    after = first.hits[-1].sort_values
+    for facets in (False, True):
+        by_cursor = backend.search(
+            SearchRequest(query, sort=sort, size=3, after=after, facets=facets, snippets=0)
+        )
+        by_number = backend.search(
+            SearchRequest(query, sort=sort, size=3, page=2, facets=facets, snippets=0)
+        )
+        counts_only = backend.search(SearchRequest(query, sort=sort, size=0, facets=facets))
+        assert [h.id for h in by_cursor.hits] == [h.id for h in by_number.hits]
+        assert first.total == by_cursor.total == by_number.total == counts_only.total == total
+    assert total > 6
+
+
 def test_a_cursor_from_nowhere_is_refused(loaded):
     backend, _ = loaded
     with pytest.raises(QueryError, match="cursor"):

@@ -158,8 +158,8 @@ def test_facet_counts_are_cached_per_query_and_index_state(tmp_path, monkeypatch
             return getattr(self._s, name)
 
     def searchers():
-        searcher, pages = real()
-        return Counting(searcher), pages
+        view = real()
+        return view._replace(searcher=Counting(view.searcher))
 
     monkeypatch.setattr(backend, "_searchers", searchers)
     first = backend.search(SearchRequest("grant"))
@@ -173,3 +173,39 @@ def test_facet_counts_are_cached_per_query_and_index_state(tmp_path, monkeypatch
     fresh = backend.search(SearchRequest("grant"))
     assert len(calls) == 4 and fresh.total == 6
     assert {v.value for v in fresh.facets["council"]} == {"Kent", "Leeds"}
+
+
+def test_each_search_reads_the_index_state_once_and_sees_every_commit(tmp_path, monkeypatch):
+    def doc(i: int, council: str, word: str = "alpha") -> IndexDoc:
+        return IndexDoc(i, f"Doc {i}", [(1, f"{word} page of {i}")], councils=[council])
+
+    writer = EmbeddedBackend(tmp_path)
+    reader = EmbeddedBackend(tmp_path)  # another process: sees commits by the token only
+    writer.index([doc(1, "Kent")])
+    reads = []
+    real = reader._commit_token
+    monkeypatch.setattr(reader, "_commit_token", lambda: reads.append(1) or real())
+
+    def search(query: str = "alpha"):
+        before = len(reads)
+        result = reader.search(SearchRequest(query, snippets=1))
+        assert len(reads) - before == 1  # one read of the token per search
+        return result
+
+    first = search()
+    assert first.total == 1 and [v.value for v in first.facets["council"]] == ["Kent"]
+    assert search().total == 1  # facet counts cached for this state
+    writer.index([doc(2, "Leeds")])
+    second = search()  # the next search sees the commit: total, facets, hits, snippets
+    assert second.total == 2
+    assert sorted(v.value for v in second.facets["council"]) == ["Kent", "Leeds"]
+    by_id = {h.id: h for h in second.hits}
+    assert set(by_id) == {1, 2} and "page of 2" in by_id[2].snippets[0].html
+    writer.delete([1])
+    assert search().total == 1
+    writer.rebuild([doc(3, "York", "alpha beta")])  # a new generation
+    third = search("beta")
+    assert third.total == 1 and third.hits[0].id == 3
+    assert [v.value for v in third.facets["council"]] == ["York"]
+    assert "<mark>beta</mark>" in third.hits[0].snippets[0].html
+    assert search().total == 1
