@@ -47,11 +47,14 @@ def discover(tagger, pages: Sequence[tuple[int, str]], result):
     """The document's candidates: its names the tagger does not know."""
     known: dict[int, list[tuple[int, int]]] = {}
     vendors: dict[int, list[tuple[int, int]]] = {}
+    systems: dict[int, list[tuple[int, int]]] = {}
     for m in [*result.mentions, *result.boilerplate]:
         known.setdefault(m.page, []).append((m.start, m.end))
         if m.kind == EntityType.COMPANY:
             vendors.setdefault(m.page, []).append((m.start, m.end))
-    found = _discoverer(tagger).discover(pages, known, vendors)
+        elif m.kind == EntityType.SYSTEM:
+            systems.setdefault(m.page, []).append((m.start, m.end))
+    found = _discoverer(tagger).discover(pages, known, vendors, system_spans=systems)
     company_at: dict[int, list[tuple[int, int, object]]] = {}
     for m in result.mentions:
         if m.kind == EntityType.COMPANY:

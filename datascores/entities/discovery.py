@@ -96,7 +96,9 @@ _COMPANY_CUES = (
     r"trading as",
     r"(?:carried out|undertaken|delivered|run|operated|maintained|managed|administered|"
     r"performed|designed|produced|commissioned|developed|built|written|installed|fitted|"
-    r"configured|integrated|upgraded|sent|taken|answered|handled|collected)(?: [a-z-]+){0,3} by",
+    r"configured|integrated|upgraded|sent|taken|answered|handled|collected|supported|funded|"
+    r"led|coordinated|co-ordinated|facilitated|chaired|sponsored|powered|created|audited|"
+    r"overseen|evaluated|validated|published|licensed|provided|supplied)(?: [a-z-]+){0,3} by",
     r"(?:exchange|exchanges|exchanged|exchanging)(?: data| information)? with",
     r"(?:developed|built|designed|delivered|implemented) (?:with|alongside)",
     r"(?:commissioned|sourced|obtained|leased|rented) from",
@@ -127,7 +129,7 @@ _SYSTEM_WORDS = (
 # of the name ("Welsh Patient Administration System").
 # The product word is capitalised only right after the name ("funded the Predictor tool":
 # not "Authority ... Predictor").
-_PRODUCT_TAIL = rf"(?: +(?:[a-z][a-z-]+ +){{1,3}}({_SYSTEM_WORDS})| +(?i:({_SYSTEM_WORDS})))\b"
+_PRODUCT_TAIL = rf"(?: +(?:[a-z][a-z-]+ +){{1,3}}({_SYSTEM_WORDS})| +(?i:({_SYSTEM_WORDS})))s?\b"
 _SYSTEM_RE = re.compile(rf"(?<![\w'’])({_NAME}){_PRODUCT_TAIL}")
 _THE_SYSTEM_RE = re.compile(rf"\b(?:the|a|an|our|its|their) +({_NAME}){_PRODUCT_TAIL}")
 # "uses TrakCare, supplied by InterSystems", "PPM+, which was developed in-house": the
@@ -137,7 +139,9 @@ _SUPPLIED_RE = re.compile(
     r"(?:(?:now|currently|also|still|originally|initially) +)?"
     r"(?:(?i:supplied|provided|developed|licen[cs]ed|hosted|built|sold|designed|owned|"
     r"supported|maintained|run|operated|managed|administered) +by\b|"
-    r"(?i:developed|built|designed) +(?:in[- ]house|internally)\b)"
+    r"(?i:developed|built|designed) +(?:in[- ]house|internally)\b|"
+    r"(?i:developed|built|designed|delivered|implemented) +(?:with|alongside|in partnership with)"
+    r" +(?:the +)?[A-Z])"
 )
 # "Nexus, a data collection service supplied by Wonde", "Aristotle is a business
 # intelligence platform": a product described; "Quantexa, a data analytics company".
@@ -386,7 +390,9 @@ _CUE_RE = _Gated(
     """
     ),
 )
-_SUPPLIED_RE = _Gated(_SUPPLIED_RE, " by", "in-house", "in house", "internally")
+_SUPPLIED_RE = _Gated(
+    _SUPPLIED_RE, " by", "in-house", "in house", "internally", "with", "alongside"
+)
 _APPOSITIVE_RE = _Gated(_APPOSITIVE_RE, ",", " is ", " was ")
 _NAMED_RE = _Gated(
     _NAMED_RE, " is ", " was ", " are ", "will be", "has been", "known as", "called", "named",
@@ -515,6 +521,18 @@ COMMON_ACRONYMS = frozenset(
     THE AND OR OF TO IN ON FOR AT BY IS IT BE AS NO NOT ALL ANY ARE WAS WE ME MY US OUR
     MI DOB NI NINO IR CCG CCGs ICB ICBs PCT PCTs SHA CSU LHB HSC NHSE PHE ONS LGA
     YES WHO HOW WHAT WHEN WHY NEW OLD ONE TWO SEE PER VIA RE
+    """
+    )
+)
+
+# Last words of a person's job title, not of an organisation or product.
+ROLES = frozenset(
+    _split(
+        """
+    guardian officer officers owner owners controller processor lead leads manager managers
+    director directors chair chairman chairperson secretary minister adviser advisor analyst
+    analysts clerk inspector superintendent constable sergeant coordinator co-ordinator
+    administrator administrators solicitor practitioner practitioners
     """
     )
 )
@@ -730,6 +748,8 @@ def _shape_ok(cand: Candidate, words: list[str]) -> bool:
         return False  # "GP system", "SYSTEMS"
     if cand.kind != AUTHORITY and words[0] in HONORIFICS:
         return False  # "a letter from Mr Patel": a person
+    if words[-1].casefold() in ROLES:
+        return False  # "overseen by the Caldicott Guardian": a person's role
     if cand.cue == "acronym":
         # "MI", "S43", "TC952": abbreviations and form codes
         return sum(ch.isalpha() for ch in name) >= 3 and sum(ch.isdigit() for ch in name) <= 1
@@ -766,8 +786,11 @@ def _titled(cand: Candidate, words: list[str]) -> bool:
 
 
 _NEEDS_MID_CAPS = frozenset(
-    {"system", "cue", "supplied", "uses", "described", "named", "from", "bracket", "marked"}
-)
+    {
+        "system", "cue", "supplied", "uses", "described", "named", "from", "bracket", "marked",
+        "sibling", "column",
+    }
+)  # fmt: skip
 
 
 def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
@@ -775,6 +798,14 @@ def _initial_ok(cand: Candidate, words: list[str], mid_caps: set[str]) -> bool:
     software"), unless the document also writes it capitalised mid-sentence."""
     first = words[0]
     ordinary = first not in mid_caps and not _odd_case(first)
+    if len(words) == 1 and cand.cue in ("sibling", "column"):
+        # one of a list whose other items are known names: a name unless a common word
+        return not ordinary or (
+            len(first) >= 4
+            and first.casefold() not in GENERIC
+            and first.casefold() not in LEADING_NOISE
+            and not re.search(r"(?:ing|ed|ly|tion|ment|s)$", first)
+        )
     if len(words) == 1 and cand.cue in _NEEDS_MID_CAPS:
         return not ordinary
     if cand.kind == SYSTEM and cand.cue == "system" and (first.casefold() in GENERIC or ordinary):
@@ -793,6 +824,73 @@ def _at_sentence_start(sentence: _Sentence, pos: int) -> bool:
     return not before.strip(" \t\n\"'“‘([•*-0123456789.)")
 
 
+# "Agresso, Tribal, Civica", "Capita; Civica and NEC": names one after another.
+_LIST_SEP = r"(?: *[,;/] +(?:and +|or +)?|,? +(?:and|or|&) +)"
+_LIST_RUN = re.compile(rf"(?<![\w'’])(?:the +)?{_NAME}(?:{_LIST_SEP}(?:the +)?{_NAME})+(?![\w'’])")
+_ITEM_SPLIT = re.compile(rf"(?:^|{_LIST_SEP})(?:the +)?({_NAME})")
+_CELL_NAME = re.compile(rf"{_NAME}(?: +\([^)\n]{{1,40}}\))?")
+_HEADER_WORDS = re.compile(
+    rf"(?i)^(?:{_ORG_HEAD}|{_PRODUCT_HEAD}|name|names|total|totals|other|others|none|n/?a|"
+    r"unknown|various|yes|no|tbc|not known|description|notes?|comments?)$"
+)
+_ADDRESS = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\bP\.?O\.? Box\b|\d")
+_BULLET_ITEM = re.compile(r"^[ \t]*([•·*▪◦-]|\d{1,2}[.)])?[ \t]*(\S.*?)[ \t]*$")
+
+
+def _blocks(text: str) -> Iterable[list[list[tuple[int, str, tuple[int, str]]]]]:
+    """Tables and one-a-line lists, as columns of (offset, cell, (line offset, line)):
+    a run of lines with cells apart by a tab, a bar or three spaces (or, for a CSV
+    extract, commas), or of short lines with one name each, bulleted or after a line
+    ending in a colon. Blank lines do not end a block."""
+    at = 0
+    rows: list[tuple[int, str, list[tuple[int, str]]]] = []
+    shape = None
+    intro = bulleted = False
+
+    def flush():
+        if len(rows) >= 2:
+            width = max(len(c) for _a, _l, c in rows)
+            cols = []
+            for i in range(width):
+                col = [
+                    (a + c[i][0] + len(c[i][1]) - len(c[i][1].lstrip()), c[i][1].strip(), (a, ln))
+                    for a, ln, c in rows
+                    if i < len(c) and c[i][1].strip()
+                ]
+                cols.append(col)
+            yield cols
+
+    for line in text.split("\n"):
+        if not line.strip():
+            at += len(line) + 1
+            continue
+        cells = _row(line, False)
+        kind = "table"
+        if len(cells) < 2:
+            b = _BULLET_ITEM.match(line)
+            if line.count(",") >= 2 and len(line) < 300:
+                cells, kind = _csv_cells(line), "csv"
+            elif (
+                b
+                and (b.group(1) or intro or (shape == "line" and not bulleted))
+                and len(b.group(2)) <= 60
+                and not re.search(r"[.:;?!]$", b.group(2))
+            ):
+                cells, kind = [(b.start(2), b.group(2))], "line"
+            else:
+                cells, kind = [], None
+        if kind != shape or not cells:
+            yield from flush()
+            rows = []
+            shape = kind
+            bulleted = bool(kind == "line" and b and b.group(1))
+        if cells:
+            rows.append((at, line, cells))
+        intro = not cells and line.rstrip().endswith(":")
+        at += len(line) + 1
+    yield from flush()
+
+
 class Discoverer:
     """Finds candidate names in a document's pages.
 
@@ -805,6 +903,7 @@ class Discoverer:
     def __init__(self, is_known: Callable[[str], bool] | None = None):
         self.is_known = is_known or (lambda name: False)
         self._vendors: list[tuple[int, int]] = []
+        self._systems: list[tuple[int, int]] = []
 
     def discover(
         self,
@@ -812,7 +911,10 @@ class Discoverer:
         known_spans: dict[int, list[tuple[int, int]]] | None = None,
         vendor_spans: dict[int, list[tuple[int, int]]] | None = None,
         limit: int = MAX_PER_DOCUMENT,
+        system_spans: dict[int, list[tuple[int, int]]] | None = None,
     ) -> list[Candidate]:
+        """``system_spans``: where known systems are named (with ``vendor_spans``, for
+        names listed beside known ones)."""
         known_spans = known_spans or {}
         vendor_spans = vendor_spans or {}
         mid_caps = self._mid_sentence_words(pages)
@@ -820,15 +922,82 @@ class Discoverer:
         for number, text in pages:
             spans = known_spans.get(number, [])
             self._vendors = vendor_spans.get(number, [])
+            self._systems = (system_spans or {}).get(number, [])
             for sentence in _sentences(text):
                 if not sentence.text.strip() or _BOILERPLATE.search(sentence.text):
                     continue
                 for cand in self._sentence(number, sentence, vendor_spans.get(number, [])):
                     if self._keep(cand, spans, mid_caps, sentence):
                         found.append(cand)
+                found.extend(self._siblings(number, sentence, spans, mid_caps))
             found.extend(self._table(number, text, spans, mid_caps))
             found.extend(self._list(number, text, spans, mid_caps))
+            found.extend(self._columns(number, text, spans, mid_caps))
         return self._rank(found, limit)
+
+    # --- names beside known ones ------------------------------------------------------
+
+    def _sibling_kind(self, start: int, end: int) -> str | None:
+        """COMPANY or SYSTEM when a known company or system is named at start..end."""
+        for kind, known in ((COMPANY, self._vendors), (SYSTEM, self._systems)):
+            for s, e in known:
+                if s <= start + 1 and e >= end - 1:
+                    return kind
+        return None
+
+    def _siblings(self, page: int, sentence: _Sentence, spans, mid_caps) -> list[Candidate]:
+        """ "We use Agresso, Tribal, Civica": in a list of names where one is a known
+        company or system, the others are names of the same kind."""
+        text, base = sentence.text, sentence.start
+        if "," not in text and ";" not in text and "/" not in text and " and " not in text:
+            return []
+        out = []
+        snippet = " ".join(text.split())[:SENTENCE_CHARS]
+        for m in _LIST_RUN.finditer(text):
+            items = []
+            for part in _ITEM_SPLIT.finditer(m.group(0)):
+                for sub, at in _parts(part.group(1)):
+                    s = base + m.start() + part.start(1) + at
+                    items.append((sub, s, s + len(sub)))
+            if len(items) < 2:
+                continue
+            kinds = [self._sibling_kind(s, e) for _n, s, e in items]
+            known = [k for k in kinds if k]
+            if not known:
+                continue
+            kind = COMPANY if known.count(COMPANY) > known.count(SYSTEM) else SYSTEM
+            for (name, s, e), k in zip(items, kinds, strict=True):
+                if k or any(a < e and b > s for a, b in spans) or self._body_head(name):
+                    continue
+                cand = Candidate(kind, name, page, s, e, snippet, "sibling", 1.5)
+                if self._keep(cand, spans, mid_caps, sentence):
+                    out.append(cand)
+        return out
+
+    def _columns(self, page: int, text: str, spans, mid_caps: set[str]) -> list[Candidate]:
+        """A table column (or a list one name a line) in which a known company or system
+        is named: its other cells name the same kind of thing."""
+        out = []
+        for block in _blocks(text):
+            for column in block:
+                kinds = [self._sibling_kind(s, s + len(c)) for s, c, _line in column]
+                known = [k for k in kinds if k]
+                # a column of names, not of fields or addresses with a name among them
+                if not known or len(column) < 2 or 4 * len(known) < len(column):
+                    continue
+                kind = COMPANY if known.count(COMPANY) > known.count(SYSTEM) else SYSTEM
+                for (s, cell, line), k in zip(column, kinds, strict=True):
+                    if k or not _CELL_NAME.fullmatch(cell) or len(_words(cell)) > 6:
+                        continue
+                    if any(a < s + len(cell) and b > s for a, b in spans):
+                        continue
+                    if self._body_head(cell) or _HEADER_WORDS.search(cell) or _ADDRESS.search(cell):
+                        continue
+                    snippet = " ".join(line[1].split())[:SENTENCE_CHARS]
+                    cand = Candidate(kind, cell, page, s, s + len(cell), snippet, "column", 1.5)
+                    if self._keep(cand, spans, mid_caps, _Sentence(line[0], line[1])):
+                        out.append(cand)
+        return out
 
     def _list(self, page: int, text: str, spans, mid_caps: set[str]) -> list[Candidate]:
         """Products listed one a line."""
@@ -926,7 +1095,7 @@ class Discoverer:
     def _products(self, text, base, make) -> Iterable[Candidate]:
         for m in _SUPPLIED_RE.finditer(text):
             name = m.group(1)
-            if not self._body_head(name) and not re.search(rf"{_COMPANY_SUFFIX}$", name):
+            if not self._bodyish(name) and not re.search(rf"{_COMPANY_SUFFIX}$", name):
                 yield make(SYSTEM, m, 1, "supplied", 2.0)
         yield from self._product_cues(text, base, make)
         for rx in (_THE_SYSTEM_RE, _SYSTEM_RE):
@@ -950,14 +1119,14 @@ class Discoverer:
         """A product named by what is done with it: used, hosted on, from a supplier."""
         for m in _USES_RE.finditer(text):
             for part, at in _parts(m.group(1)):  # "licences for Cellebrite UFED and Magnet AXIOM"
-                if not self._body_head(part):
+                if not self._bodyish(part):
                     s = base + m.start(1) + at
                     yield make(SYSTEM, m, 1, "uses", 1.5, part, s, s + len(part))
         for m in _FROM_RE.finditer(text):
-            if not self._body_head(m.group(1)):
+            if not self._bodyish(m.group(1)):
                 yield make(COMPANY, m, 1, "cue", 2.0)
         for m in _ON_RE.finditer(text):
-            if not self._body_head(m.group(1)):
+            if not self._bodyish(m.group(1)):
                 yield make(SYSTEM, m, 1, "system", 2.0)
         for m in _PAREN_RE.finditer(text):
             yield make(SYSTEM, m, 1, "supplied", 2.0)
@@ -967,10 +1136,10 @@ class Discoverer:
         and products listed after "products:"."""
         for rx in (_HELD_IN_RE, _USES_RE, _ASSESSED_WITH_RE):
             for m in rx.finditer(text):
-                if rx is not _USES_RE and not self._body_head(m.group(1)):
+                if rx is not _USES_RE and not self._bodyish(m.group(1)):
                     yield make(SYSTEM, m, 1, "uses", 1.5)
                 nxt = _AND_NEXT.match(text, m.end(1))
-                if nxt and not self._body_head(nxt.group(1)):
+                if nxt and not self._bodyish(nxt.group(1)):
                     yield make(SYSTEM, nxt, 1, "uses", 1.5)
         for m in _INLINE_LIST_RE.finditer(text):
             yield from self._items(m, base, make, SYSTEM)
@@ -984,14 +1153,14 @@ class Discoverer:
             rf"(?:^|, +|,? +(?:and|or) +)(?:the +)?({_NAME})(?=,|$| and | or )", items
         ):
             for part, at in _parts(item.group(1)):
-                if not self._body_head(part):
+                if not self._bodyish(part):
                     s = base + m.start(group) + item.start(1) + at
                     yield make(kind, m, group, "listed", 2.0, part, s, s + len(part))
 
     def _described(self, text, base, make) -> Iterable[Candidate]:
         """A product or company described ("X, a ... tool", "the system is X")."""
         for m in _APPOSITIVE_RE.finditer(text):
-            if not self._body_head(m.group(1)):
+            if not self._bodyish(m.group(1)):
                 kind = COMPANY if m.group("org") else SYSTEM
                 yield make(kind, m, 1, "described", 2.0)
         for m in _NAMED_RE.finditer(text):
@@ -1000,7 +1169,7 @@ class Discoverer:
         # a supplier is the subject of its sentence, so it may start one
         for rx, kind, cue in ((_USED_RE, SYSTEM, "uses"), (_SUPPLIES_RE, COMPANY, "supplies")):
             for m in rx.finditer(text):  # "X is used to ...", "X provides the ..."
-                if not self._body_head(m.group(1)):
+                if not self._bodyish(m.group(1)):
                     yield make(kind, m, 1, cue, 1.5)
 
     def _pairs(self, text, base, make) -> Iterable[Candidate]:
@@ -1115,6 +1284,13 @@ class Discoverer:
             near_vendor = any(s < base + hi and e > base + lo for s, e in vendor_spans)
             if near_word or near_vendor:
                 yield make(SYSTEM, m, 1, "acronym", 2.0 if near_vendor else 1.0)
+
+    @classmethod
+    def _bodyish(cls, name: str) -> bool:
+        """A body's name, not a body's product ("the Department's Education Data
+        Warehouse", "West Yorkshire Fire and Rescue Service's Community Risk Profile")."""
+        head = cls._body_head(name)
+        return bool(head) and not re.match(r"['’]s +[A-Z]", name[head[1] :])
 
     @staticmethod
     def _body_head(name: str) -> tuple[str, int] | None:

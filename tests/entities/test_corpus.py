@@ -159,11 +159,14 @@ def test_candidates_per_document_on_the_corpus(tagger, corpus_results, capsys):
         for label, result in corpus_results:
             known: dict[int, list] = {}
             vendors: dict[int, list] = {}
+            systems: dict[int, list] = {}
             for m in [*result.mentions, *result.boilerplate]:
                 known.setdefault(m.page, []).append((m.start, m.end))
                 if m.kind == COMPANY:
                     vendors.setdefault(m.page, []).append((m.start, m.end))
-            cands = disc.discover(_PAGES[label["file"]], known, vendors)
+                elif m.kind == SYSTEM:
+                    systems.setdefault(m.page, []).append((m.start, m.end))
+            cands = disc.discover(_PAGES[label["file"]], known, vendors, system_spans=systems)
             counts.append(len(cands))
             names = ", ".join(f"{c.name} [{c.kind}]" for c in cands[:8])
             print(f"  {len(cands):3}  {label['file'][:50]}: {names}")

@@ -18,12 +18,15 @@ def discover(tagger):
 
     def run(text: str):
         result = tagger.tag([(1, text)])
-        known, vendors = {}, {}
+        known, vendors, systems = {}, {}, {}
         for m in [*result.mentions, *result.boilerplate]:
             known.setdefault(1, []).append((m.start, m.end))
             if m.kind == "company":
                 vendors.setdefault(1, []).append((m.start, m.end))
-        return {(c.kind, c.name) for c in disc.discover([(1, text)], known, vendors)}
+            elif m.kind == "system":
+                systems.setdefault(1, []).append((m.start, m.end))
+        found = disc.discover([(1, text)], known, vendors, system_spans=systems)
+        return {(c.kind, c.name) for c in found}
 
     return run
 
@@ -410,3 +413,57 @@ def test_answers_to_a_question_and_lists_of_the_following(discover):
     ):
         assert want in names, (want, got)
     assert not any(n.startswith("Q3") for n in names), got
+
+
+# --- names beside known ones, and shapes without a cue word -------------------------------
+
+
+def test_a_list_with_a_known_product_or_supplier_gives_its_other_names(discover):
+    got = discover(
+        "Q3. Which finance and HR systems do you use?\n\n"
+        "We use Agresso, Trentwise, Civica, Zylo for these functions.\n"
+    )
+    names = {n for _k, n in got}
+    assert {"Trentwise", "Zylo"} <= names, got
+
+
+def test_a_column_with_known_names_gives_its_other_cells(discover):
+    got = discover(
+        "Information request 1234\n\n"
+        "Application       Company           Renewal\n"
+        "Qlik Sense        Orlan Data        2025\n"
+        "Fenwick Case      Capita            2026\n"
+        "Pelidor           Halborn Cloud     2026\n\n"
+        "The council's software includes:\n"
+        "Civica Financials\n"
+        "Brinsop\n"
+    )
+    names = {n for _k, n in got}
+    assert {"Fenwick Case", "Pelidor", "Orlan Data", "Halborn Cloud", "Brinsop"} <= names, got
+    assert not names & {"Application", "Company", "Renewal", "2025"}, got
+
+
+def test_an_address_or_a_column_of_fields_is_not_a_list_of_names(discover):
+    got = discover(
+        "Kent County Council\nSessions House\nCounty Road\nMaidstone\nME14 1XQ\n\n"
+        "The extract holds these fields:\n"
+        "- PERSON\n- ABSENCE\n- OFFENCE\n- ALCOHOL\n- Mosaic group\n- Caseload\n- Postcode\n\n"
+        "The work is overseen by the Caldicott Guardian."
+    )
+    names = {n for _k, n in got}
+    for noise in ("Sessions House", "County Road", "Maidstone", "ABSENCE", "OFFENCE",
+                  "Caldicott Guardian"):  # fmt: skip
+        assert noise not in names, (noise, got)
+
+
+def test_a_bodys_product_and_plural_product_words(discover):
+    got = discover(
+        "West Fenshire Fire and Rescue Service's Community Hazard Profile is built by the "
+        "Service's analysts. Data was processed in the Department's Pupil Data Vault. The "
+        "aircraft are Skyrell Kestra models. Hearings are supported by Fenmoor Tribunals "
+        "Scotland."
+    )
+    names = {n for _k, n in got}
+    for want in ("Community Hazard Profile", "Pupil Data Vault", "Skyrell Kestra",
+                 "Fenmoor Tribunals Scotland"):  # fmt: skip
+        assert want in names, (want, got)

@@ -40,11 +40,14 @@ def _docs(path=None):
 def _candidates(disc, pages, result) -> list[str]:
     known: dict[int, list] = {}
     vendors: dict[int, list] = {}
+    systems: dict[int, list] = {}
     for m in result.mentions:
         known.setdefault(1, []).append((m.start, m.end))
         if m.kind == COMPANY:
             vendors.setdefault(1, []).append((m.start, m.end))
-    return [key(c.name) for c in disc.discover(pages, known, vendors)]
+        elif m.kind == SYSTEM:
+            systems.setdefault(1, []).append((m.start, m.end))
+    return [key(c.name) for c in disc.discover(pages, known, vendors, system_spans=systems)]
 
 
 def measure(tagger, path=None):
