@@ -13,7 +13,6 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from search.backends.budget import Deadline, check_cost
@@ -497,16 +496,16 @@ def facet_order(values: dict[str, int], selected: list[str], facet: str, size: i
     """FacetValues sorted for display (most documents first, then by value); selected
     values are always present."""
     if facet == "year":
-        items = sorted(values.items(), key=lambda kv: int(kv[0]))  # a histogram, oldest first
+        keys = sorted(values, key=int)  # a histogram, oldest first
     else:
         # By value, then by count, most first: a stable sort keeps ties in value order.
-        items = sorted(values.items(), key=itemgetter(0))
-        items.sort(key=itemgetter(1), reverse=True)
-        del items[size:]
+        keys = sorted(values)
+        keys.sort(key=values.__getitem__, reverse=True)
+        del keys[size:]
     if not selected:
-        return [FacetValue(k, c, False) for k, c in items]
+        return [FacetValue(k, values[k], False) for k in keys]
     chosen = set(selected)
-    out = [FacetValue(k, c, k in chosen) for k, c in items]
+    out = [FacetValue(k, values[k], k in chosen) for k in keys]
     present = {fv.value for fv in out}
     out.extend(FacetValue(v, values.get(v, 0), True) for v in selected if v not in present)
     return out
