@@ -71,6 +71,8 @@ _COMPANY_SUFFIX = (
 _COMPANY_RE = re.compile(
     rf"(?<![\w'’])({_NAME}(?: \((?:UK|Europe|International)\))?) *,? +{_COMPANY_SUFFIX}(?![\w])"
 )
+# Right after "is", "are", "was", "were", "be", "been": a verb in the passive.
+_PASSIVE = r"(?:(?<=\bis )|(?<=\bare )|(?<=\bbe )|(?<=\bwas )|(?<=\bwere )|(?<=\bbeen ))"
 _COMPANY_CUES = (
     r"supplied by",
     r"provided by",
@@ -106,6 +108,7 @@ _COMPANY_CUES = (
     r"(?:awarded|let|granted)(?: [a-z]+){0,3} to",
     r"(?:won|secured) by",
     r"(?:appointed|engaged|instructed|retained)",
+    rf"{_PASSIVE}[a-z]{{4,}} by",  # "Meetings are webcast by Public-i"
     r"commissioned(?= +(?:the +)?[A-Z][^.]{0,60}? to\b)",
     r"(?:company|firm|contractor|consultancy|agency|developer|manufacturer)(?= +[A-Z])",
 )
@@ -174,6 +177,13 @@ _BRACKET_RE = re.compile(
 _POSSESSIVE_RE = re.compile(rf"['’]s +({_NAME})")
 # "SystmOne", "iTrent", "ContrOCC": a word with a capital inside names a product or firm.
 _CAMEL_RE = re.compile(r"(?<![\w'’.-])((?:[A-Z][a-z]+|[a-z]{1,3})[A-Z][\w]*\+?)(?![\w'’-])")
+# A word spelt as a product, not as a surname ("McKenzie", "DeSouza", "MacLeod").
+# Two capitalised words run together ("ManagerLee", "FemaleMale") are as often words that
+# lost their space in extraction, so only "eCase", "iTrent" and "ContrOCC" qualify.
+_PRODUCT_SHAPE = re.compile(
+    r"(?!(?:of|to|in|on|at|by|is|an|or|as|be|we|my|no|so|up|us|it|if|do|go|me|he)[A-Z])"
+    r"(?:[a-z]{1,2}[A-Z][a-z]{2,}[A-Za-z0-9]*|[A-Z][a-z]{2,}[A-Z]{3,}[0-9]*)\+?"
+)
 # "a system called “Beacon”", "the 'Family Context' tool": a name in quotation marks.
 _QUOTED_RE = re.compile(rf"[\"“‘']({_NAME})[\"”’'](?![\w])")
 _PRODUCT_NEAR = re.compile(
@@ -241,7 +251,8 @@ _HELD_IN_RE = re.compile(
     r"calculated|generated|produced|analysed|mapped|delivered|provided|offered|arranged|"
     r"submitted|made|raised|booked|issued|sent|shared|uploaded|record|store|hold|"
     r"manages|processes|logs|views|records|stores|holds|keeps|uses|carried out|undertaken|"
-    r"manage|process|log|view|access|enter|upload|send|book|done|conducted|receives|received)"
+    r"manage|process|log|view|access|enter|upload|send|book|done|conducted|receives|received|"
+    rf"{_PASSIVE}[a-z]{{3,}}ed)"
     r"(?: [a-z]+){0,4} (?:in|on|within|through|via|using) +"
     rf"(?:the +|its +|our +|their +)?({_NAME})"
 )
@@ -310,6 +321,21 @@ _BODY_HEADS = (
 
 # Heads a company may end with too ("Quantum Data Services"): a body only with a word
 # that says public service ("Kent Fire and Rescue Service", "NHS Shared Business Services").
+def _chained(rx: _Gated, text: str) -> Iterable[re.Match]:
+    """Matches of "X from Y" where Y may start the next pair ("Flood Modeller from Jacobs
+    and InfoWorks ICM from Autodesk")."""
+    if not any(k in _lower(text) for k in rx.keys):
+        return
+    pos = 0
+    while pos < len(text):
+        m = rx.pattern.search(text, pos)
+        if not m:
+            return
+        yield m
+        parts = _parts(m.group(2))
+        pos = m.start(2) + parts[-1][1] if len(parts) > 1 else m.end()
+
+
 def _split(text: str) -> list[str]:
     return text.split()
 
@@ -370,6 +396,30 @@ _STRONG_HEADS = frozenset(
 )
 _INTERNAL_HEADS = frozenset({"Department", "Directorate", "Unit", "Office"})
 _BODY_RE = re.compile(rf"(?<![\w'’])({_NAME})(?![\w])")
+_NATIONS = frozenset({"Scotland", "Wales", "England", "Ireland", "Cymru", "Britain"})
+_COMPASS = frozenset(
+    _split("North South East West Mid Central Rural Greater Great Northern Southern Eastern")
+    + _split("Western New Old Across In All Of And For The Rest Whole")
+)
+# "Tameside Hospital uses the ...": a name that starts a sentence and does something.
+_SUBJECT_RE = re.compile(
+    rf"^[ \t\"“‘(]*({_NAME}) +(?:uses|used|procures|procured|commissions|commissioned|operates|"
+    r"publishes|published|holds|held|records|recorded|manages|managed|runs|ran|hosts|hosted|"
+    r"licenses|licensed|purchased|buys|bought|funds|funded|maintains|maintained|shares|shared|"
+    r"receives|received|sends|sent|supports|supported)\b"
+)
+
+
+def _national(name: str) -> bool:
+    """ "Children's Hearings Scotland", "Public Health Wales": words then a nation."""
+    words = _words(name)
+    return (
+        len(words) >= 2
+        and words[-1] in _NATIONS
+        and not all(w in _COMPASS or w in _NATIONS for w in words[:-1])
+        and not (len(words) == 2 and words[0] in ("NHS", "Police", "Transport", "Northern"))
+    )
+
 
 # Each pattern below needs one of its key words (lower case): text without any is skipped.
 _COMPANY_RE = _Gated(
@@ -500,7 +550,7 @@ GENERIC = frozenset(
     cost costs price licence licences license licenses value expiry renewal description
     function name names date dates type category steering working advisory reference user
     users focus task stakeholder stakeholders operations oversight delivery project
-    x-ray x-rays comparison control cohort sample treatment london
+    x-ray x-rays comparison control cohort sample treatment london interest
     daily weekly monthly quarterly annually yearly
     """
     )
@@ -536,6 +586,40 @@ ROLES = frozenset(
     """
     )
 )
+
+# Last words of a publication's title, not of a product's name.
+PUBLICATIONS = frozenset(
+    _split(
+        """
+    report reports strategy strategies plan plans policy policies act bill regulations
+    guidance handbook minutes agenda bulletin newsletter statement statements review reviews
+    """
+    )
+)
+
+# Words written in capitals for emphasis or as labels, not products.
+CAPITAL_WORDS = frozenset(
+    _split(
+        """
+    NOTE NOTES PLEASE TOTAL TOTALS NONE NIL ANNEX ITEM ITEMS DATE YEAR YEARS NAME NAMES
+    CODE CODES TYPE TYPES FIELD FIELDS TRUE FALSE NULL OTHER OTHERS UNKNOWN DRAFT FINAL
+    URGENT IMPORTANT OFFICIAL SENSITIVE SECRET PROTECT RESTRICTED CONFIDENTIAL ONLY ALSO
+    MUST WILL SHALL SHOULD HAVE BEEN WITH FROM THIS THAT THESE THEIR THERE WHERE WHICH
+    USED USES USING SYSTEM SYSTEMS DATA DETAILS REQUEST RESPONSE ANSWER QUESTION
+    """
+    )
+)
+
+
+def _caps_around(text: str, start: int, end: int) -> bool:
+    """Another word in capitals beside this one: a heading or a label line."""
+    before = re.findall(r"[\w'’-]+", text[max(0, start - 40) : start])[-2:]
+    after = re.findall(r"[\w'’-]+", text[end : end + 40])[:2]
+    return any(
+        len(w) >= 3 and w.isupper() and w not in COMMON_ACRONYMS and w.isalpha()
+        for w in before + after
+    )
+
 
 HONORIFICS = frozenset(
     _split("Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Cllr Councillor")
@@ -742,14 +826,18 @@ def _tidy(cand: Candidate, sentence: _Sentence) -> list[str] | None:
 
 def _shape_ok(cand: Candidate, words: list[str]) -> bool:
     name = cand.name
-    if cand.cue != "suffix" and _shouting(words, name):
+    if cand.cue != "suffix" and _shouting(words, name, cand.sentence):
         return False  # a heading in capitals ("PREDICTIVE ANALYTICS")
-    if len(words) == 1 and (name in COMMON_ACRONYMS or name.casefold() in GENERIC):
+    if len(words) == 1 and (
+        name in COMMON_ACRONYMS or name in CAPITAL_WORDS or name.casefold() in GENERIC
+    ):
         return False  # "GP system", "SYSTEMS"
     if cand.kind != AUTHORITY and words[0] in HONORIFICS:
         return False  # "a letter from Mr Patel": a person
     if words[-1].casefold() in ROLES:
         return False  # "overseen by the Caldicott Guardian": a person's role
+    if cand.kind != AUTHORITY and len(words) > 1 and words[-1].casefold() in PUBLICATIONS:
+        return False  # "published in the Universal Credit Advances Annual Report"
     if cand.cue == "acronym":
         # "MI", "S43", "TC952": abbreviations and form codes
         return sum(ch.isalpha() for ch in name) >= 3 and sum(ch.isdigit() for ch in name) <= 1
@@ -774,7 +862,11 @@ def _titled(cand: Candidate, words: list[str]) -> bool:
     words in capitals before "tool" ("Community Risk Profiling tool"), or a body named
     for its remit ("Department for Communities")."""
     if cand.kind == AUTHORITY:
-        return bool(_FOR_OF_BODY.match(cand.name))
+        return bool(_FOR_OF_BODY.match(cand.name)) or (
+            cand.cue == "body"
+            and any(w in _NATIONS for w in words[1:])
+            and (words[0] == "NHS" or _national(cand.name))
+        )  # "NHS Wales Shared Services Partnership", "NHS 111 Wales"
     if cand.cue == "defined":
         return True
     return (
@@ -1057,6 +1149,10 @@ class Discoverer:
                 lo, hi = max(0, m.start() - ACRONYM_WINDOW), m.end() + ACRONYM_WINDOW
                 if _PRODUCT_NEAR.search(text, lo, min(len(text), hi)):
                     yield make(SYSTEM, m, 1, "marked", 2.0)
+                elif rx is _CAMEL_RE and _PRODUCT_SHAPE.fullmatch(name):
+                    # "eCase", "iTrent", "ContrOCC", "LiquidLogic": spelt as products are
+                    # even with no product word near
+                    yield make(SYSTEM, m, 1, "marked", 1.5)
 
     def _organisations(self, text, base, make) -> Iterable[Candidate]:
         for cand in self._organisation_names(text, base, make):
@@ -1174,7 +1270,7 @@ class Discoverer:
 
     def _pairs(self, text, base, make) -> Iterable[Candidate]:
         """Two names side by side: "X from Y", "X (Y)", "Vendor's X"."""
-        for m in _X_FROM_Y.finditer(text):
+        for m in _chained(_X_FROM_Y, text):
             product = m.group(1)
             # "Flood Modeller from Jacobs and InfoWorks ICM from ...": the maker is the first
             maker = self._cut_purpose(_parts(m.group(2))[0][0])
@@ -1243,6 +1339,19 @@ class Discoverer:
                     if of and self._body_head(name[: of.start()]):
                         name = name[: of.start()]
                         yield make(AUTHORITY, m, 1, "body", 2.0, name, start, start + len(name))
+                elif _national(part) or re.match(r"NHS [A-Z0-9]", part):
+                    # "Children's Hearings Scotland", "NHS 111 Wales": a body named for
+                    # its nation or as the NHS's, with no head word
+                    start = base + m.start(1) + at
+                    kind = (
+                        SYSTEM if re.match(r"NHS (?:App|Number|Login|Spine)\b", part) else AUTHORITY
+                    )
+                    yield make(kind, m, 1, "body", 1.5, part, start, start + len(part))
+        for m in _SUBJECT_RE.finditer(text):  # "Tameside Hospital uses the ..."
+            name = m.group(1)
+            if len(_words(name)) >= 2 and not self._body_head(name):
+                kind = AUTHORITY if any(w in _PUBLIC_WORDS for w in _words(name)) else COMPANY
+                yield make(kind, m, 1, "subject", 1.5)
 
     def listed(self, text: str) -> Iterable[tuple[str, int, str]]:
         """Products in a list, one a line: "Abritas – lettings system" (the name, when
@@ -1282,8 +1391,17 @@ class Discoverer:
             lo, hi = max(0, m.start() - ACRONYM_WINDOW), m.end() + ACRONYM_WINDOW
             near_word = _ACRONYM_NEAR.search(text, lo, min(len(text), hi))
             near_vendor = any(s < base + hi and e > base + lo for s, e in vendor_spans)
+            # "returns are made in COLLECT", "the ORCHID system": a word of four letters
+            # or more in capitals amid lower-case words names a product
+            named = (
+                near_word
+                and sum(ch.isalpha() for ch in acr) >= 4
+                and acr.casefold() not in GENERIC
+                and acr not in CAPITAL_WORDS
+                and not _caps_around(text, m.start(), m.end())
+            )
             if near_word or near_vendor:
-                yield make(SYSTEM, m, 1, "acronym", 2.0 if near_vendor else 1.0)
+                yield make(SYSTEM, m, 1, "acronym", 2.0 if near_vendor or named else 1.0)
 
     @classmethod
     def _bodyish(cls, name: str) -> bool:
@@ -1429,10 +1547,18 @@ class Discoverer:
         return kept[:limit]
 
 
-def _shouting(words: list[str], name: str) -> bool:
-    """Mostly words in capitals: a heading or a question copied in capitals."""
+def _shouting(words: list[str], name: str, sentence: str = "") -> bool:
+    """Mostly words in capitals: a heading or a question copied in capitals. One word in
+    capitals is a name ("GATHERER") when the words around it are not in capitals too."""
     if len(words) == 1:
-        return name.isupper() and len(name) > 7
+        if not name.isupper() or len(name) <= 7:
+            return False
+        others = [
+            w
+            for w in re.findall(r"[A-Za-z]{4,}", sentence)
+            if w.isupper() and w != name and w not in COMMON_ACRONYMS
+        ]
+        return len(name) > 12 or name in CAPITAL_WORDS or bool(others)
     alpha = [w for w in words if any(c.isalpha() for c in w)]
     caps = [w for w in alpha if len(w) >= 4 and w.isupper()]  # not "NHS", "CCG"
     return len(alpha) > 1 and len(caps) >= 0.6 * len(alpha)

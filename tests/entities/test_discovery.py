@@ -467,3 +467,46 @@ def test_a_bodys_product_and_plural_product_words(discover):
     for want in ("Community Hazard Profile", "Pupil Data Vault", "Skyrell Kestra",
                  "Fenmoor Tribunals Scotland"):  # fmt: skip
         assert want in names, (want, got)
+
+
+def test_bodies_named_for_their_nation_or_the_nhs_with_no_head_word(discover):
+    got = discover(
+        "Dear Sir\n\nNHS Fenmoor Shared Services Partnership procures the records system. "
+        "Out of hours calls go to NHS 119 Wales. Referrals are reviewed by Tribunal Appeals "
+        "Scotland. Tameside Harbour Hospital uses the same software. Services across South "
+        "Wales and North Wales are unchanged."
+    )
+    names = {n for _k, n in got}
+    for want in ("NHS Fenmoor Shared Services Partnership", "NHS 119 Wales",
+                 "Tribunal Appeals Scotland", "Tameside Harbour Hospital"):  # fmt: skip
+        assert want in names, (want, got)
+    assert not names & {"South Wales", "North Wales"}, got
+
+
+def test_an_agent_in_the_passive_and_makers_in_a_chain(discover):
+    got = discover(
+        "Meetings are webcast by Streamvale. The Council uses Flood Tracer from Harbury "
+        "and SewerCast Pro from Quillmont."
+    )
+    names = {n for _k, n in got}
+    for want in ("Streamvale", "Flood Tracer", "Harbury", "Quillmont"):
+        assert want in names, (want, got)
+
+
+def test_product_spellings_with_no_product_word_near(discover):
+    got = discover(
+        "Social workers record visits in eVisitor. Charging is calculated in ContrOCC. "
+        "School census returns are collected in GATHERER and checked by staff. "
+        "The ManagerLee OfficerAndy ofIndicators columns were merged."
+    )
+    names = {n for _k, n in got}
+    assert {"eVisitor", "GATHERER"} <= names, got
+    assert not names & {"ManagerLee", "OfficerAndy", "ofIndicators"}, got
+
+
+def test_words_in_capitals_in_a_heading_are_not_products(discover):
+    got = discover(
+        "SYSTEMS USED BY THE COUNCIL\n\nNOTE: the system list below is complete.\n"
+        "Please see the PROTECT marking on the software inventory."
+    )
+    assert got == set(), got
