@@ -739,8 +739,51 @@ def _row(line: str, csv: bool) -> list[tuple[int, str]]:
     return _cells(line) if _ROW_LINE.search(line) else []
 
 
+_HEAD_ORG_WORD = re.compile(
+    rf"(?i)\b(?:{_ORG_HEAD}|payee|creditor|beneficiary|merchant|recipient|awarded to|paid to|"
+    r"partner|partners|partner organisations?|third part(?:y|ies)|processor|processors)\b"
+)
+_HEAD_PRODUCT_WORD = re.compile(rf"(?i)\b(?:{_PRODUCT_HEAD}|module|modules|licences?|app|apps)\b")
+# "Contract end date", "Supplier reference", "System cost": about the name, not the name.
+_HEAD_NOT_NAME = re.compile(
+    r"(?i)\b(?:cost|costs|date|dates|value|amount|end|start|expiry|renewal|term|length|"
+    r"description|purpose|type|category|number|no|ref|reference|id|code|spend|price|"
+    r"total|contact|email|address|postcode|telephone|phone|notes?|comments?|used for|"
+    r"function|version|status)\b"
+)
+
+
+_HEAD_EXTRA = frozenset(
+    _split(
+        """
+    current main name in use used payee creditor beneficiary merchant recipient awarded paid
+    partner party parties third organisation organisations if known lead contracted
+    manufacturer developer
+    """
+    )
+)
+
+
+def _header_kind(cell: str) -> str | None:
+    """The kind of name a column holds, from its header: "Supplier", "Software supplier",
+    "Current system", "Payee name", "System in use"; not "Contract end date"."""
+    cell = cell.strip(" *:")
+    for kind, rx in _HEADERS.items():
+        if rx.fullmatch(cell):
+            return kind
+    if not cell or len(cell.split()) > 4 or re.search(r"\d", cell) or _HEAD_NOT_NAME.search(cell):
+        return None
+    if any(w.casefold() not in GENERIC and w.casefold() not in _HEAD_EXTRA for w in _words(cell)):
+        return None  # "Agile Applications" is a name in a cell, not a header
+    org = [m.start() for m in _HEAD_ORG_WORD.finditer(cell)]
+    product = [m.start() for m in _HEAD_PRODUCT_WORD.finditer(cell)]
+    if not org and not product:
+        return None
+    return COMPANY if max(org, default=-1) > max(product, default=-1) else SYSTEM
+
+
 def _is_header(cells: list[tuple[int, str]]) -> bool:
-    return any(rx.fullmatch(c.strip()) for _o, c in cells for rx in _HEADERS.values())
+    return any(_header_kind(c) for _o, c in cells)
 
 
 def table_cells(text: str) -> Iterable[tuple[str, int, str, str]]:
@@ -757,12 +800,7 @@ def table_cells(text: str) -> Iterable[tuple[str, int, str, str]]:
             if line.strip():
                 columns = {}  # prose ends the table; blank lines do not
         else:
-            heads = {
-                i: kind
-                for i, (_o, cell) in enumerate(cells)
-                for kind, rx in _HEADERS.items()
-                if rx.fullmatch(cell.strip())
-            }
+            heads = {i: kind for i, (_o, cell) in enumerate(cells) if (kind := _header_kind(cell))}
             if heads:
                 columns = heads
             else:
@@ -1471,22 +1509,41 @@ class Discoverer:
             rest = re.sub(r"['’]s\b", "  ", rest)  # "Liquidlogic's Early Help Module"
             left = _words(rest)
             titled = _titled(cand, words) and (len(left) >= 3 or cand.cue == "defined")
+            inner = [(s, e) for s, e in spans if s == cand.start and e < cand.end]
+            capitals = bool(left) and all(w[0].isupper() for w in left)
             vendor_product = titled or (
                 cand.kind == SYSTEM
                 and cand.cue == "system"
-                and left
-                and all(w[0].isupper() for w in left)
-                and any(s == cand.start and e < cand.end for s, e in self._vendors)
+                and capitals
+                and any(x in self._vendors for x in inner)
             )  # "the Northgate Housing system": a vendor's product
-            if not vendor_product and not _distinctive(
+            # "the Leeds Data Model": a place's product; "Locata Housing Services": the
+            # company named for its product (a known system, not a known company)
+            place_product = (
+                capitals
+                and len(left) >= 2
+                and any(x not in self._vendors and x not in self._systems for x in inner)
+            )
+            product_maker = (
+                cand.kind == COMPANY
+                and capitals
+                and any(x in self._systems for x in inner)
+                and re.search(rf"(?:{_COMPANY_ENDS}|Services|{_COMPANY_SUFFIX})$", cand.name)
+            )
+            if not (vendor_product or place_product or product_maker) and not _distinctive(
                 _strip_suffix(rest) if cand.kind == COMPANY else rest
             ):
                 return False
         parts = [p for p, _at in _parts(cand.name)]
         if len(parts) > 1 and all(self.is_known(p) for p in parts):
             return False  # "Oxfordshire and Buckinghamshire": known places
-        known = self.is_known(cand.name)
-        return not (known or (cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name))))
+        if self.is_known(cand.name):
+            return False
+        if cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name)):
+            # "Snap Surveys Ltd" beside the known product Snap Surveys: a new company
+            bare = cand.start + len(_strip_suffix(cand.name))
+            return any(s == cand.start and e >= bare - 1 for s, e in self._systems)
+        return True
 
     @staticmethod
     def _cut_known_tail(cand: Candidate, spans) -> None:

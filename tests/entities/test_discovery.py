@@ -510,3 +510,29 @@ def test_words_in_capitals_in_a_heading_are_not_products(discover):
         "Please see the PROTECT marking on the software inventory."
     )
     assert got == set(), got
+
+
+def test_headers_that_name_a_supplier_or_system_column_in_other_words(discover):
+    got = discover(
+        "Contracts register extract\n\n"
+        "Service area      Current system      Software supplier     Contract end date\n"
+        "Housing          Tenancy Orbit       Brackwell Digital     31/03/2026\n"
+        "Planning         Plotwise            Fennick Data          30/09/2025\n\n"
+        "Payee name,Amount,Date\n"
+        "Marrowby Consulting,1200.00,01/04/2024\n"
+    )
+    names = {n for _k, n in got}
+    for want in ("Tenancy Orbit", "Plotwise", "Brackwell Digital", "Fennick Data",
+                 "Marrowby Consulting"):  # fmt: skip
+        assert want in names, (want, got)
+    assert not names & {"Housing", "Planning", "Service area", "31/03/2026"}, got
+
+
+def test_a_company_named_for_its_known_product_or_a_place(discover):
+    got = discover(
+        "Jigsaw is supplied by Jigsaw Housing Services. Locata is maintained by Locata Ltd. "
+        "The council uses the Leeds Demand Model, a linked dataset."
+    )
+    names = {n for _k, n in got}
+    assert {"Jigsaw Housing Services", "Locata Ltd"} <= names, got
+    assert "Leeds Demand Model" in names, got
