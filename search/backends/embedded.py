@@ -604,10 +604,6 @@ def _metas(searcher: tantivy.Searcher, addresses: list) -> list[dict[str, Any]]:
     return json.loads(b"[%s]" % b",".join([searcher.doc(a).get_first("meta") for a in addresses]))
 
 
-def _meta(searcher: tantivy.Searcher, address) -> dict[str, Any]:
-    return json.loads(searcher.doc(address).get_first("meta"))
-
-
 def _page_texts(searcher: tantivy.Searcher, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     """Page texts of these documents, by id (one query).
 
@@ -619,11 +615,12 @@ def _page_texts(searcher: tantivy.Searcher, ids: list[int]) -> dict[int, list[tu
         [(Occur.Should, Query.term_query(ct.PAGES_SCHEMA, "id", int(i))) for i in set(ids)]
     )
     addresses = [a for _, a in searcher.search(query, len(ids), count=False).hits]
-    out = {}
-    for doc_id, address in zip(searcher.fast_field_values("id", addresses), addresses, strict=True):
-        pages = json.loads(searcher.doc(address).get_first("pages"))
-        out[doc_id] = [(int(n), t) for n, t in pages]
-    return out
+    stored = b",".join([searcher.doc(a).get_first("pages") for a in addresses])
+    texts = json.loads(b"[%s]" % stored)  # one decode for all (as _metas)
+    return {
+        doc_id: [(int(n), t) for n, t in pages]
+        for doc_id, pages in zip(searcher.fast_field_values("id", addresses), texts, strict=True)
+    }
 
 
 def _hits_with_fields(searcher, rows, highlighter, texts_searcher, request) -> Iterator[Hit]:
@@ -633,8 +630,8 @@ def _hits_with_fields(searcher, rows, highlighter, texts_searcher, request) -> I
         texts = {}
         if highlighter is not None:
             texts = _page_texts(texts_searcher(), [doc_id for doc_id, _ in chunk])
-        for doc_id, address in chunk:
-            meta = _meta(searcher, address)
+        metas = _metas(searcher, [address for _, address in chunk])
+        for (doc_id, _), meta in zip(chunk, metas, strict=True):
             hit = Hit(doc_id, None, meta["title"], meta["fields"])
             if highlighter is not None:
                 _fill_snippets(hit, highlighter, texts.get(doc_id, []), request.snippets)
