@@ -483,7 +483,8 @@ _LISTED_RE = _Gated(_LISTED_RE, ":", "–", "—", " - ")
 _BODY_HEAD_SET = frozenset(h.split()[-1] for h in _BODY_HEADS)
 _LIST_SPLIT = re.compile(
     r"\b(?:Council|Councils|Trust|Board|Service|Services|Authority|Agency|Police|PCT|CCG|"
-    r"ICB|Group|Commissioner|Commission|Constabulary|Executive|Office|System|Systems)"
+    r"ICB|Group|Commissioner|Commission|Constabulary|Executive|Office|System|Systems|"
+    r"Partnership|Hub|Unit|Network|Centre)"
     r"(\s*(?:,|and|&|and the)\s+)(?!Crime\b)"
 )
 
@@ -550,7 +551,7 @@ GENERIC = frozenset(
     cost costs price licence licences license licenses value expiry renewal description
     function name names date dates type category steering working advisory reference user
     users focus task stakeholder stakeholders operations oversight delivery project
-    x-ray x-rays comparison control cohort sample treatment london interest
+    x-ray x-rays comparison control cohort sample treatment london interest computer
     daily weekly monthly quarterly annually yearly
     """
     )
@@ -756,12 +757,18 @@ _HEAD_NOT_NAME = re.compile(
 _HEAD_EXTRA = frozenset(
     _split(
         """
-    current main name in use used payee creditor beneficiary merchant recipient awarded paid
-    partner party parties third organisation organisations if known lead contracted
-    manufacturer developer
+    current main name names in use used payee creditor beneficiary merchant recipient awarded
+    paid to partner party parties third organisation organisations if known lead contracted
+    manufacturer developer the of software system systems it ict product products application
+    applications new existing provider providers supplier suppliers vendor vendors company
+    companies contractor contractors platform platforms solution solutions tool tools package
+    packages module modules app apps processor processors
     """
     )
 )
+
+
+_FIGURE = re.compile(r"[£$€]?[\d][\d.,/:% -]*")
 
 
 def _header_kind(cell: str) -> str | None:
@@ -773,7 +780,7 @@ def _header_kind(cell: str) -> str | None:
             return kind
     if not cell or len(cell.split()) > 4 or re.search(r"\d", cell) or _HEAD_NOT_NAME.search(cell):
         return None
-    if any(w.casefold() not in GENERIC and w.casefold() not in _HEAD_EXTRA for w in _words(cell)):
+    if any(w.casefold() not in _HEAD_EXTRA for w in _words(cell)):
         return None  # "Agile Applications" is a name in a cell, not a header
     org = [m.start() for m in _HEAD_ORG_WORD.finditer(cell)]
     product = [m.start() for m in _HEAD_PRODUCT_WORD.finditer(cell)]
@@ -801,6 +808,8 @@ def table_cells(text: str) -> Iterable[tuple[str, int, str, str]]:
                 columns = {}  # prose ends the table; blank lines do not
         else:
             heads = {i: kind for i, (_o, cell) in enumerate(cells) if (kind := _header_kind(cell))}
+            if any(_FIGURE.fullmatch(cell.strip()) for _o, cell in cells):
+                heads = {}  # a row with amounts or dates is data, not a header
             if heads:
                 columns = heads
             else:
@@ -839,7 +848,7 @@ def _trim(name: str, start: int) -> tuple[str, int]:
             first.casefold() in LEADING_NOISE
             or first[0].isdigit()
             or len(first) == 1
-            or re.fullmatch(r"Q\d+[a-z]?", first)  # "Q1 Which company ...": a question number
+            or re.fullmatch(r"[QA]\d+[a-z]?", first)  # "Q1 Which company ...", "A2 Yes"
         )
         if not drop:
             break
@@ -957,6 +966,7 @@ def _at_sentence_start(sentence: _Sentence, pos: int) -> bool:
 # "Agresso, Tribal, Civica", "Capita; Civica and NEC": names one after another.
 _LIST_SEP = r"(?: *[,;/] +(?:and +|or +)?|,? +(?:and|or|&) +)"
 _LIST_RUN = re.compile(rf"(?<![\w'’])(?:the +)?{_NAME}(?:{_LIST_SEP}(?:the +)?{_NAME})+(?![\w'’])")
+_LIST_TAIL = re.compile(rf"(?: *[,;/] +(?:and +|or +)?|,? +(?:and|or|&) +)(?:the +)?({_NAME})")
 _ITEM_SPLIT = re.compile(rf"(?:^|{_LIST_SEP})(?:the +)?({_NAME})")
 _CELL_NAME = re.compile(rf"{_NAME}(?: +\([^)\n]{{1,40}}\))?")
 _HEADER_WORDS = re.compile(
@@ -1199,6 +1209,9 @@ class Discoverer:
             nxt = _AND_NEXT.match(text, cand.end - base) if cand.kind == COMPANY else None
             if nxt and not self._body_head(nxt.group(1)):
                 yield make(COMPANY, nxt, 1, "cue", 1.5)
+            if cand.kind == COMPANY and cand.cue == "cue":  # "supplied by A, B and C"
+                for name, s in self._list_tail(text, cand.end - base):
+                    yield make(COMPANY, None, 0, "cue", 1.5, name, base + s, base + s + len(name))
 
     def _organisation_names(self, text, base, make) -> Iterable[Candidate]:
         for m in _COMPANY_RE.finditer(text):
@@ -1238,14 +1251,19 @@ class Discoverer:
                 word, name = m.group(g), m.group(1)
                 # "a contract with Sopra Steria for the STORM system": the product
                 cut = name.rfind(" for the ") + 9 if " for the " in name else 0
+                listed = _split_list(name)
+                if len(listed) > 1 and self._body_head(listed[-2][0]):
+                    # "the Data Partnership and the South East Counter Fraud Hub": the last
+                    cut = max(cut, listed[-1][1])
                 owner = re.match(r"(.+?)['’]s (?=\S)", name[cut:])
                 if owner:  # "Quorvex's Brindle platform": the maker and the product
                     yield make(COMPANY, m, 1, "cue", 1.5, owner.group(1), base + m.start(1) + cut)
                     cut += owner.end()
                 start, name = base + m.start(1) + cut, name[cut:]
                 if word[0].isupper():
-                    name = f"{name} {word}"  # "Welsh Patient Administration System"
-                    yield make(SYSTEM, m, 1, "system", 2.0, name, start, base + m.end(g))
+                    # "Welsh Patient Administration System", "Mobilised Systems"
+                    name = text[start - base : m.end()]
+                    yield make(SYSTEM, m, 1, "system", 2.0, name, start, base + m.end())
                 else:
                     yield make(SYSTEM, m, 1, "system", 2.0, name, start)
 
@@ -1275,6 +1293,8 @@ class Discoverer:
                 nxt = _AND_NEXT.match(text, m.end(1))
                 if nxt and not self._bodyish(nxt.group(1)):
                     yield make(SYSTEM, nxt, 1, "uses", 1.5)
+                for name, s in self._list_tail(text, m.end(1)):  # "we use A, B and C"
+                    yield make(SYSTEM, None, 0, "uses", 1.5, name, base + s, base + s + len(name))
         for m in _INLINE_LIST_RE.finditer(text):
             yield from self._items(m, base, make, SYSTEM)
         for m in _SUCH_AS_RE.finditer(text):  # "tools such as Securus and Impero"
@@ -1290,6 +1310,17 @@ class Discoverer:
                 if not self._bodyish(part):
                     s = base + m.start(group) + item.start(1) + at
                     yield make(kind, m, group, "listed", 2.0, part, s, s + len(part))
+
+    def _list_tail(self, text: str, pos: int) -> Iterable[tuple[str, int]]:
+        """The names that continue a list after the one ending at pos: ", B, C and D"."""
+        for _ in range(20):
+            m = _LIST_TAIL.match(text, pos)
+            if not m:
+                return
+            for part, at in _parts(m.group(1)):
+                if not self._bodyish(part):
+                    yield part, m.start(1) + at
+            pos = m.end()
 
     def _described(self, text, base, make) -> Iterable[Candidate]:
         """A product or company described ("X, a ... tool", "the system is X")."""

@@ -536,3 +536,35 @@ def test_a_company_named_for_its_known_product_or_a_place(discover):
     names = {n for _k, n in got}
     assert {"Jigsaw Housing Services", "Locata Ltd"} <= names, got
     assert "Leeds Demand Model" in names, got
+
+
+def test_a_list_continues_after_a_cue(discover):
+    got = discover(
+        "Our CRM is Firmstep and we use Brevio, Quartzline and Castlebar for scanning, "
+        "payments and debt recovery. Mobile devices run the Pronto app developed by "
+        "Mobilised Systems, Tarnwell, Oxgate and Pellbrook."
+    )
+    names = {n for _k, n in got}
+    for want in ("Brevio", "Quartzline", "Castlebar", "Mobilised Systems", "Tarnwell",
+                 "Oxgate", "Pellbrook"):  # fmt: skip
+        assert want in names, (want, got)
+    assert "Mobilised System" not in names, got
+
+
+def test_a_spending_table_gives_its_suppliers_not_its_expense_types(discover):
+    got = discover(
+        "Expenditure over £500 - January 2024\n\n"
+        "Directorate | Expense Type | Supplier | Amount\n"
+        "Children's Services | Computer Software | Liquidlogic Ltd | 12,400.00\n"
+        "Adults | Software Licences | Brightwell Care Systems | 3,200.00\n"
+        "Resources | Consultancy | Pennant Advisory LLP | 9,850.00\n"
+        "Place | IT Equipment | Harnby Devices | 1,120.00\n\n"
+        "The Council works with the Kent and Medway Data Partnership and the South East "
+        "Counter Fraud Hub."
+    )
+    names = {n for _k, n in got}
+    for want in ("Brightwell Care Systems", "Pennant Advisory LLP", "Harnby Devices",
+                 "South East Counter Fraud Hub"):  # fmt: skip
+        assert want in names, (want, got)
+    assert not names & {"Computer Software", "Consultancy", "Equipment", "IT Equipment"}, got
+    assert not any(" and the " in n for n in names), got
