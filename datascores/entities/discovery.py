@@ -27,6 +27,7 @@ name. People, appeal and copyright boilerplate are skipped.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -1031,6 +1032,30 @@ def _blocks(text: str) -> Iterable[list[list[tuple[int, str, tuple[int, str]]]]]
     yield from flush()
 
 
+class _SpanIndex:
+    """Spans (start, end) sorted by start, to find those that overlap a range by
+    bisection: a long page names thousands, and testing each candidate against every one
+    was quadratic."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self.spans = sorted(set(spans))
+        self.starts = [s for s, _e in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+        self.members = set(self.spans)
+
+    def over(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The spans that overlap lo..hi."""
+        i = bisect.bisect_left(self.starts, lo - self.longest)
+        j = bisect.bisect_left(self.starts, hi)
+        return [(s, e) for s, e in self.spans[i:j] if e > lo]
+
+    def __contains__(self, span) -> bool:
+        return span in self.members
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+
 class Discoverer:
     """Finds candidate names in a document's pages.
 
@@ -1042,8 +1067,9 @@ class Discoverer:
 
     def __init__(self, is_known: Callable[[str], bool] | None = None):
         self.is_known = is_known or (lambda name: False)
-        self._vendors: list[tuple[int, int]] = []
-        self._systems: list[tuple[int, int]] = []
+        self._vendors = _SpanIndex()
+        self._systems = _SpanIndex()
+        self._index_known()
 
     def discover(
         self,
@@ -1060,13 +1086,14 @@ class Discoverer:
         mid_caps = self._mid_sentence_words(pages)
         found: list[Candidate] = []
         for number, text in pages:
-            spans = known_spans.get(number, [])
-            self._vendors = vendor_spans.get(number, [])
-            self._systems = (system_spans or {}).get(number, [])
+            spans = _SpanIndex(known_spans.get(number, []))
+            self._vendors = _SpanIndex(vendor_spans.get(number, []))
+            self._systems = _SpanIndex((system_spans or {}).get(number, []))
+            self._index_known()
             for sentence in _sentences(text):
                 if not sentence.text.strip() or _BOILERPLATE.search(sentence.text):
                     continue
-                for cand in self._sentence(number, sentence, vendor_spans.get(number, [])):
+                for cand in self._sentence(number, sentence, self._vendors):
                     if self._keep(cand, spans, mid_caps, sentence):
                         found.append(cand)
                 found.extend(self._siblings(number, sentence, spans, mid_caps))
@@ -1077,18 +1104,39 @@ class Discoverer:
 
     # --- names beside known ones ------------------------------------------------------
 
+    def _index_known(self) -> None:
+        """Known companies and systems sorted by start, for lookups by bisection (a long
+        page has thousands: testing each against every name would be quadratic)."""
+        spans = sorted(
+            [(s, e, COMPANY) for s, e in self._vendors.spans]
+            + [(s, e, SYSTEM) for s, e in self._systems.spans]
+        )
+        self._known_sorted = spans
+        self._known_starts = [s for s, _e, _k in spans]
+        longest = max((e - s for s, e, _k in spans), default=0)
+        self._known_longest = longest
+
+    def _known_between(self, start: int, end: int) -> Iterable[tuple[int, int, str]]:
+        """Known companies and systems that overlap start..end."""
+        i = bisect.bisect_left(self._known_starts, start - self._known_longest)
+        j = bisect.bisect_left(self._known_starts, end)
+        for s, e, kind in self._known_sorted[i:j]:
+            if e > start:
+                yield s, e, kind
+
     def _sibling_kind(self, start: int, end: int) -> str | None:
         """COMPANY or SYSTEM when a known company or system is named at start..end."""
-        for kind, known in ((COMPANY, self._vendors), (SYSTEM, self._systems)):
-            for s, e in known:
-                if s <= start + 1 and e >= end - 1:
-                    return kind
+        for s, e, kind in self._known_between(start, end):
+            if s <= start + 1 and e >= end - 1:
+                return kind
         return None
 
     def _siblings(self, page: int, sentence: _Sentence, spans, mid_caps) -> list[Candidate]:
         """ "We use Agresso, Tribal, Civica": in a list of names where one is a known
         company or system, the others are names of the same kind."""
         text, base = sentence.text, sentence.start
+        if not any(self._known_between(base, base + len(text))):
+            return []  # no known company or system in the sentence
         if "," not in text and ";" not in text and "/" not in text and " and " not in text:
             return []
         out = []
@@ -1107,7 +1155,7 @@ class Discoverer:
                 continue
             kind = COMPANY if known.count(COMPANY) > known.count(SYSTEM) else SYSTEM
             for (name, s, e), k in zip(items, kinds, strict=True):
-                if k or any(a < e and b > s for a, b in spans) or self._body_head(name):
+                if k or spans.over(s, e) or self._body_head(name):
                     continue
                 cand = Candidate(kind, name, page, s, e, snippet, "sibling", 1.5)
                 if self._keep(cand, spans, mid_caps, sentence):
@@ -1118,6 +1166,8 @@ class Discoverer:
         """A table column (or a list one name a line) in which a known company or system
         is named: its other cells name the same kind of thing."""
         out = []
+        if not self._vendors and not self._systems:
+            return out
         for block in _blocks(text):
             for column in block:
                 kinds = [self._sibling_kind(s, s + len(c)) for s, c, _line in column]
@@ -1129,7 +1179,7 @@ class Discoverer:
                 for (s, cell, line), k in zip(column, kinds, strict=True):
                     if k or not _CELL_NAME.fullmatch(cell) or len(_words(cell)) > 6:
                         continue
-                    if any(a < s + len(cell) and b > s for a, b in spans):
+                    if spans.over(s, s + len(cell)):
                         continue
                     if self._body_head(cell) or _HEADER_WORDS.search(cell) or _ADDRESS.search(cell):
                         continue
@@ -1358,7 +1408,8 @@ class Discoverer:
         for m in _BRACKET_RE.finditer(text):
             yield from self._bracketed(m, base, make)
         for m in _POSSESSIVE_RE.finditer(text):
-            if any(e == base + m.start() for _s, e in self._vendors):
+            at = base + m.start()
+            if any(e == at for _s, e in self._vendors.over(at - 1, at)):
                 yield make(SYSTEM, m, 1, "system", 2.0)
 
     def _bracketed(self, m: re.Match, base: int, make) -> Iterable[Candidate]:
@@ -1459,7 +1510,7 @@ class Discoverer:
                 continue
             lo, hi = max(0, m.start() - ACRONYM_WINDOW), m.end() + ACRONYM_WINDOW
             near_word = _ACRONYM_NEAR.search(text, lo, min(len(text), hi))
-            near_vendor = any(s < base + hi and e > base + lo for s, e in vendor_spans)
+            near_vendor = bool(vendor_spans.over(base + lo, base + hi))
             # "returns are made in COLLECT", "the ORCHID system": a word of four letters
             # or more in capitals amid lower-case words names a product
             named = (
@@ -1525,22 +1576,23 @@ class Discoverer:
         """Not a name the vocabulary knows. Inside a known name ("Experian Mosaic"): not
         new. A known place inside ("Hertfordshire" in "Hertfordshire Primary Care Trust")
         leaves a new body; a system or company needs a distinctive word of its own."""
-        if any(s <= cand.start and e >= cand.end for s, e in spans):
+        near = spans.over(cand.start, cand.end)
+        if any(s <= cand.start and e >= cand.end for s, e in near):
             return False
         if cand.kind == AUTHORITY and (
-            any(s < cand.end and e >= cand.end for s, e in spans) or self._known_tail(words)
+            any(s < cand.end and e >= cand.end for s, e in near) or self._known_tail(words)
         ):
             return False  # "Heddlu Gwent Police": the body named is a known one
         if cand.kind != AUTHORITY and cand.cue != "acronym":
             rest = cand.name
-            for s, e in spans:
+            for s, e in near:
                 if s >= cand.start and e <= cand.end:
                     a, b = s - cand.start, e - cand.start
                     rest = rest[:a] + " " * (b - a) + rest[b:]
             rest = re.sub(r"['’]s\b", "  ", rest)  # "Liquidlogic's Early Help Module"
             left = _words(rest)
             titled = _titled(cand, words) and (len(left) >= 3 or cand.cue == "defined")
-            inner = [(s, e) for s, e in spans if s == cand.start and e < cand.end]
+            inner = [(s, e) for s, e in near if s == cand.start and e < cand.end]
             capitals = bool(left) and all(w[0].isupper() for w in left)
             vendor_product = titled or (
                 cand.kind == SYSTEM
@@ -1573,14 +1625,15 @@ class Discoverer:
         if cand.kind == COMPANY and self.is_known(_strip_suffix(cand.name)):
             # "Snap Surveys Ltd" beside the known product Snap Surveys: a new company
             bare = cand.start + len(_strip_suffix(cand.name))
-            return any(s == cand.start and e >= bare - 1 for s, e in self._systems)
+            systems = self._systems.over(cand.start, cand.start + 1)
+            return any(s == cand.start and e >= bare - 1 for s, e in systems)
         return True
 
     @staticmethod
     def _cut_known_tail(cand: Candidate, spans) -> None:
         """ "University of Lincoln and Lincolnshire Police": a known body after "and" is
         not part of the new one."""
-        for s, e in spans:
+        for s, e in spans.over(cand.start, cand.end):
             if cand.start < s < cand.end <= e + 1:
                 head = cand.name[: s - cand.start]
                 if re.search(r" (?:and|&|,) $", head):

@@ -433,13 +433,18 @@ class Tagger:
         by_span: dict[tuple[int, int], list[_Cand]] = defaultdict(list)
         for c in cands:
             by_span[(c.start, c.end)].append(c)
-        taken: list[tuple[int, int]] = []
+        # Spans taken so far, disjoint and sorted by start: only the last one that starts
+        # before a new span ends can overlap it (a bisection, not a scan of them all).
+        starts: list[int] = []
+        ends: list[int] = []
         groups = []
         for span in sorted(by_span, key=lambda s: (-(s[1] - s[0]), s[0])):
             s, e = span
-            if any(s < te and ts < e for ts, te in taken):
+            i = bisect.bisect_left(starts, e)
+            if i and ends[i - 1] > s:
                 continue
-            taken.append(span)
+            starts.insert(i, s)
+            ends.insert(i, e)
             groups.append(by_span[span])
         groups.sort(key=lambda g: g[0].start)
         return groups
@@ -672,21 +677,29 @@ class Tagger:
             pending = still
 
         mentions = []
+        # raw matches by where they start, built once a page (not once a system named)
+        by_start: dict[int, list[_Cand]] = defaultdict(list)
+        for c in raw:
+            by_start[c.start].append(c)
         for c, how in chosen:
             rule = self.rules[c.rule]
             mentions.append(self._mention(number, text, norm, c.start, c.end, rule, how))
             ent = self.entities[rule.entity]
             if ent.kind == SYSTEM and ent.vendor is not None:
-                mentions.extend(self._vendor_inside(number, text, norm, raw, c, ent.vendor))
+                mentions.extend(self._vendor_inside(number, text, norm, by_start, c, ent.vendor))
         mentions.sort(key=lambda m: m.start)
         return mentions
 
-    def _vendor_inside(self, number, text, norm, raw, cand, vendor) -> list[Mention]:
-        """'Experian Mosaic', 'Qlik Sense': the system's name also names its vendor."""
-        for c in raw:
-            rule = self.rules[c.rule]
-            if rule.entity == vendor and cand.start <= c.start and c.end <= cand.end:
-                return [self._mention(number, text, norm, c.start, c.end, rule, "vendor-in-name")]
+    def _vendor_inside(self, number, text, norm, by_start, cand, vendor) -> list[Mention]:
+        """'Experian Mosaic', 'Qlik Sense': the system's name also names its vendor.
+        ``by_start``: the page's raw matches by where they start."""
+        for at in range(cand.start, cand.end):
+            for c in by_start.get(at, ()):
+                rule = self.rules[c.rule]
+                if rule.entity == vendor and c.end <= cand.end:
+                    return [
+                        self._mention(number, text, norm, c.start, c.end, rule, "vendor-in-name")
+                    ]
         return []
 
     def _mention(self, number, text, norm, start, end, rule: AliasRule, how: str) -> Mention:

@@ -568,3 +568,20 @@ def test_a_spending_table_gives_its_suppliers_not_its_expense_types(discover):
         assert want in names, (want, got)
     assert not names & {"Computer Software", "Consultancy", "Equipment", "IT Equipment"}, got
     assert not any(" and the " in n for n in names), got
+
+
+def test_tagging_and_discovery_on_a_long_page_are_not_quadratic(discover):
+    """A contracts register exported as one long page: four times the rows take about
+    four times as long (they took fifteen times as long when every candidate and every
+    tag was tested against every known name on the page)."""
+    import time
+
+    row = "Housing System,Capita Business Services Ltd,Agresso,Zentrix Data,01/04/2019,85000\n"
+    head = "Contract,Supplier,System,Partner,Start,Value\n"
+    times = []
+    for n in (600, 2400):
+        t = time.process_time()
+        got = discover(head + row * n)
+        times.append(time.process_time() - t)
+    assert any(name == "Zentrix Data" for _k, name in got), got
+    assert times[1] < 8 * times[0] + 0.3, times
