@@ -4,6 +4,8 @@
     python benchmarks/search.py                     # 10k and 100k documents, embedded
     python benchmarks/search.py --docs 20000
     python benchmarks/search.py --backend osmem --docs 2000   # osmem: ~2 GB per 10k docs
+    python benchmarks/search.py --docs 1000000 --index-dir /tmp/bench-1m --build-only
+    python benchmarks/search.py --docs 1000000 --index-dir /tmp/bench-1m --only "rare term"
 
 The corpus is synthetic: Zipf-distributed English-like text (real function and domain
 words first, then pronounceable made-up words), about 5 KB per document over 1-4
