@@ -324,6 +324,16 @@ _EMAIL_DOMAIN = re.compile(r"@([\w-]+(?:\.[\w-]+)+)")
 _URL = re.compile(r"(?:https?://|www\.)([\w-]+(?:\.[\w-]+)+)")
 
 
+# A place named at the start of another organisation's or a product's name ("Kent and
+# Medway Data Partnership", "Leeds Data Model", "Bristol Airport") names no council.
+_OTHER_NAME_AFTER = re.compile(
+    r"(?:,? (?:and|&) [A-Z][\w'’-]+)*(?: [A-Z][\w'’&-]+){0,4} (?:Partnership|Partnerships|Hub|"
+    r"Network|Model|Programme|Project|Alliance|Forum|Observatory|Datastore|Airport|Port|"
+    r"Harbour|College|Academy|School|Hospice|Chamber|Consortium|Collaborative|Federation|"
+    r"Wildlife Trust|Community Foundation|Growth Hub|LEP|Data Model)\b"
+)
+
+
 class Tagger:
     """A vocabulary compiled for matching; build once, reuse for every document."""
 
@@ -619,6 +629,8 @@ class Tagger:
         for c in group:
             rule = self.rules[c.rule]
             info = self.entities[rule.entity]
+            if info.kind == AUTHORITY and _OTHER_NAME_AFTER.match(norm.cased, c.end):
+                continue  # "the Kent and Medway Data Partnership": not Kent County Council
             if rule.entity in support:
                 sup = 0
             elif "@vendor" in rule.context and info.vendor is not None and info.vendor in support:
