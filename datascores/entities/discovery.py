@@ -212,7 +212,11 @@ _FUNCTION_LABEL = re.compile(
     r"booking|e-?learning|webcasting|telecare|document management|records management|"
     r"asset management|expenses|timesheets|surveys?|translation|transcription|e-?signatures?|"
     r"identity verification|libraries|library management|e-?books|mobilising|mobilisation|"
-    r"availability|dispatch|call handling|fleet|repairs|lettings|allocations)\b"
+    r"availability|dispatch|call handling|fleet|repairs|lettings|allocations|"
+    r"(?:data |sub-?)?processors?|recipients?|hosting|hosted by|third parties|partners)\b"
+)
+_VALUE_MORE = re.compile(
+    rf"(?:[ \t]*\([^)\n]{{0,40}}\))?[ \t]*[,;] +(?:and +)?({_NAME})(?=[ \t]*(?:$|[,;(]| - | – ))"
 )
 _LISTED_VALUE = re.compile(rf"({_NAME})[ \t]*(?:$|[,;(]| - | – |\.\s| supplied| provided| from)")
 _AND_SPLIT = re.compile(r" {1,2}(?:and|&) {1,2}")
@@ -264,7 +268,7 @@ _ASSESSED_WITH_RE = re.compile(
 )
 # "... Cellebrite UFED and Magnet AXIOM", "the Tell Us Once service and GOV.UK One Login".
 _AND_NEXT = re.compile(
-    rf"(?: [a-z]+){{0,5}},? (?:and|or) (?:by +|from +|with +)?(?:the +)?({_NAME})"
+    rf"(?: [a-z]+){{0,8}},? (?:and|or) (?:by +|from +|with +)?(?:the +)?({_NAME})"
 )
 # "tools such as Securus and Impero", "suppliers including Veolia, Kier and Mitie".
 _SUCH_AS_RE = re.compile(
@@ -1482,10 +1486,8 @@ class Discoverer:
             if self._body_head(label):
                 continue
             if _value_label(label):  # "Mobilising: Systel StartFire"
-                v = _LISTED_VALUE.match(rest)
-                name = v.group(1) if v else ""
-                if re.match(r"[A-Za-z]", name) and _distinctive(name) and not self._body_head(name):
-                    yield name, m.start(3), m.group(0)
+                for name, at in self._label_values(rest):
+                    yield name, m.start(3) + at, m.group(0)
             elif (
                 bullet
                 and re.fullmatch(_NAME, label)
@@ -1498,9 +1500,42 @@ class Discoverer:
                 r"(?i)compan|supplier|provider", m.group(1)
             ):
                 yield m.group(2), m.start(2), m.group(0)
+        yield from self._numbered_answers(text)
         for m in _BARE_BULLET_RE.finditer(text):  # "Software used:" then "- Civica OpenRevenues"
             if _SOFTWARE_INTRO.search(_intro(text, m.start())) and not self._body_head(m.group(1)):
                 yield m.group(1), m.start(1), m.group(0)
+
+    def _label_values(self, rest: str) -> Iterable[tuple[str, int]]:
+        """The names after a function label: "Systel StartFire"; "Veridian Cloud
+        (hosting), Quelcore (analytics)" (a list, until an abbreviation)."""
+        v = _LISTED_VALUE.match(rest)
+        name = v.group(1) if v else ""
+        if re.match(r"[A-Za-z]", name) and _distinctive(name) and not self._body_head(name):
+            yield name, 0
+        pos = v.end(1) if v else len(rest)
+        while more := _VALUE_MORE.match(rest, pos):
+            name, pos = more.group(1), more.end(1)
+            if re.fullmatch(r"[A-Z&]{1,4}", name):
+                break  # "CIN, CPP, D&A": abbreviations, not products
+            if _distinctive(name) and not self._body_head(name):
+                yield name, more.start(1)
+
+    def _numbered_answers(self, text: str) -> Iterable[tuple[str, int, str]]:
+        """ "1. Name of the system used" ... then "1. Homefinder Plus": a letter that
+        answers numbered questions with a bare name, where the question asks for a
+        product or a supplier."""
+        asked: dict[str, str] = {}
+        for m in _NUMBERED_LINE.finditer(text):
+            number, line = m.group(1), m.group(2)
+            question = asked.get(number)
+            if question is None:
+                asked[number] = line
+                continue
+            if not (_PRODUCT_WORD.search(question) or _ORG_WORD.search(question)):
+                continue
+            name = _ANSWER_NAME.fullmatch(line)
+            if name and _distinctive(name.group(1)) and not self._body_head(name.group(1)):
+                yield name.group(1), m.start(2), m.group(0)
 
     @staticmethod
     def _acronyms(text, base, make, vendor_spans) -> Iterable[Candidate]:
@@ -1722,6 +1757,11 @@ _SOFTWARE_INTRO = re.compile(
 _BULLET_LINE = re.compile(r"[ \t]*(?:[•·*▪◦-]|\d{1,2}[.)])[ \t]")
 
 
+_NUMBERED_LINE = re.compile(
+    r"^[ \t]*(?:(?:Q|A|Question|Answer)[ \t]*)?(\d{1,2})[.):]?[ \t]+(\S[^\n]*?)[ \t]*$", re.M
+)
+_ORG_WORD = re.compile(r"(?i)\b(?:supplier|vendor|provider|company|contractor|developer)s?\b")
+_ANSWER_NAME = re.compile(rf"(?:Yes[,.:;–-]? +)?({_NAME})(?: +\([^)\n]{{1,60}}\))?\.?")
 _ANSWER_RE = re.compile(rf"^([^\n]*\?)[ \t]*\n[ \t]*(?:A\d*[.:)]?[ \t]*)?({_NAME})\.?[ \t]*$", re.M)
 _BARE_BULLET_RE = re.compile(rf"^[ \t]*[•·*▪◦-][ \t]*({_NAME})(?=[ \t]*(?:$|\(| for | to ))", re.M)
 # Labels of who someone is or where to write, never of a product.

@@ -585,3 +585,20 @@ def test_tagging_and_discovery_on_a_long_page_are_not_quadratic(discover):
         times.append(time.process_time() - t)
     assert any(name == "Zentrix Data" for _k, name in got), got
     assert times[1] < 8 * times[0] + 0.3, times
+
+
+def test_numbered_answers_labels_with_lists_and_a_second_product_after_and(discover):
+    got = discover(
+        "Your request:\n1. Name of the system used for housing allocations\n2. Supplier\n"
+        "3. Annual cost\n\nOur response:\n1. Homefinder Plus\n2. Tarragon Housing Software\n"
+        "3. £14,500 per annum\n\n"
+        "Data processors: Veridian Cloud (hosting), Quelcore (analytics)\n"
+        "Social Care – MiCare IDs, relationships & safeguarding eg CIN, CPP, D&A, LAC\n\n"
+        "We use Zephyrine for our predictive maintenance of council homes and Orbisco for "
+        "repairs scheduling."
+    )
+    names = {n for _k, n in got}
+    for want in ("Homefinder Plus", "Tarragon Housing Software", "Veridian Cloud", "Quelcore",
+                 "Zephyrine", "Orbisco"):  # fmt: skip
+        assert want in names, (want, got)
+    assert not names & {"CPP", "D&A", "LAC", "Annual cost", "Our response"}, got
