@@ -321,6 +321,16 @@ _BODY_HEADS = (
     "Group",
     "Centre",
     "University",
+    "Team",
+    "Forum",
+    "Hub",
+    "Network",
+    "Panel",
+    "Committee",
+    "Sub-Committee",
+    "Tribunal",
+    "Court",
+    "Observatory",
 )
 
 
@@ -359,7 +369,8 @@ CAMEL_WORDS = frozenset(
 _WEAK_HEADS = frozenset(
     {
         "Service", "Services", "Partnership", "Executive", "Office", "Unit", "Group",
-        "Directorate", "Centre",
+        "Directorate", "Centre", "Team", "Forum", "Hub", "Network", "Panel", "Committee",
+        "Sub-Committee", "Tribunal", "Court", "Observatory",
     }
 )  # fmt: skip
 # With three words or more these name a public partnership ("Humber Modern Slavery

@@ -327,7 +327,8 @@ _URL = re.compile(r"(?:https?://|www\.)([\w-]+(?:\.[\w-]+)+)")
 # A place named at the start of another organisation's or a product's name ("Kent and
 # Medway Data Partnership", "Leeds Data Model", "Bristol Airport") names no council.
 _OTHER_NAME_AFTER = re.compile(
-    r"(?:,? (?:and|&) [A-Z][\w'’-]+)*(?: [A-Z][\w'’&-]+){0,4} (?:Partnership|Partnerships|Hub|"
+    r"(?:,? (?:and|&) [A-Z][\w'’-]+)*(?: (?:of |upon |on |the )?[A-Z][\w'’&-]+){0,5} "
+    r"(?:Partnership|Partnerships|Hub|"
     r"Network|Model|Programme|Project|Alliance|Forum|Observatory|Datastore|Airport|Port|"
     r"Harbour|College|Academy|School|Hospice|Chamber|Consortium|Collaborative|Federation|"
     r"Wildlife Trust|Community Foundation|Growth Hub|LEP|Data Model)\b"

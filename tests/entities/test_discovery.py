@@ -602,3 +602,16 @@ def test_numbered_answers_labels_with_lists_and_a_second_product_after_and(disco
                  "Zephyrine", "Orbisco"):  # fmt: skip
         assert want in names, (want, got)
     assert not names & {"CPP", "D&A", "LAC", "Annual cost", "Our response"}, got
+
+
+def test_public_bodies_named_team_forum_hub_panel_or_court(discover):
+    got = discover(
+        "Referrals are shared with the Fenshire Youth Offending Team, the Northmoor Local "
+        "Resilience Forum, the Eastmarch Multi-Agency Safeguarding Hub and Fenmoor Crown "
+        "Court. The Performance and Intelligence Team produces reports."
+    )
+    names = {n for _k, n in got}
+    for want in ("Fenshire Youth Offending Team", "Northmoor Local Resilience Forum",
+                 "Eastmarch Multi-Agency Safeguarding Hub", "Fenmoor Crown Court"):  # fmt: skip
+        assert want in names, (want, got)
+    assert "Performance and Intelligence Team" not in names, got
