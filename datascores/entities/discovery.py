@@ -255,6 +255,7 @@ _HELD_IN_RE = re.compile(
     r"handled|accessed|viewed|kept|monitored|tracked|scheduled|planned|administered|"
     r"calculated|generated|produced|analysed|mapped|delivered|provided|offered|arranged|"
     r"submitted|made|raised|booked|issued|sent|shared|uploaded|record|store|hold|"
+    r"provides|offers|delivers|supplies|provide|offer|deliver|"
     r"manages|processes|logs|views|records|stores|holds|keeps|uses|carried out|undertaken|"
     r"manage|process|log|view|access|enter|upload|send|book|done|conducted|receives|received|"
     rf"{_PASSIVE}[a-z]{{3,}}ed)"
@@ -567,7 +568,7 @@ GENERIC = frozenset(
     cost costs price licence licences license licenses value expiry renewal description
     function name names date dates type category steering working advisory reference user
     users focus task stakeholder stakeholders operations oversight delivery project
-    x-ray x-rays comparison control cohort sample treatment london interest computer
+    x-ray x-rays comparison control cohort sample treatment london interest computer safety
     daily weekly monthly quarterly annually yearly
     """
     )
@@ -920,6 +921,16 @@ _FOR_OF_BODY = re.compile(
 )
 
 
+def _capitalised(name: str) -> bool:
+    """ "Clinical Portal": two words or more, each capitalised, not a team or a service."""
+    words = name.split()
+    return (
+        len(words) >= 2
+        and all(w[0].isupper() for w in words)
+        and words[-1] not in ("Team", "Teams", "Staff", "Service", "Services", "Support")
+    )
+
+
 def _titled(cand: Candidate, words: list[str]) -> bool:
     """A name made of generic words is still a name when written as one: three or more
     words in capitals before "tool" ("Community Risk Profiling tool"), or a body named
@@ -932,6 +943,8 @@ def _titled(cand: Candidate, words: list[str]) -> bool:
         )  # "NHS Wales Shared Services Partnership", "NHS 111 Wales"
     if cand.cue == "defined":
         return True
+    if cand.cue in ("supplied", "from") and _capitalised(cand.name):
+        return True  # "Clinical Portal, developed by Orion Health": a product with its maker
     return (
         cand.cue == "system"
         and len(words) >= 3
@@ -1320,9 +1333,10 @@ class Discoverer:
                 if len(listed) > 1 and self._body_head(listed[-2][0]):
                     # "the Data Partnership and the South East Counter Fraud Hub": the last
                     cut = max(cut, listed[-1][1])
-                owner = re.match(r"(.+?)['’]s (?=\S)", name[cut:])
+                owner = re.match(r"(.+?)['’]s (?=\S)|(.+?s)['’] (?=[A-Z])", name[cut:])
                 if owner:  # "Quorvex's Brindle platform": the maker and the product
-                    yield make(COMPANY, m, 1, "cue", 1.5, owner.group(1), base + m.start(1) + cut)
+                    maker = owner.group(1) or owner.group(2)
+                    yield make(COMPANY, m, 1, "cue", 1.5, maker, base + m.start(1) + cut)
                     cut += owner.end()
                 start, name = base + m.start(1) + cut, name[cut:]
                 if word[0].isupper():
@@ -1410,8 +1424,8 @@ class Discoverer:
             maker = self._cut_purpose(_parts(m.group(2))[0][0])
             if self._body_head(product) or self._body_head(maker):
                 continue
-            if any(_odd_case(w) for w in _words(product)):
-                yield make(SYSTEM, m, 1, "from", 1.5)
+            if any(_odd_case(w) for w in _words(product)) or _capitalised(product):
+                yield make(SYSTEM, m, 1, "from", 1.5)  # "the Family Information Hub from X"
             if _distinctive(product):
                 yield make(COMPANY, m, 2, "cue", 1.5, maker, None, base + m.start(2) + len(maker))
             for part, at in _parts(m.group(2))[1:]:
@@ -1637,7 +1651,9 @@ class Discoverer:
                     rest = rest[:a] + " " * (b - a) + rest[b:]
             rest = re.sub(r"['’]s\b", "  ", rest)  # "Liquidlogic's Early Help Module"
             left = _words(rest)
-            titled = _titled(cand, words) and (len(left) >= 3 or cand.cue == "defined")
+            titled = _titled(cand, words) and (
+                len(left) >= 3 or cand.cue in ("defined", "supplied", "from")
+            )
             inner = [(s, e) for s, e in near if s == cand.start and e < cand.end]
             capitals = bool(left) and all(w[0].isupper() for w in left)
             vendor_product = titled or (
