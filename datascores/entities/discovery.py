@@ -600,7 +600,8 @@ ROLES = frozenset(
     guardian officer officers owner owners controller processor lead leads manager managers
     director directors chair chairman chairperson secretary minister adviser advisor analyst
     analysts clerk inspector superintendent constable sergeant coordinator co-ordinator
-    administrator administrators solicitor practitioner practitioners
+    administrator administrators solicitor practitioner practitioners nurse nurses worker workers
+    leader leaders
     """
     )
 )

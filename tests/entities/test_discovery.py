@@ -630,3 +630,12 @@ def test_a_generic_looking_product_with_its_maker_or_a_possessive_maker(discover
                  "Fenmoor Choices"):  # fmt: skip
         assert want in names, (want, got)
     assert "Community Safety Team" not in names, got
+
+
+def test_staff_who_start_a_sentence_are_not_names(discover):
+    got = discover(
+        "Social Workers use the case recording system daily. Team Leaders manage the "
+        "allocations. School Nurses record visits on paper. Housing Officers shared the data. "
+        "Local Authorities commissioned the survey."
+    )
+    assert got == set(), got
