@@ -67,7 +67,8 @@ _JOIN = r"(?: {1,2}(?:and|of|for|&|upon|le|-|of the|for the|and the) {1,2}| {1,2
 _NAME = rf"{_WORD}(?:{_JOIN}{_WORD}){{0,11}}"
 
 _COMPANY_SUFFIX = (
-    r"(?:Ltd\.?|Limited|plc|PLC|Plc|LLP|Inc\.?|LLC|Corporation|Corp\.?|GmbH|B\.V\.|N\.V\.|S\.A\.)"
+    r"(?:Ltd\.?|LTD|Limited|LIMITED|plc|PLC|Plc|LLP|Inc\.?|LLC|Corporation|Corp\.?|GmbH|B\.V\.|"
+    r"N\.V\.|S\.A\.|CIC|C\.I\.C\.|AG|AB|Oy|ApS|Pty)"
 )
 _COMPANY_RE = re.compile(
     rf"(?<![\w'’])({_NAME}(?: \((?:UK|Europe|International)\))?) *,? +{_COMPANY_SUFFIX}(?![\w])"
@@ -121,6 +122,7 @@ _COMPANY_ENDS = (
     "Association|Institute|Foundation|Society|Federation|Alliance|Homes"
 )
 _COMPANY_END_RE = re.compile(rf"(?<![\w'’])({_NAME} +(?:{_COMPANY_ENDS}))(?![\w'’-])")
+_SUFFIX_AND = re.compile(rf"\b({_COMPANY_SUFFIX}),? (?:and|&) ")
 _CUE_RE = re.compile(rf"\b(?i:{'|'.join(_COMPANY_CUES)}) +(?:the +)?(?:company +|firm +)?({_NAME})")
 _SYSTEM_WORDS = (
     "system|systems|software|database|platform|tool|toolkit|solution|application|app|"
@@ -440,7 +442,25 @@ def _national(name: str) -> bool:
 
 # Each pattern below needs one of its key words (lower case): text without any is skipped.
 _COMPANY_RE = _Gated(
-    _COMPANY_RE, "ltd", "limited", "plc", "llp", "inc", "llc", "corp", "gmbh", "b.v", "n.v", "s.a"
+    _COMPANY_RE,
+    "ltd",
+    "limited",
+    "plc",
+    "llp",
+    "inc",
+    "llc",
+    "corp",
+    "gmbh",
+    "b.v",
+    "n.v",
+    "s.a",
+    "cic",
+    "c.i.c",
+    " ag",
+    " ab",
+    " oy",
+    " aps",
+    " pty",
 )
 _COMPANY_END_RE = _Gated(
     _COMPANY_END_RE,
@@ -501,7 +521,7 @@ _BODY_HEAD_SET = frozenset(h.split()[-1] for h in _BODY_HEADS)
 _LIST_SPLIT = re.compile(
     r"\b(?:Council|Councils|Trust|Board|Service|Services|Authority|Agency|Police|PCT|CCG|"
     r"ICB|Group|Commissioner|Commission|Constabulary|Executive|Office|System|Systems|"
-    r"Partnership|Hub|Unit|Network|Centre)"
+    r"Partnership|Hub|Unit|Network|Centre|Ltd|Limited|LTD|plc|PLC|LLP|CIC|AB|AG)"
     r"(\s*(?:,|and|&|and the)\s+)(?!Crime\b)"
 )
 
@@ -1295,9 +1315,14 @@ class Discoverer:
     def _organisation_names(self, text, base, make) -> Iterable[Candidate]:
         for m in _COMPANY_RE.finditer(text):
             suffix = text[m.end(1) : m.end()].strip(" ,")
-            yield make(
-                COMPANY, m, 1, "suffix", 3.0, name=f"{m.group(1)} {suffix}", end=base + m.end()
-            )
+            name, start = f"{m.group(1)} {suffix}", base + m.start(1)
+            # "Axon Public Safety AB and Videotec Ltd": two companies
+            for cut in _SUFFIX_AND.finditer(name):
+                first = name[: cut.start() + len(cut.group(1))]
+                yield make(COMPANY, m, 1, "suffix", 3.0, first, start, start + len(first))
+                start += cut.end()
+                name = name[cut.end() :]
+            yield make(COMPANY, m, 1, "suffix", 3.0, name, start, base + m.end())
         for m in _COMPANY_END_RE.finditer(text):
             words = _words(m.group(1))
             # not "Business Intelligence", "Data Solutions"; "Mercury Data Partners" is a name

@@ -331,7 +331,8 @@ _OTHER_NAME_AFTER = re.compile(
     r"(?:Partnership|Partnerships|Hub|"
     r"Network|Model|Programme|Project|Alliance|Forum|Observatory|Datastore|Airport|Port|"
     r"Harbour|College|Academy|School|Hospice|Chamber|Consortium|Collaborative|Federation|"
-    r"Wildlife Trust|Community Foundation|Growth Hub|LEP|Data Model)\b"
+    r"Wildlife Trust|Community Foundation|Growth Hub|LEP|Data Model|Ltd|Limited|LTD|LIMITED|plc|"
+    r"PLC|LLP|CIC|Solutions|Technologies|Software|Consulting|Analytics|Digital|Insight|Data)\b"
 )
 
 
@@ -623,6 +624,11 @@ class Tagger:
     def _resolve(self, group, norm, accepted, support, doc_date):
         """Which entity an ambiguous name is: ("context" or "support", candidate), "tie"
         when two entities are equally likely, or None when nothing supports any."""
+        if _OTHER_NAME_AFTER.match(norm.cased, group[0].end):
+            # "the Kent and Medway Data Partnership": not Kent County Council
+            group = [c for c in group if self.entities[self.rules[c.rule].entity].kind != AUTHORITY]
+            if not group:
+                return None
         first = self.rules[group[0].rule].entity
         if first in support and all(self.rules[c.rule].entity == first for c in group):
             return "support", group[0]  # nothing to choose between: no need to look around
@@ -630,8 +636,6 @@ class Tagger:
         for c in group:
             rule = self.rules[c.rule]
             info = self.entities[rule.entity]
-            if info.kind == AUTHORITY and _OTHER_NAME_AFTER.match(norm.cased, c.end):
-                continue  # "the Kent and Medway Data Partnership": not Kent County Council
             if rule.entity in support:
                 sup = 0
             elif "@vendor" in rule.context and info.vendor is not None and info.vendor in support:

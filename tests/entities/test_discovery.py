@@ -639,3 +639,14 @@ def test_staff_who_start_a_sentence_are_not_names(discover):
         "Local Authorities commissioned the survey."
     )
     assert got == set(), got
+
+
+def test_more_company_suffixes_and_two_companies_joined_by_and(discover):
+    got = discover(
+        "Telecare is provided by Careline Fenwick CIC. Body cameras are supplied by Tarnby "
+        "Optics AB and VIDEOWARD LTD. The Council pays Mobyfox Oy for licences."
+    )
+    names = {n for _k, n in got}
+    for want in ("Careline Fenwick CIC", "Tarnby Optics AB", "VIDEOWARD LTD", "Mobyfox Oy"):
+        assert want in names, (want, got)
+    assert not any(" and " in n for n in names), got

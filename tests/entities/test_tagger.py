@@ -615,3 +615,6 @@ def test_a_place_inside_another_organisations_name_is_not_its_council(tagger):
     }
     assert not got & councils, got
     assert "Kent County Council" in found(tagger, "Kent County Council uses Mosaic.")
+    # named elsewhere in the document, the council is still not the company named for its town
+    text = "The Council pays Harlow Data Limited. Data is shared with Harlow Council."
+    assert [m.start for m in tagger.tag([(1, text)]).mentions] == [text.index("Harlow Council")]
