@@ -58,6 +58,7 @@ class _Gated:
 
 
 MAX_PER_DOCUMENT = 20
+LOOSE_PER_DOCUMENT = 3
 SENTENCE_CHARS = 400
 
 # A name's words: capitalised (Kent, McAfee), odd case (iTrent), acronyms, digits.
@@ -660,6 +661,39 @@ def _caps_around(text: str, start: int, end: int) -> bool:
     )
 
 
+# Words of addresses, laws, dates and documents: a capitalised run with one is not a name.
+_NOT_LOOSE = frozenset(
+    _split(
+        """
+    Street Road Lane Avenue House Hall Way Close Drive Place Square Crescent Terrace Court
+    Act Regulations Section Schedule Article Annex Appendix Part Chapter Paragraph
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Covid Covid-19 COVID-19 Brexit
+    Please Dear Yours Thank Kind Regards FOI EIR GDPR Freedom Information Request Reference
+    Council Councils Trust Board Service Services Authority Agency Police Team Unit Department
+    Directorate Office Ministry Government Test Assessment Assessments Details Signature
+    Date Number Log Document Documents Responsibilities Passwords Principal Contact Rd St
+    """
+    )
+)
+# First names: a capitalised run that starts with one is a person.
+FIRST_NAMES = frozenset(
+    _split(
+        """
+    John James David Michael Paul Mark Andrew Peter Richard Robert Stephen Simon Steven Ian
+    Chris Christopher Daniel Matthew Thomas Tom Anthony Tony Gary Martin Kevin Alan Brian Neil
+    Jonathan Nick Nicholas Philip Phil Graham Colin Keith Stuart Lee Adam Ben Sam Samuel Joe
+    Joseph George Edward William Will Charles Henry Jack Harry Oliver Jamie Ryan Sean Liam
+    Mohammed Muhammad Ahmed Ali Hassan Raj Sanjay Amir Omar Tariq Imran
+    Sarah Helen Claire Emma Louise Rachel Jane Julie Karen Susan Lisa Nicola Joanne Alison
+    Elizabeth Catherine Katherine Kate Anne Ann Mary Margaret Ruth Laura Rebecca Hannah Amy
+    Jennifer Jenny Victoria Gemma Lucy Sophie Charlotte Emily Jessica Zoe Natalie Michelle
+    Angela Caroline Fiona Gillian Jacqueline Linda Sally Tracey Wendy Deborah Debbie Amanda
+    Anna Jo Kim Sue Liz Beth Priya Aisha Fatima Ayesha Nadia Sana
+    """
+    )
+)
+
 HONORIFICS = frozenset(
     _split("Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Cllr Councillor")
 )
@@ -682,6 +716,7 @@ LEADING_NOISE = frozenset(
     )
 )
 
+_LOOSE_RE = re.compile(rf"(?<![\w'’-])[a-z][a-z'’-]*[,;]? +({_NAME})(?![\w'’])")
 _BOILERPLATE = re.compile(
     r"information commissioner|internal review|right to (?:appeal|complain)|"
     r"copyright|re-?use of (?:public sector )?information|open government licen[cs]e|"
@@ -1283,6 +1318,21 @@ class Discoverer:
         yield from self._bodies(text, base, make)
         yield from self._acronyms(text, base, make, vendor_spans)
         yield from self._marked(text, make)
+        yield from self._loose(text, make)
+
+    @staticmethod
+    def _loose(text, make) -> Iterable[Candidate]:
+        """ "publishes the London Datastore": two capitalised words or more in the middle
+        of a sentence, with no other cue (ranked last, a few a document)."""
+        for m in _LOOSE_RE.finditer(text):
+            words = _words(m.group(1))
+            if len(words) < 2 or words[0] in FIRST_NAMES or words[0] in HONORIFICS:
+                continue
+            if any(w in _NOT_LOOSE for w in words) or words[-1].casefold() in PUBLICATIONS:
+                continue
+            if re.search(r"\d|\.\w", m.group(1)):
+                continue  # "M60 2LA", "ASC 1", "Analytical Hub.docx"
+            yield make(SYSTEM, m, 1, "loose", 0.5)
 
     @staticmethod
     def _marked(text, make) -> Iterable[Candidate]:
@@ -1760,15 +1810,22 @@ class Discoverer:
             )
             first.score = scores[kind] + 0.5 * (len(cands) - 1)
             best.append((first.score, first))
-        inner = _inner_keys(key(c.name) for _, c in best)
+        inner = _inner_keys(key(c.name) for _, c in best if c.cue != "loose")
         suffixed = {key(_strip_suffix(c.name)) for _, c in best if _strip_suffix(c.name) != c.name}
         kept = []
+        loose = 0
+        firm = {key(c.name) for _, c in best if c.cue != "loose"}
         for score, c in sorted(best, key=lambda x: (-x[0], x[1].page, x[1].start)):
             k = key(c.name)
             if c.cue == "acronym" and score < 2:
                 # an acronym alone needs a second sighting or a vendor nearby
                 continue
-            if k in inner and c.kind != COMPANY:
+            if c.cue == "loose":
+                # a name only by its capitals: a few a document, none beside a firmer one
+                if loose >= LOOSE_PER_DOCUMENT or k in inner or _inner_keys([k]) & firm:
+                    continue
+                loose += 1
+            elif k in inner and c.kind != COMPANY:
                 continue
             if c.kind == COMPANY and k in suffixed and _strip_suffix(c.name) == c.name:
                 continue  # "Harcastle Analytics" beside "Harcastle Analytics Ltd"

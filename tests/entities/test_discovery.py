@@ -650,3 +650,15 @@ def test_more_company_suffixes_and_two_companies_joined_by_and(discover):
     for want in ("Careline Fenwick CIC", "Tarnby Optics AB", "VIDEOWARD LTD", "Mobyfox Oy"):
         assert want in names, (want, got)
     assert not any(" and " in n for n in names), got
+
+
+def test_a_few_names_known_only_by_their_capitals(discover):
+    got = discover(
+        "Please contact Helen Marsh at the Town Hall, Market Street. The GLA publishes the "
+        "Fenmoor Datastore. Sessions were held at Lynton House in March 2023 under the Care "
+        "Act. Data reaches us via Kelpie Cloud."
+    )
+    names = {n for _k, n in got}
+    assert {"Fenmoor Datastore", "Kelpie Cloud"} <= names, got
+    for noise in ("Helen Marsh", "Town Hall", "Market Street", "Lynton House", "Care Act"):
+        assert noise not in names, (noise, got)
