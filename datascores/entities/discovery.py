@@ -716,7 +716,8 @@ LEADING_NOISE = frozenset(
     )
 )
 
-_LOOSE_RE = re.compile(rf"(?<![\w'’-])[a-z][a-z'’-]*[,;]? +({_NAME})(?![\w'’])")
+_LOOSE_RE = re.compile(rf"(?:(?<=[a-z] )|(?<=[a-z], )|(?<=[a-z]; ))({_NAME})(?![\w'’])")
+_LOWER_WORD_BEFORE = re.compile(r"(?:^|[^\w'’-])[a-z][a-z'’-]*[,;]? +$")
 _BOILERPLATE = re.compile(
     r"information commissioner|internal review|right to (?:appeal|complain)|"
     r"copyright|re-?use of (?:public sector )?information|open government licen[cs]e|"
@@ -1325,6 +1326,8 @@ class Discoverer:
         """ "publishes the London Datastore": two capitalised words or more in the middle
         of a sentence, with no other cue (ranked last, a few a document)."""
         for m in _LOOSE_RE.finditer(text):
+            if not _LOWER_WORD_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue  # after a capitalised word ("Data Warehouse"), not a lower-case one
             words = _words(m.group(1))
             if len(words) < 2 or words[0] in FIRST_NAMES or words[0] in HONORIFICS:
                 continue
