@@ -1736,11 +1736,8 @@ class Discoverer:
             inner = [(s, e) for s, e in near if s == cand.start and e < cand.end]
             capitals = bool(left) and all(w[0].isupper() for w in left)
             vendor_product = titled or (
-                cand.kind == SYSTEM
-                and cand.cue == "system"
-                and capitals
-                and any(x in self._vendors for x in inner)
-            )  # "the Northgate Housing system": a vendor's product
+                cand.kind == SYSTEM and capitals and any(x in self._vendors for x in inner)
+            )  # "the Northgate Housing system", "- NEC Document Management": a vendor's product
             # "the Leeds Data Model": a place's product; "Locata Housing Services": the
             # company named for its product (a known system, not a known company)
             place_product = (

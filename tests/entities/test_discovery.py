@@ -662,3 +662,13 @@ def test_a_few_names_known_only_by_their_capitals(discover):
     assert {"Fenmoor Datastore", "Kelpie Cloud"} <= names, got
     for noise in ("Helen Marsh", "Town Hall", "Market Street", "Lynton House", "Care Act"):
         assert noise not in names, (noise, got)
+
+
+def test_a_known_vendors_product_in_a_bulleted_list(discover):
+    got = discover(
+        "Gateshead Council uses the following software in its Revenues service:\n"
+        "- Civica OpenRevenues\n"
+        "- Northgate Debt Tracker (formerly Civica Recovery)\n"
+    )
+    names = {n for _k, n in got}
+    assert "Northgate Debt Tracker" in names, got
