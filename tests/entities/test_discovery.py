@@ -621,12 +621,12 @@ def test_a_generic_looking_product_with_its_maker_or_a_possessive_maker(discover
     got = discover(
         "The Board uses the Clinical Viewer, developed by Orlan Health, for viewing records. "
         "The Council commissioned the Family Insight Hub from Mastwell. "
-        "Planning: we use Agile Applications' APAS planning software. "
+        "Planning: we use Brindle Applications' BRAS planning software. "
         "Surrey County Council provides telecare through Fenmoor Choices.\n\n"
         "Regards\nCommunity Safety Team\nLondon Borough of Redbridge"
     )
     names = {n for _k, n in got}
-    for want in ("Clinical Viewer", "Family Insight Hub", "Agile Applications",
+    for want in ("Clinical Viewer", "Family Insight Hub", "Brindle Applications",
                  "Fenmoor Choices"):  # fmt: skip
         assert want in names, (want, got)
     assert "Community Safety Team" not in names, got
