@@ -153,23 +153,19 @@ def test_heldout_written_after_the_last_changes(tagger, path, first):
     assert m["discovery_recall"] >= first, m["misses"]
 
 
-# Sets 17-20 (first measurement: discovery 6/9, 28/32, 19/26, 22/28 = 0.789 pooled; the
-# lowest tag precision per set).
-@pytest.mark.parametrize(
-    ("number", "first", "precision"),
-    [(17, 0.66, 0.87), (18, 0.87, 0.87), (19, 0.73, 0.92), (20, 0.78, 0.91)],
-)
-def test_heldout_written_blind_in_session_4(tagger, number, first, precision):
+# Sets 17-20, first measurement: discovery 4/6, 24/27, 18/25, 19/22 = 0.812 pooled.
+@pytest.mark.parametrize(("number", "first"), [(17, 0.66), (18, 0.88), (19, 0.72), (20, 0.86)])
+def test_heldout_written_blind_in_session_4(tagger, number, first):
     """Sets 17 to 20 were written by someone who had read neither the rules nor any
-    earlier set, labelling every name by its surface form, and measured once after
-    session 4's last change. Bodies meet the goals; discovery (0.789 pooled) and the
-    precision of companies and systems in some sets (0.875-0.897: vendors named inside
-    product names, 'risk-based verification', procurement portals, the national data
-    opt-out) fall short. Asserted at the level measured."""
+    earlier set, labelling every name as it appears, and measured once after session 4's
+    last change. Tags meet the goals in every set; discovery meets 0.8 pooled (0.812) but
+    not in sets 17 and 19: single ordinary words ('Oyster', 'encompass'), a body in
+    capitals with no head word, generic names ('Predictive Model (Children)').
+    Asserted at the level measured."""
     m = measure(tagger, BLIND[number])
     print(json.dumps(m, indent=1))
     for kind, (p, r) in m["tags"].items():
-        assert p >= precision and r >= 0.85, (kind, p, r, m["misses"])
+        assert p >= 0.9 and r >= 0.85, (kind, p, r, m["misses"])
     assert m["candidates_per_document"] <= 15
     assert m["discovery_recall"] >= first, m["misses"]
 
