@@ -36,6 +36,7 @@ import importlib.util
 import itertools
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -319,6 +320,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
     print("\n| measure | result | | |\n|---|---|---|---|")
     print("\n".join(rows))
 
