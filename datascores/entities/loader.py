@@ -121,11 +121,13 @@ def _load(
             obj = existing.get((spec.entity_type, spec.slug))
             obj = _load_entity(spec, obj, model_for[spec.entity_type], force, report, managed)
             objs[(spec.entity_type, spec.name)] = obj
-        # Relations need every entity to exist first.
+        # Relations need every entity to exist first. Successor links are read in one
+        # query a model, not one an entity (a fresh database loads in every reload migration).
+        have = {**_successor_links(PublicBody), **_successor_links(Company)}
         for spec in specs:
             obj = objs[(spec.entity_type, spec.name)]
             if obj.pk in managed:
-                _load_relations(spec, obj, objs, report)
+                _load_relations(spec, obj, objs, report, have.get(obj.pk, set()))
         _sync_aliases(Alias, specs, objs, managed, report)
         if (
             report.created
@@ -168,7 +170,19 @@ def _load_entity(spec, obj, model, force: bool, report: LoadReport, managed: set
     return obj
 
 
-def _load_relations(spec, obj, objs: dict, report: LoadReport) -> None:
+def _successor_links(model) -> dict[int, set[int]]:
+    """{entity pk: pks of its successors} for one model's self-referencing links."""
+    field = model._meta.get_field("successors")
+    links: dict[int, set[int]] = {}
+    rows = field.remote_field.through.objects.values_list(
+        field.m2m_column_name(), field.m2m_reverse_name()
+    )
+    for source, target in rows:
+        links.setdefault(source, set()).add(target)
+    return links
+
+
+def _load_relations(spec, obj, objs: dict, report: LoadReport, have: set[int]) -> None:
     """A system's vendor and owner, a company's parent, successors of bodies and companies."""
     wanted: dict[str, object] = {}
     if spec.entity_type == SYSTEM:
@@ -186,7 +200,6 @@ def _load_relations(spec, obj, objs: dict, report: LoadReport) -> None:
         report.changed_entity_ids.add(obj.pk)
     if spec.entity_type in (AUTHORITY, COMPANY):
         want = {objs[(spec.entity_type, s)].pk for s in spec.successors}
-        have = set(obj.successors.values_list("pk", flat=True))
         if want != have:
             obj.successors.set(want)
 
