@@ -502,8 +502,6 @@ def facet_order(values: dict[str, int], selected: list[str], facet: str, size: i
         keys = sorted(values)
         keys.sort(key=values.__getitem__, reverse=True)
         del keys[size:]
-    if not selected:
-        return [FacetValue(k, values[k], False) for k in keys]
     chosen = set(selected)
     out = [FacetValue(k, values[k], k in chosen) for k in keys]
     present = {fv.value for fv in out}

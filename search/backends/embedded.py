@@ -598,10 +598,15 @@ def _ids_query(ids: list[int], schema: tantivy.Schema = ct.SCHEMA) -> Query:
     return Query.term_set_query(schema, "id", list(ids))
 
 
-def _metas(searcher: tantivy.Searcher, addresses: list) -> list[dict[str, Any]]:
-    """The stored display data of these hits, decoded as one JSON array (a page of
+def _stored_json(searcher: tantivy.Searcher, addresses: list, field: str) -> list:
+    """A stored JSON field of these documents, decoded as one JSON array (a page of
     twenty took twice as long decoded one by one)."""
-    return json.loads(b"[%s]" % b",".join([searcher.doc(a).get_first("meta") for a in addresses]))
+    return json.loads(b"[%s]" % b",".join([searcher.doc(a).get_first(field) for a in addresses]))
+
+
+def _metas(searcher: tantivy.Searcher, addresses: list) -> list[dict[str, Any]]:
+    """The stored display data of these hits."""
+    return _stored_json(searcher, addresses, "meta")
 
 
 def _page_texts(searcher: tantivy.Searcher, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
@@ -615,8 +620,7 @@ def _page_texts(searcher: tantivy.Searcher, ids: list[int]) -> dict[int, list[tu
         [(Occur.Should, Query.term_query(ct.PAGES_SCHEMA, "id", int(i))) for i in set(ids)]
     )
     addresses = [a for _, a in searcher.search(query, len(ids), count=False).hits]
-    stored = b",".join([searcher.doc(a).get_first("pages") for a in addresses])
-    texts = json.loads(b"[%s]" % stored)  # one decode for all (as _metas)
+    texts = _stored_json(searcher, addresses, "pages")
     return {
         doc_id: [(int(n), t) for n, t in pages]
         for doc_id, pages in zip(searcher.fast_field_values("id", addresses), texts, strict=True)
@@ -877,4 +881,4 @@ def _ordered_facets(counts: dict[str, dict[str, int]], request: SearchRequest):
 
 
 def _empty_facets(request: SearchRequest) -> dict[str, list[FacetValue]]:
-    return {f: facet_order({}, request.filters.get(f, []), f, request.facet_size) for f in FACETS}
+    return _ordered_facets({f: {} for f in FACETS}, request)
